@@ -1,0 +1,83 @@
+"""Atomic file writes: a reader of outbox/ or arsip/ never sees a half-written file.
+
+Write to a temporary file in the same folder (same filesystem), flush and fsync it, then
+os.replace it over the final name. Temporary names start with '.~tmp-' so that scanners and
+operators' file browsers skip them, and a crashed write leaves only such a dotfile behind.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+TMP_PREFIX = ".~tmp-"
+
+
+def _fsync_dir(folder: Path) -> None:
+    # Directory fsync makes the rename durable on POSIX; Windows has no such call.
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def atomic_path(final: Path) -> Iterator[Path]:
+    """Yield a temporary path beside `final`; on success it replaces `final` atomically."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=final.suffix, dir=final.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, final)
+        _fsync_dir(final.parent)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def write_bytes(final: Path, data: bytes) -> Path:
+    with atomic_path(final) as tmp:
+        tmp.write_bytes(data)
+    return final
+
+
+def write_text(final: Path, text: str) -> Path:
+    return write_bytes(final, text.encode("utf-8"))
+
+
+def write_with(final: Path, writer: Callable[[Path], None]) -> Path:
+    """Let `writer` fill a temporary path (e.g. openpyxl's save), then publish it."""
+    with atomic_path(final) as tmp:
+        writer(tmp)
+    return final
+
+
+def copy_file(src: Path, final: Path) -> Path:
+    """Copy `src` to `final` atomically, keeping its modification time."""
+    with atomic_path(final) as tmp:
+        shutil.copy2(src, tmp)
+    return final
+
+
+def clean_stale_temps(folder: Path) -> int:
+    """Remove temporary files left by a crash below `folder`; returns how many."""
+    n = 0
+    if folder.exists():
+        for p in folder.rglob(TMP_PREFIX + "*"):
+            try:
+                p.unlink()
+                n += 1
+            except OSError:
+                pass
+    return n

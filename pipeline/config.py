@@ -1,0 +1,208 @@
+"""Settings from `musrenbang.toml`: pydantic models, unknown keys rejected, every key described.
+
+`load_settings` collects every problem of the file at once and raises SettingsError with
+readable `kunci: pesan` lines; the CLI turns that into exit code 2.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+SETTINGS_FILE = "musrenbang.toml"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class KabupatenSettings(_Section):
+    kode: str = Field("12.05", description="Kode wilayah kabupaten/kota (PP.KK).")
+    nama: str = Field("Kabupaten Langkat", description="Nama kabupaten/kota, untuk kop dan judul.")
+
+
+class KopSettings(_Section):
+    pemerintah: str = Field(
+        "", description="Baris pertama kop, mis. 'PEMERINTAH KABUPATEN LANGKAT' (kosong: dari nama kabupaten)."
+    )
+    alamat: str = Field("", description="Alamat kantor pada kop (kecamatan/desa), boleh kosong.")
+    telepon: str = Field("", description="Telepon/e-mail/situs pada kop, boleh kosong.")
+    ibu_kota: str = Field("", description="Tempat penandatanganan surat kabupaten, mis. 'Stabat'.")
+
+
+class JadwalSettings(_Section):
+    batas_hari_kerja: int = Field(
+        5, ge=0, description="Hari kerja setelah musrenbang untuk mengirim usulan ke kecamatan."
+    )
+    hari_libur_tambahan: list[dt.date] = Field(
+        default_factory=list, description="Hari libur tambahan (cuti bersama), 'YYYY-MM-DD'."
+    )
+    zona_waktu: str = Field("Asia/Jakarta", description="Zona waktu tanda terima dan batas waktu.")
+
+    @field_validator("zona_waktu")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"zona waktu '{value}' tidak dikenal (contoh: Asia/Jakarta)") from exc
+        return value
+
+
+class KirimSettings(_Section):
+    wajib_pindaian: bool = Field(
+        True, description="Kirim memerlukan pindaian berita acara dan daftar hadir bertanda tangan."
+    )
+
+
+class PdfSettings(_Section):
+    libreoffice: str = Field("soffice", description="Perintah atau path LibreOffice (soffice).")
+    pekerja: int = Field(0, ge=0, description="Jumlah pekerja konversi PDF; 0 = jumlah inti CPU.")
+    ukuran_kertas: Literal["A4", "F4"] = Field("A4", description="Ukuran kertas: A4 atau F4 (215×330 mm).")
+    batas_detik: int = Field(120, ge=5, description="Batas waktu satu konversi, dalam detik.")
+    daur_ulang_setelah: int = Field(
+        200, ge=1, description="LibreOffice dimulai ulang setelah sekian konversi."
+    )
+
+
+class WatchSettings(_Section):
+    polling_detik: float = Field(5, gt=0, description="Selang pemindaian berkala folder inbox, detik.")
+    stabil_detik: float = Field(
+        2, ge=0, description="Ukuran dan waktu ubah berkas harus tetap selama ini sebelum diproses."
+    )
+
+
+class LedgerSettings(_Section):
+    database_url: str = Field(
+        "sqlite:///musrenbang.db", description="Lokasi ledger; path relatif terhadap root."
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _sqlite_only(cls, value: str) -> str:
+        if not value.startswith("sqlite:///"):
+            raise ValueError("hanya 'sqlite:///PATH' yang didukung saat ini")
+        return value
+
+
+class BatasSettings(_Section):
+    buku_kerja_mb: float = Field(20, gt=0, description="Ukuran maksimum buku kerja (MB).")
+    isi_zip_mb: float = Field(200, gt=0, description="Ukuran maksimum isi xlsx setelah dibuka (MB).")
+    rasio_zip: float = Field(200, gt=1, description="Rasio kompresi maksimum isi xlsx (zip bomb).")
+
+
+class DokumenSettings(_Section):
+    """Accepted extensions and size limits (MB) per supporting-document kind."""
+
+    foto: list[str] = Field(default_factory=lambda: [".jpg", ".jpeg", ".png", ".heic", ".webp"])
+    video: list[str] = Field(default_factory=lambda: [".mp4", ".3gp", ".mov", ".avi", ".mkv"])
+    absensi: list[str] = Field(default_factory=lambda: [".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff"])
+    berita_acara: list[str] = Field(
+        default_factory=lambda: [".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff", ".docx"]
+    )
+    tanda_terima: list[str] = Field(default_factory=lambda: [".pdf", ".jpg", ".jpeg", ".png"])
+    undangan: list[str] = Field(default_factory=lambda: [".pdf", ".jpg", ".jpeg", ".png", ".docx"])
+    batas_mb: dict[str, float] = Field(
+        default_factory=lambda: {
+            "foto": 20,
+            "video": 500,
+            "absensi": 30,
+            "berita-acara": 30,
+            "tanda-terima": 20,
+            "undangan": 20,
+        },
+        description="Ukuran maksimum per jenis dokumen, MB.",
+    )
+
+
+class Settings(_Section):
+    kabupaten: KabupatenSettings = Field(default_factory=KabupatenSettings)  # type: ignore[arg-type]
+    kop: KopSettings = Field(default_factory=KopSettings)  # type: ignore[arg-type]
+    jadwal: JadwalSettings = Field(default_factory=JadwalSettings)  # type: ignore[arg-type]
+    kirim: KirimSettings = Field(default_factory=KirimSettings)  # type: ignore[arg-type]
+    pdf: PdfSettings = Field(default_factory=PdfSettings)  # type: ignore[arg-type]
+    watch: WatchSettings = Field(default_factory=WatchSettings)  # type: ignore[arg-type]
+    ledger: LedgerSettings = Field(default_factory=LedgerSettings)  # type: ignore[arg-type]
+    batas: BatasSettings = Field(default_factory=BatasSettings)  # type: ignore[arg-type]
+    dokumen: DokumenSettings = Field(default_factory=DokumenSettings)
+
+    def database_path(self, root: Path) -> Path:
+        return root / self.ledger.database_url.removeprefix("sqlite:///")
+
+
+class SettingsError(Exception):
+    """The settings file cannot be used; `lines` says every reason."""
+
+    def __init__(self, path: Path, lines: list[str]) -> None:
+        self.path = path
+        self.lines = lines
+        super().__init__(f"{path}: " + "; ".join(lines))
+
+
+def _pydantic_lines(exc: ValidationError) -> list[str]:
+    lines = []
+    for err in exc.errors():
+        key = ".".join(str(p) for p in err["loc"])
+        if err["type"] == "extra_forbidden":
+            lines.append(f"{key}: kunci tidak dikenal (periksa ejaan; lihat schemas/settings.json)")
+        else:
+            lines.append(f"{key}: {err['msg']}")
+    return lines
+
+
+def load_settings(root: Path) -> Settings:
+    """Settings of the workspace at `root`; defaults when the file does not exist yet."""
+    path = root / SETTINGS_FILE
+    if not path.exists():
+        return Settings()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise SettingsError(path, [f"bukan TOML yang sah: {exc}"]) from exc
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        raise SettingsError(path, _pydantic_lines(exc)) from exc
+
+
+def default_settings_toml(kabupaten_kode: str, kabupaten_nama: str) -> str:
+    """The commented settings file `musrenbang init` writes."""
+    return f"""# Pengaturan pipeline Musrenbang. Kunci yang tidak dikenal ditolak.
+# Skema lengkap dengan keterangan setiap kunci: schemas/settings.json
+
+[kabupaten]
+kode = "{kabupaten_kode}"
+nama = "{kabupaten_nama}"
+
+[kop]
+pemerintah = ""                 # kosong: "PEMERINTAH <NAMA KABUPATEN>"
+alamat = ""
+telepon = ""
+ibu_kota = ""
+
+[jadwal]
+batas_hari_kerja = 5            # hari kerja setelah musrenbang untuk mengirim
+hari_libur_tambahan = []        # cuti bersama dsb., "YYYY-MM-DD"
+zona_waktu = "Asia/Jakarta"
+
+[kirim]
+wajib_pindaian = true           # Kirim perlu pindaian berita acara dan daftar hadir
+
+[pdf]
+libreoffice = "soffice"
+pekerja = 0                     # 0 = jumlah inti CPU
+ukuran_kertas = "A4"            # atau "F4"
+batas_detik = 120               # batas waktu per konversi
+
+[watch]
+polling_detik = 5
+
+[ledger]
+database_url = "sqlite:///musrenbang.db"   # relatif terhadap root
+"""
