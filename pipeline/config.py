@@ -27,7 +27,8 @@ class KabupatenSettings(_Section):
 
 class KopSettings(_Section):
     pemerintah: str = Field(
-        "", description="Baris pertama kop, mis. 'PEMERINTAH KABUPATEN LANGKAT' (kosong: dari nama kabupaten)."
+        "",
+        description="Baris pertama kop, mis. 'PEMERINTAH KABUPATEN LANGKAT' (kosong: dari nama kabupaten).",
     )
     alamat: str = Field("", description="Alamat kantor pada kop (kecamatan/desa), boleh kosong.")
     telepon: str = Field("", description="Telepon/e-mail/situs pada kop, boleh kosong.")
@@ -64,7 +65,9 @@ class KirimSettings(_Section):
 class PdfSettings(_Section):
     libreoffice: str = Field("soffice", description="Perintah atau path LibreOffice (soffice).")
     pekerja: int = Field(0, ge=0, description="Jumlah pekerja konversi PDF; 0 = jumlah inti CPU.")
-    ukuran_kertas: Literal["A4", "F4"] = Field("A4", description="Ukuran kertas: A4 atau F4 (215×330 mm).")
+    ukuran_kertas: Literal["A4", "F4"] = Field(
+        "A4", description="Ukuran kertas: A4 atau F4 (215×330 mm)."
+    )
     batas_detik: int = Field(120, ge=5, description="Batas waktu satu konversi, dalam detik.")
     daur_ulang_setelah: int = Field(
         200, ge=1, description="LibreOffice dimulai ulang setelah sekian konversi."
@@ -72,7 +75,9 @@ class PdfSettings(_Section):
 
 
 class WatchSettings(_Section):
-    polling_detik: float = Field(5, gt=0, description="Selang pemindaian berkala folder inbox, detik.")
+    polling_detik: float = Field(
+        5, gt=0, description="Selang pemindaian berkala folder inbox, detik."
+    )
     stabil_detik: float = Field(
         2, ge=0, description="Ukuran dan waktu ubah berkas harus tetap selama ini sebelum diproses."
     )
@@ -93,7 +98,9 @@ class LedgerSettings(_Section):
 
 class BatasSettings(_Section):
     buku_kerja_mb: float = Field(20, gt=0, description="Ukuran maksimum buku kerja (MB).")
-    isi_zip_mb: float = Field(200, gt=0, description="Ukuran maksimum isi xlsx setelah dibuka (MB).")
+    isi_zip_mb: float = Field(
+        200, gt=0, description="Ukuran maksimum isi xlsx setelah dibuka (MB)."
+    )
     rasio_zip: float = Field(200, gt=1, description="Rasio kompresi maksimum isi xlsx (zip bomb).")
 
 
@@ -102,7 +109,9 @@ class DokumenSettings(_Section):
 
     foto: list[str] = Field(default_factory=lambda: [".jpg", ".jpeg", ".png", ".heic", ".webp"])
     video: list[str] = Field(default_factory=lambda: [".mp4", ".3gp", ".mov", ".avi", ".mkv"])
-    absensi: list[str] = Field(default_factory=lambda: [".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff"])
+    absensi: list[str] = Field(
+        default_factory=lambda: [".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff"]
+    )
     berita_acara: list[str] = Field(
         default_factory=lambda: [".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff", ".docx"]
     )

@@ -241,7 +241,16 @@ class Ledger:
             db.execute(
                 "INSERT INTO inputs (token, file, rel, sha256, size, received_at, receipt_name,"
                 " archived_as) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (token, file, rel, sha256, size, received_at.isoformat(), receipt_name, archived_as),
+                (
+                    token,
+                    file,
+                    rel,
+                    sha256,
+                    size,
+                    received_at.isoformat(),
+                    receipt_name,
+                    archived_as,
+                ),
             )
         found = self.input_by_token(token)
         assert found is not None
@@ -336,8 +345,15 @@ class Ledger:
             db.execute(
                 "INSERT INTO tahap_riwayat (region, year, from_stage, to_stage, at, input_id,"
                 " reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (region, year, current.stage.value if current else None, stage.value, at,
-                 input_id, reason),
+                (
+                    region,
+                    year,
+                    current.stage.value if current else None,
+                    stage.value,
+                    at,
+                    input_id,
+                    reason,
+                ),
             )
         sets = ["stage = ?", "updated_at = ?"]
         args: list[Any] = [stage.value, at]

@@ -115,7 +115,9 @@ def clash_free(stem: str, taken: set[str] | None = None, folder: Path | None = N
     return candidate
 
 
-def write_receipt(r: Receipt, stem: str, folders: list[Path], region_name: str | None) -> list[Path]:
+def write_receipt(
+    r: Receipt, stem: str, folders: list[Path], region_name: str | None
+) -> list[Path]:
     """Write `<stem>.json` and `<stem>.txt` into each folder, atomically; JSON last."""
     data = r.model_dump_json(indent=2)
     text = receipt_text(r, region_name)

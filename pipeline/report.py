@@ -30,15 +30,24 @@ CODES: dict[str, tuple[Severity, str]] = {
     "berkas-terkunci": (E, "PDF dilindungi kata sandi: kirim versi tanpa kata sandi."),
     "jenis-berkas-tidak-dikenal": (E, "Ekstensi atau isi berkas tidak dikenali di folder ini."),
     "lokasi-berkas-salah": (E, "Pindaian/dokumen tidak berada di folder desa yang benar."),
-    "buku-kerja-tidak-dikenal": (E, "Buku kerja tidak mengikuti standar (lembar Identitas tidak ada)."),
+    "buku-kerja-tidak-dikenal": (
+        E,
+        "Buku kerja tidak mengikuti standar (lembar Identitas tidak ada).",
+    ),
     "makro-diabaikan": (W, "Berkas .xlsm: makro diabaikan, hanya nilai yang dibaca."),
-    "rumus-tanpa-nilai": (E, "Sel berisi rumus tanpa nilai tersimpan: buka dan simpan di Excel/Calc."),
+    "rumus-tanpa-nilai": (
+        E,
+        "Sel berisi rumus tanpa nilai tersimpan: buka dan simpan di Excel/Calc.",
+    ),
     # --- region and year
     "wilayah-tidak-dikenal": (E, "Kode desa/kelurahan tidak ada dalam daftar wilayah."),
     "wilayah-tidak-cocok": (E, "Buku kerja berada di folder desa lain."),
     "nama-wilayah-berbeda": (W, "Nama desa/kecamatan ditulis berbeda dari daftar wilayah."),
     "tahun-tidak-valid": (E, "Tahun Rencana bukan tahun yang jelas."),
-    "sudah-dikirim": (E, "Usulan desa untuk tahun ini sudah dikirim; perubahan perlu dibuka kembali (unlock)."),
+    "sudah-dikirim": (
+        E,
+        "Usulan desa untuk tahun ini sudah dikirim; perubahan perlu dibuka kembali (unlock).",
+    ),
     # --- sheets, labels, columns
     "lembar-hilang": (E, "Lembar wajib (Identitas, Peserta, Usulan) tidak ada."),
     "label-hilang": (E, "Label wajib di lembar Identitas tidak ada."),
@@ -53,28 +62,48 @@ CODES: dict[str, tuple[Severity, str]] = {
     "angka-tidak-valid": (E, "Bukan bilangan bulat ≥ 0 yang jelas."),
     "volume-tidak-valid": (E, "Volume bukan angka > 0 yang jelas."),
     "biaya-tidak-valid": (E, "Perkiraan Biaya bukan nilai rupiah bulat > 0 yang jelas."),
-    "pilihan-tidak-valid": (E, "Nilai bukan salah satu pilihan daftar (Bidang, Sumber Dana, Keputusan, Jenis Kelamin, Unsur)."),
+    "pilihan-tidak-valid": (
+        E,
+        "Nilai bukan salah satu pilihan daftar (Bidang, Sumber Dana, Keputusan, Jenis Kelamin, Unsur).",
+    ),
     "prioritas-tidak-valid": (E, "Prioritas bukan bilangan bulat ≥ 1."),
     "prioritas-ganda": (E, "Prioritas yang sama dipakai dua usulan yang diterima."),
     "prioritas-pada-ditolak": (W, "Usulan Ditolak diberi Prioritas; prioritas itu diabaikan."),
     "keputusan-terlalu-dini": (W, "Keputusan diisi sebelum tahap Verifikasi; disimpan apa adanya."),
     "catatan-wajib": (E, "Ditolak perlu alasan, Diterima dengan Revisi perlu catatan perubahan."),
-    "jumlah-peserta-berbeda": (W, "Jumlah Peserta di Identitas berbeda dari baris Peserta; angka Identitas dipakai."),
+    "jumlah-peserta-berbeda": (
+        W,
+        "Jumlah Peserta di Identitas berbeda dari baris Peserta; angka Identitas dipakai.",
+    ),
     # --- usulan and ledger
     "usulan-kosong": (E, "Tahap Verifikasi perlu sedikitnya satu usulan."),
     "usulan-ganda": (W, "Dua usulan dengan Kegiatan dan Lokasi yang sama."),
     "usulan-hilang": (E, "Usulan yang sudah tercatat tidak ada lagi di buku kerja."),
-    "kode-usulan-tidak-dikenal": (E, "Kode Usulan bukan milik desa dan tahun ini, atau tidak tercatat."),
+    "kode-usulan-tidak-dikenal": (
+        E,
+        "Kode Usulan bukan milik desa dan tahun ini, atau tidak tercatat.",
+    ),
     "kode-usulan-ganda": (E, "Kode Usulan yang sama muncul di dua baris."),
     # --- workflow
     "tahap-mundur": (E, "Tahap tidak boleh mundur (kecuali Verifikasi ke Pelaksanaan)."),
-    "pindaian-belum-ada": (E, "Kirim perlu pindaian Berita Acara dan Daftar Hadir yang ditandatangani."),
+    "pindaian-belum-ada": (
+        E,
+        "Kirim perlu pindaian Berita Acara dan Daftar Hadir yang ditandatangani.",
+    ),
     "terlambat": (W, "Dikirim lebih dari batas hari kerja setelah Tanggal Musrenbang."),
     # --- scans and supporting documents
     "gambar-rusak": (E, "Gambar tidak dapat dibaca."),
-    "gambar-terlalu-besar": (E, "Gambar terlalu besar untuk dibuka dengan aman (decompression bomb)."),
+    "gambar-terlalu-besar": (
+        E,
+        "Gambar terlalu besar untuk dibuka dengan aman (decompression bomb).",
+    ),
     "pdf-rusak": (E, "PDF tidak dapat dibaca."),
     "ukuran-melebihi-batas": (E, "Dokumen melebihi batas ukuran untuk jenisnya."),
+    "belum-tersedia": (
+        E,
+        "Fitur untuk berkas ini (tingkat kecamatan/kabupaten) belum tersedia di versi ini.",
+    ),
+    "belum-ada-buku-kerja": (E, "Pindaian/dokumen tiba sebelum buku kerja desa pernah diterima."),
     "pdf-dilewati": (W, "LibreOffice tidak tersedia atau gagal: dokumen .docx ditulis, PDF belum."),
 }
 

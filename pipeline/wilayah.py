@@ -66,7 +66,9 @@ class WilayahList:
         ]
 
     def desa_in(self, kecamatan_kode: str) -> list[Wilayah]:
-        return [self.by_kode[k] for k in self.children.get(kecamatan_kode, []) if KODE_DESA.match(k)]
+        return [
+            self.by_kode[k] for k in self.children.get(kecamatan_kode, []) if KODE_DESA.match(k)
+        ]
 
     def all_desa(self, kabupaten_kode: str | None = None) -> list[Wilayah]:
         out = [w for k, w in sorted(self.by_kode.items()) if KODE_DESA.match(k)]
@@ -131,7 +133,9 @@ def load_wilayah(path: Path) -> WilayahList:
     elif suffix in (".xlsx", ".xlsm"):
         pairs = _rows_from_xlsx(path)
     else:
-        raise WilayahError(f"Daftar wilayah {path.name}: gunakan berkas .csv atau .xlsx (kolom kode,nama).")
+        raise WilayahError(
+            f"Daftar wilayah {path.name}: gunakan berkas .csv atau .xlsx (kolom kode,nama)."
+        )
     rows: list[Wilayah] = []
     bad: list[str] = []
     for n, (kode, nama) in enumerate(pairs, start=1):
@@ -147,7 +151,9 @@ def load_wilayah(path: Path) -> WilayahList:
     if bad:
         more = f" (dan {len(bad) - 5} lainnya)" if len(bad) > 5 else ""
         raise WilayahError(
-            f"Daftar wilayah {path.name}: kode tidak sah di " + ", ".join(bad[:5]) + more
+            f"Daftar wilayah {path.name}: kode tidak sah di "
+            + ", ".join(bad[:5])
+            + more
             + ". Kode berbentuk 12.05.01.2002 dan nama tidak boleh kosong."
         )
     if not rows:

@@ -18,7 +18,9 @@ from pipeline.report import Report
 from pipeline.standard import SHEET_IDENTITAS, TAHAP_URUTAN, IdentitasField, Tahap
 
 # The one backward move the SOP allows: verification reopened for more discussion.
-ALLOWED_BACKWARD: frozenset[tuple[Tahap, Tahap]] = frozenset({(Tahap.VERIFIKASI, Tahap.PELAKSANAAN)})
+ALLOWED_BACKWARD: frozenset[tuple[Tahap, Tahap]] = frozenset(
+    {(Tahap.VERIFIKASI, Tahap.PELAKSANAAN)}
+)
 
 # Signed scans the Kirim guard needs (folder names under pindaian/), with their Indonesian names.
 PINDAIAN_WAJIB: dict[str, str] = {
@@ -127,7 +129,9 @@ def check_workbook(
     terlambat, batas = False, None
     if requested is Tahap.KIRIM:
         if rules.wajib_pindaian:
-            missing = [name for jenis, name in PINDAIAN_WAJIB.items() if jenis not in state.pindaian]
+            missing = [
+                name for jenis, name in PINDAIAN_WAJIB.items() if jenis not in state.pindaian
+            ]
             if missing:
                 report.add(
                     "pindaian-belum-ada",

@@ -1,0 +1,265 @@
+"""The orchestrator: one pass over the inbox. It alone knows the order of the stages.
+
+For every input: claim it (atomic rename out of the inbox), journal it in the ledger, archive
+it unchanged, examine it, change the ledger in one transaction, write outputs atomically,
+write its receipt, mark the journal entry done, release the claim. A pass killed at any point
+is finished by the next one: the journal row (`inputs.done = 0`) and the claimed file say
+what was left, and every step after the ledger commit is idempotent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pipeline import atomic, inbox
+from pipeline.config import Settings
+from pipeline.ledger import InputRow, Ledger, now_iso
+from pipeline.lock import workspace_lock
+from pipeline.receipts import Receipt, Status, clash_free, receipt_stem, write_receipt
+from pipeline.report import Issue
+from pipeline.stages import Examined, Stages
+from pipeline.wilayah import WilayahList, load_wilayah
+from pipeline.workspace import Workspace
+
+log_internal = logging.getLogger("musrenbang")
+
+
+@dataclass
+class PassResult:
+    receipts: list[Receipt] = field(default_factory=list)
+    internal_errors: list[str] = field(default_factory=list)
+    deferred: int = 0
+
+    @property
+    def exit_code(self) -> int:
+        if self.internal_errors:
+            return 3
+        if any(r.status is Status.REJECTED for r in self.receipts):
+            return 1
+        return 0
+
+
+def sha256_of(path: Path) -> tuple[str, int]:
+    h = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+            size += len(chunk)
+    return h.hexdigest(), size
+
+
+def _order_key(path: Path) -> tuple[int, float, str]:
+    """Scans and documents before workbooks; then in the order they arrived."""
+    parts = {p.casefold() for p in path.parts}
+    first = 0 if ("pindaian" in parts or "dokumen" in parts) else 1
+    try:
+        mtime = path.stat().st_mtime
+    except OSError:
+        mtime = 0.0
+    return (first, mtime, str(path))
+
+
+class Batch:
+    """One pass's shared state: the workspace, settings, region list, ledger and converter."""
+
+    def __init__(
+        self,
+        ws: Workspace,
+        settings: Settings,
+        wilayah: WilayahList,
+        ledger: Ledger,
+        converter: object | None,
+        log: Callable[[str], None],
+    ) -> None:
+        self.ws = ws
+        self.settings = settings
+        self.tz = ZoneInfo(settings.jadwal.zona_waktu)
+        self.ledger = ledger
+        self.log = log
+        self.stages = Stages(ws, settings, wilayah, ledger, converter)
+
+    # ------------------------------------------------------------------ one input
+
+    def journal(self, claim: inbox.Claim) -> InputRow:
+        """The input's ledger row, made on first sight: fixes its receipt name and archive path."""
+        row = self.ledger.input_by_token(claim.token)
+        if row is not None:
+            return row
+        sha, size = sha256_of(claim.path)
+        received_at = dt.datetime.now(self.tz)
+        stem = receipt_stem(received_at, claim.name)
+        n, name = 1, stem
+        while self.ledger.receipt_name_taken(name) or (self.ws.receipts / f"{name}.json").exists():
+            n += 1
+            name = clash_free(stem, taken={stem} | {f"{stem} ({k})" for k in range(2, n)})
+        rel_parent = Path(claim.rel).parent
+        archived = self.ws.arsip / rel_parent / f"{claim.token} {claim.name}"
+        return self.ledger.add_input(
+            token=claim.token,
+            file=claim.name,
+            rel=claim.rel,
+            sha256=sha,
+            size=size,
+            received_at=received_at,
+            receipt_name=name,
+            archived_as=self.ws.rel(archived),
+        )
+
+    def handle(self, source: Path, row: InputRow) -> Receipt:
+        archived = self.ws.root / row.archived_as
+        if not archived.exists():
+            atomic.copy_file(source, archived)  # archive first: nothing is ever lost
+        if row.status == "processing":
+            examined = self.examine(archived, row)
+        else:
+            examined = Examined.from_receipt_json(row.receipt_json or "{}")
+        outputs, extra = self.stages.produce(examined, archived, row)
+        receipt = self.receipt(row, examined, outputs, extra)
+        folders = [self.ws.receipts]
+        region_folder = self.stages.region_receipt_folder(examined)
+        if region_folder is not None:
+            folders.append(region_folder)
+        write_receipt(receipt, row.receipt_name, folders, self.stages.region_name(examined.region))
+        self.ledger.mark_done(row.id)
+        return receipt
+
+    def examine(self, archived: Path, row: InputRow) -> Examined:
+        """Decide what the input is and what it does; commit the ledger change with the outcome."""
+        examined = self.stages.examine(archived, row)
+        with self.ledger.transaction() as db:
+            if examined.status is Status.ACCEPTED and examined.apply is not None:
+                examined.apply(db)
+            self.ledger.finish_input(
+                db,
+                row.id,
+                status=examined.status.value,
+                kind=examined.kind.value,
+                purpose=examined.purpose,
+                region=examined.region,
+                year=examined.year,
+                receipt_json=examined.to_receipt_json(),
+            )
+            self.ledger.audit(
+                db,
+                f"input-{examined.status.value}",
+                at=now_iso(self.tz),
+                region=examined.region,
+                year=examined.year,
+                file=row.file,
+                sha256=row.sha256,
+                kind=examined.kind.value,
+                issues=[i.code for i in examined.issues],
+            )
+        return examined
+
+    def receipt(
+        self, row: InputRow, examined: Examined, outputs: list[Path], extra: list[Issue]
+    ) -> Receipt:
+        stage = self.stages.stage_of(examined.region, examined.year)
+        return Receipt(
+            file=row.file,
+            sha256=row.sha256,
+            received_at=row.received_at,
+            status=examined.status,
+            kind=examined.kind,
+            region=examined.region,
+            year=examined.year,
+            stage=stage,
+            issues=[*examined.issues, *extra],
+            outputs=[self.ws.rel(p) for p in outputs],
+            archived_as=row.archived_as,
+        )
+
+
+def run_pass(
+    ws: Workspace,
+    settings: Settings,
+    *,
+    converter: object | None = None,
+    readiness: inbox.Readiness | None = None,
+    log: Callable[[str], None] | None = None,
+) -> PassResult:
+    """One batch pass over the inbox. Bad input never stops it; each file gets a receipt."""
+    say = log or (lambda _line: None)
+    result = PassResult()
+    with workspace_lock(ws, timeout=600):
+        wilayah = load_wilayah(ws.wilayah_file)
+        ledger = Ledger(settings.database_path(ws.root))
+        try:
+            batch = Batch(ws, settings, wilayah, ledger, converter, say)
+            atomic.clean_stale_temps(ws.outbox)
+            atomic.clean_stale_temps(ws.arsip)
+            # 1. finish what a killed pass left: claimed files, then journal rows without one
+            claimed_tokens = set()
+            for claim in inbox.pending_claims(ws):
+                claimed_tokens.add(claim.token)
+                _one(batch, result, claim=claim)
+            for row in ledger.inputs_not_done():
+                if row.token not in claimed_tokens and (ws.root / row.archived_as).exists():
+                    _one(batch, result, row=row)
+            # 2. the inbox, ready files only
+            files = inbox.list_inputs(ws.inbox)
+            if readiness is not None:
+                ready = readiness.ready(files)
+            else:
+                ready = inbox.ready_once(files, settings.watch.stabil_detik)
+            result.deferred = len(files) - len(ready)
+            for path in sorted(ready, key=_order_key):
+                claim = inbox.claim(ws, path)
+                if claim is not None:
+                    _one(batch, result, claim=claim)
+        finally:
+            batch.stages.close()
+            ledger.close()
+    return result
+
+
+def _one(
+    batch: Batch,
+    result: PassResult,
+    *,
+    claim: inbox.Claim | None = None,
+    row: InputRow | None = None,
+) -> None:
+    """Process one input; an internal error is logged and the pass goes on."""
+    name = claim.name if claim else (row.file if row else "?")
+    try:
+        if claim is not None:
+            row = batch.journal(claim)
+            if row.done:
+                inbox.release(claim)
+                return
+            receipt = batch.handle(claim.path, row)
+            inbox.release(claim)
+        else:
+            assert row is not None
+            receipt = batch.handle(batch.ws.root / row.archived_as, row)
+    except Exception as exc:  # noqa: BLE001 - one bad input must not stop the pass
+        detail = traceback.format_exc()
+        log_dir = batch.ws.runtime / "logs"
+        log_dir.mkdir(parents=True, exist_ok=True)
+        stamp = dt.datetime.now(batch.tz).isoformat(timespec="seconds")
+        with open(log_dir / "pipeline.log", "a", encoding="utf-8") as fh:
+            fh.write(f"[{stamp}] {name}\n{detail}\n")
+        result.internal_errors.append(f"{name}: {exc}")
+        batch.log(f"GALAT INTERNAL  {name}: {exc} (rincian: .musrenbang/logs/pipeline.log)")
+        return
+    result.receipts.append(receipt)
+    batch.log(_line(receipt))
+
+
+def _line(r: Receipt) -> str:
+    word = {Status.ACCEPTED: "DITERIMA", Status.REJECTED: "DITOLAK", Status.DUPLICATE: "DUPLIKAT"}
+    n_err = sum(1 for i in r.issues if i.severity.value == "error")
+    n_warn = len(r.issues) - n_err
+    tail = f" {r.region or ''} {r.stage or ''}".rstrip()
+    counts = f" ({n_err} kesalahan, {n_warn} peringatan)" if r.issues else ""
+    return f"{word[r.status]:<9} {r.file}{tail}{counts}"

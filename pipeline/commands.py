@@ -1,0 +1,257 @@
+"""Library functions behind the command line: init, workbook, status, unlock.
+
+The CLI only parses arguments and maps results to exit codes; everything here is callable
+from tests and from other programs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pipeline import atomic
+from pipeline.config import SETTINGS_FILE, Settings, default_settings_toml, load_settings
+from pipeline.ledger import Ledger, now_iso
+from pipeline.models import Wilayah
+from pipeline.stages import Stages
+from pipeline.standard import Tahap
+from pipeline.wilayah import KODE_DESA, KODE_KABUPATEN, WilayahError, WilayahList, load_wilayah
+from pipeline.workflow import PINDAIAN_WAJIB, deadline
+from pipeline.workspace import Workspace
+
+
+class UsageError(Exception):
+    """A command cannot run as asked (exit code 2); the message is for the operator."""
+
+
+def open_workspace(root: Path) -> tuple[Workspace, Settings, WilayahList]:
+    ws = Workspace(root)
+    settings = load_settings(root)
+    if not ws.wilayah_file.exists():
+        raise UsageError(
+            f"Workspace {root} belum disiapkan: jalankan 'musrenbang init --wilayah FILE' dulu."
+        )
+    try:
+        wilayah = load_wilayah(ws.wilayah_file)
+    except WilayahError as exc:
+        raise UsageError(str(exc)) from exc
+    return ws, settings, wilayah
+
+
+def init_workspace(root: Path, wilayah_file: Path | None, kabupaten: str | None) -> Workspace:
+    """Create the layout, settings and inbox folders; safe to run again."""
+    ws = Workspace(root)
+    root.mkdir(parents=True, exist_ok=True)
+    settings = load_settings(root)  # an existing file must be valid before we touch anything
+    if wilayah_file is not None:
+        try:
+            full = load_wilayah(wilayah_file)
+        except WilayahError as exc:
+            raise UsageError(str(exc)) from exc
+        kab_kode = kabupaten or _single_kabupaten(full)
+        if (
+            not KODE_KABUPATEN.match(kab_kode)
+            or full.get(kab_kode) is None
+            and not any(w.kode.startswith(kab_kode + ".") for w in full.all_desa())
+        ):
+            raise UsageError(f"Kabupaten {kab_kode} tidak ada dalam daftar wilayah.")
+        wilayah = full.restricted_to(kab_kode)
+        atomic.write_text(root / "wilayah.csv", wilayah.to_csv())
+    elif ws.wilayah_file.exists():
+        wilayah = load_wilayah(ws.wilayah_file)
+        kab_kode = kabupaten or _single_kabupaten(wilayah)
+    else:
+        raise UsageError("Daftar wilayah belum ada: jalankan 'musrenbang init --wilayah FILE'.")
+    kab = wilayah.get(kab_kode) or Wilayah(kode=kab_kode, nama=f"Kabupaten {kab_kode}")
+    if not (root / SETTINGS_FILE).exists():
+        atomic.write_text(root / SETTINGS_FILE, default_settings_toml(kab.kode, kab.nama))
+        settings = load_settings(root)
+    for folder in (ws.inbox, ws.outbox, ws.receipts, ws.arsip, ws.runtime, ws.claims):
+        folder.mkdir(parents=True, exist_ok=True)
+    for kec in wilayah.kecamatan_in(kab.kode):
+        ws.make_kecamatan_inbox(kec)
+        for desa in wilayah.desa_in(kec.kode):
+            ws.make_desa_inbox(kec, desa)
+    Ledger(settings.database_path(root)).close()
+    return ws
+
+
+def _single_kabupaten(wilayah: WilayahList) -> str:
+    kabs = {".".join(w.kode.split(".")[:2]) for w in wilayah.all_desa()}
+    if len(kabs) == 1:
+        return kabs.pop()
+    raise UsageError(
+        f"Daftar wilayah memuat {len(kabs)} kabupaten/kota: pilih satu dengan --kabupaten KODE "
+        "(contoh: --kabupaten 12.05)."
+    )
+
+
+def issue_desa_workbook(root: Path, kode: str, tahun: int) -> Path:
+    ws, settings, wilayah = open_workspace(root)
+    desa = wilayah.desa(kode)
+    if desa is None:
+        raise UsageError(f"Kode desa/kelurahan {kode} tidak ada dalam daftar wilayah.")
+    with Ledger(settings.database_path(root)) as ledger:
+        stages = Stages(ws, settings, wilayah, ledger, converter=None)
+        snap = stages.snapshot(kode, tahun)
+        if snap is None:
+            return stages.blank_workbook(desa, tahun)
+        return stages.current_workbook(snap)
+
+
+def issue_all_workbooks(root: Path, tahun: int) -> list[Path]:
+    ws, settings, wilayah = open_workspace(root)
+    return [
+        issue_desa_workbook(root, desa.kode, tahun)
+        for desa in wilayah.all_desa(settings.kabupaten.kode)
+    ]
+
+
+@dataclass
+class StatusRow:
+    kode: str
+    nama: str
+    tahap: str
+    usulan: int
+    diterima: int
+    ditolak: int
+    belum: int
+    terlambat: str
+    pindaian_kurang: list[str]
+
+
+def status_rows(root: Path, tahun: int | None) -> tuple[int | None, list[StatusRow]]:
+    ws, settings, wilayah = open_workspace(root)
+    tz = ZoneInfo(settings.jadwal.zona_waktu)
+    today = dt.datetime.now(tz).date()
+    rows: list[StatusRow] = []
+    with Ledger(settings.database_path(root)) as ledger:
+        known = ledger.all_region_years(tahun)
+        if tahun is None and known:
+            tahun = max(ry.year for ry in known)
+            known = [ry for ry in known if ry.year == tahun]
+        by_kode = {ry.region: ry for ry in known}
+        for desa in wilayah.all_desa(settings.kabupaten.kode):
+            ry = by_kode.get(desa.kode)
+            if ry is None or tahun is None:
+                rows.append(StatusRow(desa.kode, desa.nama, "-", 0, 0, 0, 0, "", ["semua"]))
+                continue
+            usulan = ledger.usulan_of(desa.kode, tahun)
+            got = {b.jenis for b in ledger.berkas_of(desa.kode, tahun, "pindaian")}
+            late = "ya" if ry.late else ""
+            tanggal = ry.identitas.tanggal_musrenbang
+            if not late and ry.stage is not Tahap.KIRIM and tanggal is not None:
+                limit = deadline(
+                    tanggal,
+                    settings.jadwal.batas_hari_kerja,
+                    frozenset(settings.jadwal.hari_libur_tambahan),
+                )
+                late = "lewat batas" if today > limit else ""
+            rows.append(
+                StatusRow(
+                    kode=desa.kode,
+                    nama=desa.nama,
+                    tahap=ry.stage.value,
+                    usulan=len(usulan),
+                    diterima=sum(1 for u in usulan if u.diterima),
+                    ditolak=sum(1 for u in usulan if u.keputusan == "Ditolak"),
+                    belum=sum(1 for u in usulan if u.keputusan is None),
+                    terlambat=late,
+                    pindaian_kurang=[j for j in PINDAIAN_WAJIB if j not in got],
+                )
+            )
+    return tahun, rows
+
+
+def status_table(tahun: int | None, rows: list[StatusRow]) -> str:
+    head = (
+        "Kode",
+        "Desa/Kelurahan",
+        "Tahap",
+        "Usulan",
+        "Terima",
+        "Tolak",
+        "Belum",
+        "Terlambat",
+        "Pindaian kurang",
+    )
+    body = [
+        (
+            r.kode,
+            r.nama,
+            r.tahap,
+            str(r.usulan),
+            str(r.diterima),
+            str(r.ditolak),
+            str(r.belum),
+            r.terlambat,
+            ", ".join(r.pindaian_kurang) or "-",
+        )
+        for r in rows
+    ]
+    widths = [
+        max(len(h), *(len(b[i]) for b in body)) if body else len(h) for i, h in enumerate(head)
+    ]
+
+    def fmt(cols: tuple[str, ...]) -> str:
+        return "  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True)).rstrip()
+
+    lines = [
+        f"Status Musrenbang tahun {tahun or '-'}",
+        fmt(head),
+        fmt(tuple("-" * w for w in widths)),
+    ]
+    lines += [fmt(b) for b in body]
+    sent = sum(1 for r in rows if r.tahap == Tahap.KIRIM.value)
+    lines.append(f"{len(rows)} desa/kelurahan; {sent} sudah mengirim.")
+    return "\n".join(lines)
+
+
+def unlock(root: Path, kode: str, tahun: int, alasan: str) -> str:
+    ws, settings, wilayah = open_workspace(root)
+    if not alasan.strip():
+        raise UsageError("Alasan membuka kembali wajib diisi (--alasan).")
+    tz = ZoneInfo(settings.jadwal.zona_waktu)
+    with Ledger(settings.database_path(root)) as ledger:
+        ry = ledger.region_year(kode, tahun)
+        if ry is None:
+            raise UsageError(f"Belum ada data {kode} tahun {tahun} di ledger.")
+        if ry.stage is not Tahap.KIRIM:
+            raise UsageError(
+                f"{kode} tahun {tahun} berada di tahap {ry.stage.value}, belum dikirim: "
+                "tidak ada yang perlu dibuka."
+            )
+        at = now_iso(tz)
+        with ledger.transaction() as db:
+            ledger.set_stage(
+                db,
+                region=kode,
+                year=tahun,
+                level=ry.level,
+                stage=Tahap.VERIFIKASI,
+                at=at,
+                input_id=None,
+                reason=alasan,
+                late=False,
+            )
+            ledger.audit(
+                db,
+                "unlock",
+                at=at,
+                region=kode,
+                year=tahun,
+                alasan=alasan,
+                dari=Tahap.KIRIM.value,
+                ke=Tahap.VERIFIKASI.value,
+            )
+    nama = wilayah.get(kode).nama if wilayah.get(kode) else kode  # type: ignore[union-attr]
+    return (
+        f"{kode} {nama} tahun {tahun}: Kirim -> Verifikasi (dibuka kembali). "
+        f"Alasan dicatat di log audit: {alasan}"
+    )
+
+
+def is_desa_kode(kode: str) -> bool:
+    return bool(KODE_DESA.match(kode))

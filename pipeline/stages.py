@@ -1,0 +1,634 @@
+"""What each kind of input means, and what it leaves in outbox/.
+
+`examine` classifies an archived input by where it was dropped and what it holds, and returns
+an Examined: its status, issues and (when accepted) the ledger change to apply. `produce`
+writes the outputs that follow from the ledger's state; it is idempotent so that work redone
+after a crash writes the same files again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pipeline import dokumen, scans
+from pipeline.config import Settings
+from pipeline.ledger import InputRow, Ledger
+from pipeline.models import BukuKerjaDesa, DesaSnapshot, IdentitasDesa, Wilayah
+from pipeline.receipts import Kind, Status
+from pipeline.report import Issue, Report, issue
+from pipeline.standard import JENIS_DOKUMEN, JENIS_PINDAIAN, SHEET_IDENTITAS, Tahap
+from pipeline.validation import validate_desa
+from pipeline.wilayah import KODE_DESA, KODE_KECAMATAN, WilayahList
+from pipeline.workflow import LedgerState, Rules, check_workbook
+from pipeline.workspace import (
+    Workspace,
+    buku_kerja_name,
+    document_stem,
+    signed_pdf_name,
+)
+from pipeline.xlsx_read import read_workbook
+from pipeline.xlsx_write import mark_issues_on_copy, write_desa_workbook
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".numbers", ".xlsb", ".xltx")
+# Scans of one document received within this window form one set; a later set replaces it.
+SCAN_SET_WINDOW = dt.timedelta(minutes=15)
+
+BOOKMARKS = {
+    "berita-acara": "Berita Acara (ditandatangani)",
+    "daftar-hadir": "Daftar Hadir (ditandatangani)",
+}
+
+
+@dataclass
+class Examined:
+    status: Status
+    kind: Kind
+    purpose: str | None = None
+    region: str | None = None
+    year: int | None = None
+    issues: list[Issue] = field(default_factory=list)
+    apply: Callable[[sqlite3.Connection], None] | None = None  # the ledger change, if accepted
+
+    def to_receipt_json(self) -> str:
+        return json.dumps(
+            {
+                "status": self.status.value,
+                "kind": self.kind.value,
+                "purpose": self.purpose,
+                "region": self.region,
+                "year": self.year,
+                "issues": [i.model_dump(mode="json") for i in self.issues],
+            },
+            ensure_ascii=False,
+        )
+
+    @classmethod
+    def from_receipt_json(cls, text: str) -> Examined:
+        data = json.loads(text)
+        return cls(
+            status=Status(data["status"]),
+            kind=Kind(data["kind"]),
+            purpose=data.get("purpose"),
+            region=data.get("region"),
+            year=data.get("year"),
+            issues=[Issue.model_validate(i) for i in data.get("issues", [])],
+        )
+
+
+@dataclass
+class Place:
+    """Where an input was dropped: its region folders and, inside a desa, the sub-folders."""
+
+    kecamatan: Wilayah | None = None
+    desa: Wilayah | None = None
+    area: str | None = None  # 'pindaian' | 'dokumen'
+    jenis: str | None = None  # e.g. 'berita-acara'
+
+
+def _kode_prefix(folder_name: str) -> str:
+    return folder_name.split(" ", 1)[0]
+
+
+def locate(rel: str, wilayah: WilayahList) -> Place:
+    """Read the region out of the inbox path: '<kode kec> <Nama>/<kode desa> <Nama>/...'."""
+    parts = rel.split("/")[:-1]
+    place = Place()
+    if parts and KODE_KECAMATAN.match(_kode_prefix(parts[0])):
+        place.kecamatan = wilayah.get(_kode_prefix(parts[0]))
+        rest = parts[1:]
+        if rest and KODE_DESA.match(_kode_prefix(rest[0])):
+            place.desa = wilayah.get(_kode_prefix(rest[0]))
+            rest = rest[1:]
+        if len(rest) >= 2 and rest[0].casefold() in ("pindaian", "dokumen"):
+            place.area = rest[0].casefold()
+            place.jenis = rest[1].casefold()
+        elif rest and rest[0].casefold() in ("pindaian", "dokumen"):
+            place.area = rest[0].casefold()
+    return place
+
+
+class Stages:
+    def __init__(
+        self,
+        ws: Workspace,
+        settings: Settings,
+        wilayah: WilayahList,
+        ledger: Ledger,
+        converter: object | None,
+    ) -> None:
+        self.ws = ws
+        self.settings = settings
+        self.wilayah = wilayah
+        self.ledger = ledger
+        self.converter = converter
+        self.tz = ZoneInfo(settings.jadwal.zona_waktu)
+        self.rules = Rules(
+            batas_hari_kerja=settings.jadwal.batas_hari_kerja,
+            hari_libur_tambahan=frozenset(settings.jadwal.hari_libur_tambahan),
+            wajib_pindaian=settings.kirim.wajib_pindaian,
+        )
+        self._own_converter = False
+
+    def close(self) -> None:
+        if self._own_converter and self.converter is not None:
+            self.converter.close()  # type: ignore[attr-defined]
+
+    def get_converter(self) -> object | None:
+        """One LibreOffice pool per pass (or per watcher), started only when needed."""
+        if self.converter is None:
+            from pipeline.convert import Converter
+
+            self.converter = Converter(self.settings.pdf, self.ws.runtime)
+            self._own_converter = True
+        return self.converter
+
+    # ------------------------------------------------------------------ naming helpers
+
+    def region_name(self, kode: str | None) -> str | None:
+        w = self.wilayah.get(kode) if kode else None
+        return w.nama if w else None
+
+    def stage_of(self, region: str | None, year: int | None) -> str | None:
+        if not region or not year:
+            return None
+        ry = self.ledger.region_year(region, year)
+        return ry.stage.value if ry else None
+
+    def desa_folder(self, kode: str, year: int) -> Path | None:
+        desa = self.wilayah.desa(kode)
+        if desa is None:
+            return None
+        return self.ws.outbox_desa(self.wilayah.kecamatan_of(kode), desa, year)
+
+    def region_receipt_folder(self, ex: Examined) -> Path | None:
+        if ex.region and ex.year:
+            folder = self.desa_folder(ex.region, ex.year)
+            if folder is not None:
+                return folder / "tanda-terima"
+        return None
+
+    # ------------------------------------------------------------------ examine
+
+    def examine(self, path: Path, row: InputRow) -> Examined:
+        place = locate(row.rel, self.wilayah)
+        suffix = Path(row.file).suffix.casefold()
+        if place.area == "pindaian":
+            return self.examine_scan(path, row, place)
+        if place.area == "dokumen":
+            return self.examine_document(path, row, place)
+        if suffix in WORKBOOK_SUFFIXES:
+            return self.examine_workbook(path, row, place)
+        where = "folder desa" if place.desa else "inbox"
+        return Examined(
+            Status.REJECTED,
+            Kind.UNKNOWN,
+            region=place.desa.kode if place.desa else None,
+            issues=[
+                issue(
+                    "jenis-berkas-tidak-dikenal",
+                    f"Berkas '{row.file}' di {where} tidak dikenali. Buku kerja disimpan sebagai "
+                    ".xlsx; pindaian bertanda tangan di folder pindaian/berita-acara atau "
+                    "pindaian/daftar-hadir; foto, video dan dokumen lain di folder dokumen/<jenis>.",
+                )
+            ],
+        )
+
+    # --- workbooks
+
+    def examine_workbook(self, path: Path, row: InputRow, place: Place) -> Examined:
+        folder_desa = place.desa
+        purpose = "workbook-desa"
+        earlier = self.ledger.accepted_before(row.sha256, purpose)
+        if earlier is not None and (folder_desa is None or folder_desa.kode == earlier.region):
+            return Examined(
+                Status.DUPLICATE, Kind.WORKBOOK_DESA, purpose, earlier.region, earlier.year
+            )
+        received = row.received_at.astimezone(self.tz)
+        raw, report = read_workbook(path, self.settings.batas, display_name=row.file)
+        fallback_region = folder_desa.kode if folder_desa else None
+        if raw is None:
+            return Examined(
+                Status.REJECTED, Kind.WORKBOOK_DESA, purpose, fallback_region, None, report.issues
+            )
+        if raw.kind == "kecamatan":
+            report.add(
+                "belum-tersedia",
+                "Buku Kerja Musrenbang Kecamatan belum dapat diproses oleh versi ini; "
+                "simpan berkasnya, kecamatan akan diberi tahu bila fitur ini tersedia.",
+            )
+            return Examined(
+                Status.REJECTED,
+                Kind.WORKBOOK_KECAMATAN,
+                "workbook-kecamatan",
+                place.kecamatan.kode if place.kecamatan else None,
+                None,
+                report.issues,
+            )
+        wb, vreport = validate_desa(raw, self.wilayah, today=received.date())
+        report.extend(vreport)
+        region = wb.identitas.kode if wb and wb.identitas.kode else fallback_region
+        year = wb.identitas.tahun if wb else None
+        if wb is None or not wb.identitas.kode or not year:
+            return Examined(
+                Status.REJECTED, Kind.WORKBOOK_DESA, purpose, region, year, report.issues
+            )
+        if folder_desa is not None and folder_desa.kode != wb.identitas.kode:
+            report.add(
+                "wilayah-tidak-cocok",
+                f"Lembar {SHEET_IDENTITAS} sel {wb.identitas_cells.get('Kode Desa/Kelurahan')}: "
+                f"buku kerja desa {wb.identitas.kode} diletakkan di folder "
+                f"{folder_desa.kode} {folder_desa.nama}. Simpan buku kerja di folder desanya "
+                "sendiri.",
+                sheet=SHEET_IDENTITAS,
+                cell=wb.identitas_cells.get("Kode Desa/Kelurahan"),
+                column="Kode Desa/Kelurahan",
+            )
+            return Examined(
+                Status.REJECTED, Kind.WORKBOOK_DESA, purpose, folder_desa.kode, year, report.issues
+            )
+        ry = self.ledger.region_year(wb.identitas.kode, year)
+        state = LedgerState(
+            tahap=ry.stage if ry else None,
+            known_kode={
+                u.kode_usulan or "": u.kegiatan or ""
+                for u in self.ledger.usulan_of(wb.identitas.kode, year)
+            },
+            pindaian={b.jenis for b in self.ledger.berkas_of(wb.identitas.kode, year, "pindaian")},
+        )
+        if report.ok or state.tahap is Tahap.KIRIM:
+            decision = check_workbook(wb, state, self.rules, received.date())
+            report.extend(decision.report)
+        else:
+            decision = None
+        if not report.ok or decision is None or decision.tahap is None:
+            return Examined(
+                Status.REJECTED, Kind.WORKBOOK_DESA, purpose, wb.identitas.kode, year, report.issues
+            )
+        return Examined(
+            Status.ACCEPTED,
+            Kind.WORKBOOK_DESA,
+            purpose,
+            wb.identitas.kode,
+            year,
+            report.issues,
+            apply=self._apply_workbook(wb, decision.tahap, decision.terlambat, row),
+        )
+
+    def _apply_workbook(
+        self, wb: BukuKerjaDesa, tahap: Tahap, terlambat: bool, row: InputRow
+    ) -> Callable[[sqlite3.Connection], None]:
+        kode, year = wb.identitas.kode or "", wb.identitas.tahun or 0
+        desa = self.wilayah.desa(kode)
+        level = desa.level if desa else "desa"
+        at = row.received_at.astimezone(self.tz).isoformat(timespec="seconds")
+        identitas = wb.identitas.model_copy(update={"tahap": tahap})
+
+        def apply(db: sqlite3.Connection) -> None:
+            before = self.ledger.region_year(kode, year)
+            self.ledger.set_stage(
+                db,
+                region=kode,
+                year=year,
+                level=level,
+                stage=tahap,
+                at=at,
+                input_id=row.id,
+                identitas=identitas,
+                peserta=wb.peserta,
+                late=terlambat if tahap is Tahap.KIRIM else False,
+            )
+            self.ledger.save_usulan(
+                db,
+                region=kode,
+                year=year,
+                usulan=wb.usulan,
+                at=at,
+                input_id=row.id,
+                file=row.file,
+            )
+            if before is None or before.stage is not tahap:
+                self.ledger.audit(
+                    db,
+                    "tahap",
+                    at=at,
+                    region=kode,
+                    year=year,
+                    dari=before.stage.value if before else None,
+                    ke=tahap.value,
+                    file=row.file,
+                )
+
+        return apply
+
+    # --- scans and supporting documents
+
+    def _berkas_context(
+        self, row: InputRow, place: Place, kind: Kind, allowed: list[str]
+    ) -> tuple[Examined | None, int | None]:
+        """Common checks for scans and documents: folder, kind folder, open year."""
+        area = place.area or ""
+        purpose = f"{area}/{place.jenis}" if place.jenis else area
+        if place.desa is None:
+            region = place.kecamatan.kode if place.kecamatan else None
+            code = "belum-tersedia" if place.kecamatan else "lokasi-berkas-salah"
+            text = (
+                "Pindaian dan dokumen tingkat kecamatan belum dapat diproses oleh versi ini."
+                if place.kecamatan
+                else f"'{row.file}' harus diletakkan di folder {area}/<jenis> milik desanya "
+                "(inbox/<kecamatan>/<desa>/...)."
+            )
+            return Examined(Status.REJECTED, kind, purpose, region, None, [issue(code, text)]), None
+        if place.jenis not in allowed:
+            return Examined(
+                Status.REJECTED,
+                kind,
+                purpose,
+                place.desa.kode,
+                None,
+                [
+                    issue(
+                        "lokasi-berkas-salah",
+                        f"'{row.file}' ada di folder {area}/{place.jenis or ''} yang tidak dikenal. "
+                        f"Gunakan salah satu folder: {', '.join(area + '/' + j for j in allowed)}.",
+                    )
+                ],
+            ), None
+        open_year = self.ledger.open_year(place.desa.kode)
+        if open_year is None:
+            sent = self.ledger.years_of(place.desa.kode)
+            if sent:
+                return Examined(
+                    Status.REJECTED,
+                    kind,
+                    purpose,
+                    place.desa.kode,
+                    sent[-1].year,
+                    [
+                        issue(
+                            "sudah-dikirim",
+                            f"Usulan {place.desa.level_word} {place.desa.nama} tahun {sent[-1].year} "
+                            "sudah dikirim; pindaian/dokumen baru tidak dapat ditambahkan. Minta "
+                            "kecamatan membuka kembali (musrenbang unlock) bila perlu.",
+                        )
+                    ],
+                ), None
+            return Examined(
+                Status.REJECTED,
+                kind,
+                purpose,
+                place.desa.kode,
+                None,
+                [
+                    issue(
+                        "belum-ada-buku-kerja",
+                        f"Belum ada Buku Kerja yang diterima untuk {place.desa.level_word} "
+                        f"{place.desa.nama}. Kirim buku kerja (tahap Persiapan) lebih dahulu, "
+                        "lalu simpan ulang berkas ini.",
+                    )
+                ],
+            ), None
+        earlier = self.ledger.accepted_before(row.sha256, purpose)
+        if earlier is not None and earlier.region == place.desa.kode:
+            return Examined(Status.DUPLICATE, kind, purpose, place.desa.kode, earlier.year), None
+        return None, open_year.year
+
+    def examine_scan(self, path: Path, row: InputRow, place: Place) -> Examined:
+        allowed = [j for j in JENIS_PINDAIAN if j != "rekap"]
+        done, year = self._berkas_context(row, place, Kind.SCAN, allowed)
+        if done is not None:
+            return done
+        assert place.desa is not None and year is not None
+        report = scans.check_scan(path, row.file)
+        return self._berkas_outcome(row, place, Kind.SCAN, "pindaian", year, report)
+
+    def examine_document(self, path: Path, row: InputRow, place: Place) -> Examined:
+        done, year = self._berkas_context(row, place, Kind.DOCUMENT, JENIS_DOKUMEN)
+        if done is not None:
+            return done
+        assert place.desa is not None and year is not None and place.jenis is not None
+        report = dokumen.check_document(path, place.jenis, self.settings.dokumen, row.file)
+        return self._berkas_outcome(row, place, Kind.DOCUMENT, "dokumen", year, report)
+
+    def _berkas_outcome(
+        self, row: InputRow, place: Place, kind: Kind, kategori: str, year: int, report: Report
+    ) -> Examined:
+        assert place.desa is not None and place.jenis is not None
+        purpose = f"{kategori}/{place.jenis}"
+        if not report.ok:
+            return Examined(Status.REJECTED, kind, purpose, place.desa.kode, year, report.issues)
+        desa, jenis = place.desa, place.jenis
+        folder = str(Path(row.rel).parent.as_posix())
+        at = row.received_at.astimezone(self.tz).isoformat(timespec="seconds")
+
+        def apply(db: sqlite3.Connection) -> None:
+            self.ledger.add_berkas(
+                db,
+                input_id=row.id,
+                region=desa.kode,
+                year=year,
+                kategori=kategori,
+                jenis=jenis,
+                file=row.file,
+                size=row.size,
+                sha256=row.sha256,
+                received_at=at,
+                folder=folder,
+                archived_as=row.archived_as,
+            )
+
+        return Examined(Status.ACCEPTED, kind, purpose, desa.kode, year, report.issues, apply)
+
+    # ------------------------------------------------------------------ produce
+
+    def produce(
+        self, ex: Examined, archived: Path, row: InputRow
+    ) -> tuple[list[Path], list[Issue]]:
+        """Write the outputs that follow from this input; returns them and extra issues."""
+        if ex.kind is Kind.WORKBOOK_DESA and ex.region and ex.year:
+            if ex.status is Status.REJECTED:
+                return self._perbaiki(ex, archived, row), []
+            if ex.status is Status.ACCEPTED:
+                return self._after_workbook(ex)
+        if ex.status is Status.ACCEPTED and ex.region and ex.year:
+            if ex.kind is Kind.SCAN:
+                return self.signed_pdf(ex.region, ex.year), []
+            if ex.kind is Kind.DOCUMENT:
+                return self.documentation(ex.region, ex.year), []
+        if ex.kind is Kind.WORKBOOK_DESA and ex.status is Status.REJECTED:
+            return self._perbaiki(ex, archived, row), []
+        return [], []
+
+    def _perbaiki(self, ex: Examined, archived: Path, row: InputRow) -> list[Path]:
+        """The operator's own workbook back, every issue marked on its cell."""
+        if Path(row.file).suffix.casefold() not in (".xlsx", ".xlsm"):
+            return []
+        if not any(i.code not in FILE_LEVEL_CODES for i in ex.issues):
+            return []  # unreadable: nothing to mark
+        desa = self.wilayah.desa(ex.region) if ex.region else None
+        if desa is not None and ex.year:
+            target = self.desa_folder(desa.kode, ex.year)
+            assert target is not None
+            target = target / buku_kerja_name(desa, ex.year, perbaiki=True)
+        else:
+            target = self.ws.receipts / f"{row.receipt_name} (perbaiki).xlsx"
+        try:
+            mark_issues_on_copy(archived, target, ex.issues)
+        except Exception:  # noqa: BLE001 - the receipt still tells every issue
+            return []
+        return [target]
+
+    def snapshot(self, kode: str, year: int) -> DesaSnapshot | None:
+        ry = self.ledger.region_year(kode, year)
+        desa = self.wilayah.desa(kode)
+        if ry is None or desa is None:
+            return None
+        pindaian: dict[str, list[str]] = {}
+        for b in self.ledger.berkas_of(kode, year, "pindaian"):
+            pindaian.setdefault(b.jenis, []).append(b.archived_as)
+        return DesaSnapshot(
+            desa=desa,
+            kecamatan=self.wilayah.kecamatan_of(kode),
+            kabupaten=self.wilayah.kabupaten_of(kode),
+            tahun=year,
+            tahap=ry.stage,
+            identitas=ry.identitas,
+            peserta=ry.peserta,
+            usulan=self.ledger.usulan_of(kode, year),
+            terlambat=ry.late,
+            dikirim_pada=dt.datetime.fromisoformat(ry.sent_at) if ry.sent_at else None,
+            pindaian=pindaian,
+        )
+
+    def _after_workbook(self, ex: Examined) -> tuple[list[Path], list[Issue]]:
+        assert ex.region and ex.year
+        snap = self.snapshot(ex.region, ex.year)
+        if snap is None:
+            return [], []
+        folder = self.ws.outbox_desa(snap.kecamatan, snap.desa, snap.tahun)
+        outputs = [self.current_workbook(snap, ex.issues)]
+        stale = folder / buku_kerja_name(snap.desa, snap.tahun, perbaiki=True)
+        if stale.exists():
+            stale.unlink()  # the accepted workbook supersedes the rejected one
+        extra: list[Issue] = []
+        from pipeline import render
+
+        docs = render.produce_desa_documents(self.ws, self.settings, snap, self.get_converter())
+        outputs += docs.outputs
+        extra += docs.issues
+        if snap.pindaian:
+            outputs += self.signed_pdf(ex.region, ex.year)
+        return outputs, extra
+
+    def current_workbook(self, snap: DesaSnapshot, issues: list[Issue] | None = None) -> Path:
+        """The workbook as the ledger knows it, the operator's next starting point."""
+        folder = self.ws.outbox_desa(snap.kecamatan, snap.desa, snap.tahun)
+        target = folder / buku_kerja_name(snap.desa, snap.tahun)
+        return write_desa_workbook(
+            target,
+            desa=snap.desa,
+            kecamatan=snap.kecamatan,
+            tahun=snap.tahun,
+            tahap=snap.tahap,
+            identitas=snap.identitas,
+            peserta=snap.peserta,
+            usulan=snap.usulan,
+            issues=list(issues or []),
+        )
+
+    def blank_workbook(self, desa: Wilayah, year: int) -> Path:
+        kec = self.wilayah.kecamatan_of(desa.kode)
+        target = self.ws.outbox_desa(kec, desa, year) / buku_kerja_name(desa, year)
+        ident = IdentitasDesa(kode=desa.kode, nama=desa.nama, kecamatan=kec.nama, tahun=year)
+        return write_desa_workbook(
+            target,
+            desa=desa,
+            kecamatan=kec,
+            tahun=year,
+            tahap=None,
+            identitas=ident,
+            peserta=[],
+            usulan=[],
+        )
+
+    def signed_pdf(self, kode: str, year: int) -> list[Path]:
+        """Rebuild the one signed PDF: newest set of each scan, then the kompilasi."""
+        desa = self.wilayah.desa(kode)
+        if desa is None:
+            return []
+        kec = self.wilayah.kecamatan_of(kode)
+        folder = self.ws.outbox_desa(kec, desa, year)
+        parts: list[tuple[str, list[Path]]] = []
+        rows = self.ledger.berkas_of(kode, year, "pindaian")
+        for jenis in ("berita-acara", "daftar-hadir"):
+            mine = [b for b in rows if b.jenis == jenis]
+            if not mine:
+                continue
+            newest = dt.datetime.fromisoformat(mine[-1].received_at)
+            current = [
+                b
+                for b in mine
+                if newest - dt.datetime.fromisoformat(b.received_at) <= SCAN_SET_WINDOW
+            ]
+            parts.append((BOOKMARKS[jenis], [self.ws.root / b.archived_as for b in current]))
+        kompilasi = folder / (document_stem("Kompilasi Usulan", desa, year) + ".pdf")
+        if kompilasi.exists():
+            parts.append(("Kompilasi Usulan", [kompilasi]))
+        if not parts:
+            return []
+        out = folder / signed_pdf_name(desa, year)
+        scans.build_signed_pdf(parts, out, self.settings.pdf.ukuran_kertas)
+        return [out]
+
+    def documentation(self, kode: str, year: int) -> list[Path]:
+        """Manifest of the supporting documents and the Lampiran Foto."""
+        desa = self.wilayah.desa(kode)
+        if desa is None:
+            return []
+        kec = self.wilayah.kecamatan_of(kode)
+        folder = self.ws.outbox_desa(kec, desa, year)
+        rows = self.ledger.berkas_of(kode, year, "dokumen")
+        entries = [
+            dokumen.ManifestEntry(
+                jenis=b.jenis,
+                nama_asli=b.file,
+                ukuran=b.size,
+                sha256=b.sha256,
+                diterima_pada=dt.datetime.fromisoformat(b.received_at),
+                folder=b.folder,
+                arsip=b.archived_as,
+            )
+            for b in rows
+        ]
+        stem = document_stem("Manifest Dokumen", desa, year)
+        outputs = [folder / f"{stem}.json", folder / f"{stem}.xlsx"]
+        dokumen.write_manifest(entries, outputs[0], outputs[1])
+        photos = [
+            (
+                self.ws.root / b.archived_as,
+                f"{b.file} — diterima {dt.datetime.fromisoformat(b.received_at):%d-%m-%Y %H:%M}",
+            )
+            for b in rows
+            if b.jenis == "foto" and Path(b.file).suffix.casefold() in (".jpg", ".jpeg", ".png")
+        ]
+        if photos:
+            out = folder / (document_stem("Lampiran Foto", desa, year) + ".pdf")
+            dokumen.build_lampiran_foto(
+                photos,
+                out,
+                self.settings.pdf.ukuran_kertas,
+                f"Lampiran Foto Musrenbang {desa.level_word} {desa.nama} {year}",
+            )
+            outputs.append(out)
+        return outputs
+
+
+# Issues about the file as a whole: nothing in it can be marked on a cell.
+FILE_LEVEL_CODES = frozenset(
+    {"format-tidak-didukung", "berkas-kosong", "berkas-rusak", "berkas-terlalu-besar"}
+)
