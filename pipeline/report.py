@@ -39,6 +39,10 @@ CODES: dict[str, tuple[Severity, str]] = {
         E,
         "Sel berisi rumus tanpa nilai tersimpan: buka dan simpan di Excel/Calc.",
     ),
+    "nilai-galat": (
+        E,
+        "Sel berisi galat rumus (#REF!, #N/A, #VALUE!, ...): perbaiki rumusnya atau ketik nilainya.",
+    ),
     # --- region and year
     "wilayah-tidak-dikenal": (E, "Kode desa/kelurahan tidak ada dalam daftar wilayah."),
     "wilayah-tidak-cocok": (E, "Buku kerja berada di folder desa lain."),
@@ -105,6 +109,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     ),
     "belum-ada-buku-kerja": (E, "Pindaian/dokumen tiba sebelum buku kerja desa pernah diterima."),
     "pdf-dilewati": (W, "LibreOffice tidak tersedia atau gagal: dokumen .docx ditulis, PDF belum."),
+    "template-rusak": (W, "Templat dokumen di folder templates/ rusak: dokumen itu tidak ditulis."),
 }
 
 

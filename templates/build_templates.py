@@ -1,0 +1,590 @@
+"""Regenerate the built-in document templates (python-docx): `python templates/build_templates.py`.
+
+The .docx files in this folder are the product; this script is how they were made, so a
+layout change is a reviewed code change. A Bappeda clerk does not need it: copy a .docx to
+the workspace's templates/ folder and edit it in Word or LibreOffice Writer
+(docs/templates.md lists the variables of each template).
+
+Rules the templates follow (docxtpl): every Jinja tag sits in one run with plain formatting;
+table loops are `{%tr ... %}` rows; no merge tags.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+from docx.table import Table, _Cell, _Row
+from docx.text.paragraph import Paragraph
+
+HERE = Path(__file__).resolve().parent
+FONT = "Times New Roman"  # LibreOffice substitutes the metric-compatible Liberation Serif
+
+# ----------------------------------------------------------------------------- primitives
+
+
+def new_document(landscape: bool = False) -> Document:  # type: ignore[valid-type]
+    doc = Document()
+    normal = doc.styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(12)
+    rpr = normal.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), FONT)
+    pf = normal.paragraph_format
+    pf.space_before = Pt(0)
+    pf.space_after = Pt(0)
+    pf.line_spacing = 1.0
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), "id-ID")
+    rpr.append(lang)
+
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+    section.top_margin = Cm(2.0)
+    section.bottom_margin = Cm(2.0)
+    section.left_margin = Cm(2.5) if not landscape else Cm(2.0)
+    section.right_margin = Cm(2.0)
+    section.footer_distance = Cm(1.0)
+    return doc
+
+
+def para(
+    container: object,
+    text: str = "",
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    underline: bool = False,
+    size: float | None = None,
+    align: str = "left",
+    after: float = 0,
+    before: float = 0,
+    indent_cm: float | None = None,
+    first_line_cm: float | None = None,
+) -> Paragraph:
+    p: Paragraph = container.add_paragraph()  # type: ignore[attr-defined]
+    if text:
+        run = p.add_run(text)
+        run.bold = bold
+        run.italic = italic
+        run.underline = underline
+        if size:
+            run.font.size = Pt(size)
+    p.alignment = {
+        "left": WD_ALIGN_PARAGRAPH.LEFT,
+        "center": WD_ALIGN_PARAGRAPH.CENTER,
+        "right": WD_ALIGN_PARAGRAPH.RIGHT,
+        "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
+    }[align]
+    p.paragraph_format.space_after = Pt(after)
+    p.paragraph_format.space_before = Pt(before)
+    if indent_cm is not None:
+        p.paragraph_format.left_indent = Cm(indent_cm)
+    if first_line_cm is not None:
+        p.paragraph_format.first_line_indent = Cm(first_line_cm)
+    return p
+
+
+def cell_text(
+    cell: _Cell,
+    text: str,
+    *,
+    bold: bool = False,
+    size: float = 10,
+    align: str = "left",
+    underline: bool = False,
+) -> Paragraph:
+    p = cell.paragraphs[0]
+    run = p.add_run(text)
+    run.bold = bold
+    run.underline = underline
+    run.font.size = Pt(size)
+    p.alignment = {
+        "left": WD_ALIGN_PARAGRAPH.LEFT,
+        "center": WD_ALIGN_PARAGRAPH.CENTER,
+        "right": WD_ALIGN_PARAGRAPH.RIGHT,
+    }[align]
+    return p
+
+
+def _tr_pr(row: _Row) -> object:
+    return row._tr.get_or_add_trPr()
+
+
+def repeat_header(row: _Row) -> None:
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    _tr_pr(row).append(el)  # type: ignore[attr-defined]
+
+
+def cant_split(row: _Row) -> None:
+    el = OxmlElement("w:cantSplit")
+    el.set(qn("w:val"), "true")
+    _tr_pr(row).append(el)  # type: ignore[attr-defined]
+
+
+def row_height(row: _Row, cm: float) -> None:
+    el = OxmlElement("w:trHeight")
+    el.set(qn("w:val"), str(int(cm * 567)))
+    el.set(qn("w:hRule"), "atLeast")
+    _tr_pr(row).append(el)  # type: ignore[attr-defined]
+
+
+def shade(cell: _Cell, fill: str) -> None:
+    tc_pr = cell._tc.get_or_add_tcPr()
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    tc_pr.append(shd)
+
+
+def span(row: _Row, first: int, last: int) -> _Cell:
+    """Merge cells first..last of a row (a static gridSpan; no docxtpl merge tags)."""
+    return row.cells[first].merge(row.cells[last])
+
+
+def widths(table: Table, cms: list[float]) -> None:
+    table.autofit = False
+    grid = table._tbl.tblGrid
+    for col, cm in zip(grid.findall(qn("w:gridCol")), cms, strict=True):
+        col.set(qn("w:w"), str(int(cm * 567)))
+    for row in table.rows:
+        for idx, cell in enumerate(row.cells):
+            if idx < len(cms):
+                cell.width = Cm(cms[idx])
+
+
+def no_borders(table: Table) -> None:
+    tbl_pr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:val"), "nil")
+        borders.append(el)
+    tbl_pr.append(borders)
+
+
+def loop_row(table: Table, tag: str) -> None:
+    """A row holding only a `{%tr ... %}` tag (docxtpl replaces the whole row by the tag)."""
+    row = table.add_row()
+    row.cells[0].paragraphs[0].add_run(tag)
+
+
+def page_break(doc: object) -> None:
+    p = doc.add_paragraph()  # type: ignore[attr-defined]
+    p.add_run().add_break(WD_BREAK.PAGE)
+
+
+def field(paragraph: Paragraph, instr: str, size: float) -> None:
+    """A simple field (PAGE, NUMPAGES) that Word and LibreOffice update on layout."""
+    fld = OxmlElement("w:fldSimple")
+    fld.set(qn("w:instr"), instr)
+    run = OxmlElement("w:r")
+    rpr = OxmlElement("w:rPr")
+    sz = OxmlElement("w:sz")
+    sz.set(qn("w:val"), str(int(size * 2)))
+    rpr.append(sz)
+    run.append(rpr)
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    fld.append(run)
+    paragraph._p.append(fld)
+
+
+def footer(doc: object) -> None:
+    section = doc.sections[0]  # type: ignore[attr-defined]
+    p = section.footer.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    run = p.add_run("{{ judul_dokumen }} — Halaman ")
+    run.font.size = Pt(8)
+    field(p, "PAGE", 8)
+    run = p.add_run(" dari ")
+    run.font.size = Pt(8)
+    field(p, "NUMPAGES", 8)
+
+
+def bottom_rule(p: Paragraph) -> None:
+    ppr = p._p.get_or_add_pPr()
+    bdr = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    bottom.set(qn("w:val"), "thickThinSmallGap")
+    bottom.set(qn("w:sz"), "18")
+    bottom.set(qn("w:space"), "1")
+    bottom.set(qn("w:color"), "000000")
+    bdr.append(bottom)
+    ppr.append(bdr)
+
+
+def kop(doc: object) -> None:
+    """Letterhead: kabupaten, kecamatan, desa/kelurahan, address line, a double rule."""
+    para(doc, "{{ kop.pemerintah }}", bold=True, size=14, align="center")
+    para(doc, "{{ kop.kecamatan }}", bold=True, size=14, align="center")
+    para(doc, "{{ kop.desa }}", bold=True, size=16, align="center")
+    p = para(doc, "{{ kop.alamat }}", italic=True, size=10, align="center", after=2)
+    bottom_rule(p)
+    para(doc, "", after=6)
+
+
+def info_table(doc: object, rows: list[tuple[str, str]], label_cm: float = 4.0) -> None:
+    table = doc.add_table(rows=0, cols=3)  # type: ignore[attr-defined]
+    no_borders(table)
+    for label, value in rows:
+        row = table.add_row()
+        cell_text(row.cells[0], label, size=12)
+        cell_text(row.cells[1], ":", size=12)
+        cell_text(row.cells[2], value, size=12)
+    widths(table, [label_cm, 0.5, 11.5])
+
+
+def signature(cell: _Cell, lines: list[str], name: str, nip: str | None = None) -> None:
+    """Title lines, room to sign, the name underlined, optionally an NIP line."""
+    first = True
+    for line in lines:
+        p = cell.paragraphs[0] if first else cell.add_paragraph()
+        first = False
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p.add_run(line).font.size = Pt(12)
+    for _ in range(3):
+        cell.add_paragraph()
+    p = cell.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = p.add_run(name)
+    run.bold = True
+    run.underline = True
+    if nip:
+        p = cell.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p.add_run(nip)
+
+
+def header_row(table: Table, labels: list[str], size: float = 10) -> None:
+    row = table.rows[0]
+    for cell, label in zip(row.cells, labels, strict=True):
+        cell_text(cell, label, bold=True, size=size, align="center")
+        shade(cell, "D9D9D9")
+    repeat_header(row)
+    cant_split(row)
+
+
+# ----------------------------------------------------------------------------- templates
+
+
+def daftar_hadir() -> Document:  # type: ignore[valid-type]
+    doc = new_document()
+    kop(doc)
+    para(doc, "DAFTAR HADIR", bold=True, size=14, align="center")
+    para(doc, "{{ judul_musrenbang }}", bold=True, size=12, align="center")
+    para(doc, "TAHUN RENCANA {{ tahun }}", bold=True, size=12, align="center", after=10)
+    info_table(
+        doc,
+        [
+            ("{{ desa.level }}", "{{ desa.nama }}"),
+            ("Kecamatan", "{{ kecamatan.nama }}"),
+            ("Hari/Tanggal", "{{ musrenbang.hari_tanggal }}"),
+            ("Jam", "{{ musrenbang.jam }}"),
+            ("Tempat", "{{ musrenbang.tempat }}"),
+            ("Alamat", "{{ musrenbang.alamat }}"),
+        ],
+        label_cm=3.5,
+    )
+    para(doc, "", after=6)
+
+    labels = ["No", "Nama", "L/P", "Unsur/Lembaga", "Alamat", "Tanda Tangan"]
+    cms = [1.0, 4.3, 1.0, 3.6, 3.0, 3.6]
+    table = doc.add_table(rows=1, cols=len(labels))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    header_row(table, labels)
+    loop_row(table, "{%tr for p in peserta %}")
+    row = table.add_row()
+    row_height(row, 0.85)
+    cant_split(row)
+    cell_text(row.cells[0], "{{ p.no }}", align="center")
+    cell_text(row.cells[1], "{{ p.nama }}")
+    cell_text(row.cells[2], "{{ p.jenis_kelamin }}", align="center")
+    cell_text(row.cells[3], "{{ p.unsur }}")
+    cell_text(row.cells[4], "{{ p.alamat }}")
+    sig = cell_text(row.cells[5], "{{ p.ttd_kiri }}\t{{ p.ttd_kanan }}", size=9)
+    sig.paragraph_format.tab_stops.add_tab_stop(Cm(1.7), WD_TAB_ALIGNMENT.LEFT)
+    loop_row(table, "{%tr endfor %}")
+    widths(table, cms)
+
+    para(doc, "", after=12)
+    sign = doc.add_table(rows=1, cols=2)
+    no_borders(sign)
+    cell_text(sign.rows[0].cells[0], "", size=12)
+    signature(
+        sign.rows[0].cells[1],
+        ["{{ tempat_tanggal_ttd }}", "Mengetahui,", "{{ desa.jabatan_kepala }} {{ desa.nama }}"],
+        "{{ kepala.nama }}",
+        "{{ kepala.nip_baris }}",
+    )
+    widths(sign, [7.5, 9.0])
+    footer(doc)
+    return doc
+
+
+def berita_acara() -> Document:  # type: ignore[valid-type]
+    doc = new_document()
+    kop(doc)
+    para(doc, "BERITA ACARA", bold=True, size=14, align="center")
+    para(doc, "{{ judul_musrenbang }}", bold=True, size=12, align="center")
+    para(doc, "TAHUN RENCANA {{ tahun }}", bold=True, size=12, align="center", after=12)
+
+    body = [
+        "Pada hari ini {{ musrenbang.hari }} tanggal {{ musrenbang.tanggal_kata }} bulan "
+        "{{ musrenbang.bulan }} tahun {{ musrenbang.tahun_kata }} ({{ musrenbang.tanggal_angka }}), "
+        "pukul {{ musrenbang.jam }}, bertempat di {{ musrenbang.tempat }}, {{ musrenbang.alamat }}, "
+        "telah dilaksanakan Musyawarah Perencanaan Pembangunan (Musrenbang) {{ desa.level }} "
+        "{{ desa.nama }}, Kecamatan {{ kecamatan.nama }}, {{ kabupaten.nama }}, untuk membahas "
+        "dan menyepakati usulan rencana pembangunan {{ desa.level }} Tahun {{ tahun }}.",
+        "Musrenbang {{ desa.level }} dihadiri oleh {{ hadir.jumlah }} ({{ hadir.jumlah_kata }}) "
+        "orang peserta, terdiri atas {{ hadir.l }} ({{ hadir.l_kata }}) orang laki-laki dan "
+        "{{ hadir.p }} ({{ hadir.p_kata }}) orang perempuan, sebagaimana tercantum dalam daftar "
+        "hadir terlampir.",
+        "Musyawarah dipimpin oleh {{ pimpinan_rapat }} selaku pimpinan rapat, dengan notulen "
+        "{{ notulen }}. Dari {{ keputusan.jumlah_usulan }} ({{ keputusan.jumlah_usulan_kata }}) "
+        "usulan yang dibahas, musyawarah menyepakati hal-hal sebagai berikut:",
+    ]
+    for text in body:
+        para(doc, text, align="justify", after=6, first_line_cm=1.0)
+    items = [
+        "Sebanyak {{ keputusan.disepakati }} ({{ keputusan.disepakati_kata }}) usulan disepakati, "
+        "terdiri atas {{ keputusan.diterima }} ({{ keputusan.diterima_kata }}) usulan diterima dan "
+        "{{ keputusan.revisi }} ({{ keputusan.revisi_kata }}) usulan diterima dengan revisi, "
+        "dengan urutan prioritas sebagaimana tercantum dalam Lampiran I;",
+        "Sebanyak {{ keputusan.ditolak }} ({{ keputusan.ditolak_kata }}) usulan belum disepakati "
+        "(ditolak), dengan alasan sebagaimana tercantum dalam Lampiran II;",
+        "Jumlah perkiraan biaya usulan yang disepakati sebesar {{ keputusan.biaya_rupiah }} "
+        "({{ keputusan.biaya_kata }} rupiah).",
+    ]
+    for no, text in enumerate(items, 1):
+        p = para(doc, f"{no}.\t{text}", align="justify", after=4, indent_cm=0.8)
+        p.paragraph_format.first_line_indent = Cm(-0.8)
+        p.paragraph_format.tab_stops.add_tab_stop(Cm(0.8))
+    para(
+        doc,
+        "Demikian berita acara ini dibuat dengan sebenarnya untuk dipergunakan "
+        "sebagaimana mestinya.",
+        align="justify",
+        before=4,
+        after=12,
+        first_line_cm=1.0,
+    )
+
+    para(doc, "{{ tempat_tanggal_ttd }}", align="right", after=6)
+    sign = doc.add_table(rows=2, cols=2)
+    no_borders(sign)
+    signature(sign.rows[0].cells[0], ["Pimpinan Rapat,"], "{{ pimpinan_rapat }}")
+    signature(sign.rows[0].cells[1], ["Notulen,"], "{{ notulen }}")
+    signature(sign.rows[1].cells[0], ["Wakil Masyarakat,"], "{{ wakil_masyarakat }}")
+    signature(
+        sign.rows[1].cells[1],
+        ["Mengetahui,", "{{ desa.jabatan_kepala }} {{ desa.nama }}"],
+        "{{ kepala.nama }}",
+        "{{ kepala.nip_baris }}",
+    )
+    for row in sign.rows:
+        cant_split(row)
+    widths(sign, [8.0, 8.5])
+
+    # Lampiran I: agreed usulan by priority
+    page_break(doc)
+    para(doc, "LAMPIRAN I", bold=True, size=11)
+    para(doc, "{{ judul_lampiran }}", size=11, after=8)
+    para(doc, "DAFTAR USULAN YANG DISEPAKATI (BERDASARKAN PRIORITAS)", bold=True, align="center")
+    para(doc, "", after=4)
+    labels = ["Prio-ritas", "Kode Usulan", "Bidang", "Kegiatan", "Lokasi", "Volume", "Biaya"]
+    cms = [1.2, 3.0, 2.6, 3.6, 2.1, 1.6, 2.7]
+    table = doc.add_table(rows=1, cols=len(labels))
+    table.style = "Table Grid"
+    header_row(table, labels, size=9)
+    loop_row(table, "{%tr for u in disepakati %}")
+    row = table.add_row()
+    cant_split(row)
+    for idx, (text, align) in enumerate(
+        [
+            ("{{ u.prioritas }}", "center"),
+            ("{{ u.kode }}", "left"),
+            ("{{ u.bidang }}", "left"),
+            ("{{ u.kegiatan }}{{ u.revisi_catatan }}", "left"),
+            ("{{ u.lokasi }}", "left"),
+            ("{{ u.volume_satuan }}", "center"),
+            ("{{ u.biaya_rupiah }}", "right"),
+        ]
+    ):
+        cell_text(row.cells[idx], text, size=9, align=align)
+    loop_row(table, "{%tr endfor %}")
+    loop_row(table, "{%tr if not disepakati %}")
+    row = table.add_row()
+    merged = span(row, 0, len(labels) - 1)
+    cell_text(merged, "Tidak ada usulan yang disepakati.", size=9, align="center")
+    loop_row(table, "{%tr endif %}")
+    row = table.add_row()
+    merged = span(row, 0, len(labels) - 2)
+    cell_text(merged, "JUMLAH", bold=True, size=9, align="center")
+    cell_text(row.cells[-1], "{{ jumlah_disepakati_rupiah }}", bold=True, size=9, align="right")
+    widths(table, cms)
+
+    # Lampiran II: not agreed (Ditolak) with reasons
+    page_break(doc)
+    para(doc, "LAMPIRAN II", bold=True, size=11)
+    para(doc, "{{ judul_lampiran }}", size=11, after=8)
+    para(doc, "DAFTAR USULAN YANG BELUM DISEPAKATI", bold=True, align="center")
+    para(doc, "", after=4)
+    labels = ["No", "Kode Usulan", "Bidang", "Kegiatan", "Lokasi", "Alasan"]
+    cms = [1.0, 3.0, 2.6, 3.8, 2.3, 4.1]
+    table = doc.add_table(rows=1, cols=len(labels))
+    table.style = "Table Grid"
+    header_row(table, labels, size=9)
+    loop_row(table, "{%tr for u in ditolak %}")
+    row = table.add_row()
+    cant_split(row)
+    for idx, (text, align) in enumerate(
+        [
+            ("{{ u.no }}", "center"),
+            ("{{ u.kode }}", "left"),
+            ("{{ u.bidang }}", "left"),
+            ("{{ u.kegiatan }}", "left"),
+            ("{{ u.lokasi }}", "left"),
+            ("{{ u.catatan }}", "left"),
+        ]
+    ):
+        cell_text(row.cells[idx], text, size=9, align=align)
+    loop_row(table, "{%tr endfor %}")
+    loop_row(table, "{%tr if not ditolak %}")
+    row = table.add_row()
+    merged = span(row, 0, len(labels) - 1)
+    cell_text(merged, "Tidak ada usulan yang ditolak.", size=9, align="center")
+    loop_row(table, "{%tr endif %}")
+    widths(table, cms)
+    footer(doc)
+    return doc
+
+
+def kompilasi() -> Document:  # type: ignore[valid-type]
+    doc = new_document(landscape=True)
+    kop(doc)
+    para(doc, "KOMPILASI USULAN", bold=True, size=14, align="center")
+    para(doc, "{{ judul_musrenbang }}", bold=True, size=12, align="center")
+    para(doc, "TAHUN RENCANA {{ tahun }}", bold=True, size=12, align="center", after=8)
+    info_table(
+        doc,
+        [
+            ("Kecamatan", "{{ kecamatan.nama }}"),
+            ("Tanggal Musrenbang", "{{ musrenbang.hari_tanggal }}"),
+            ("Jumlah Usulan", "{{ ringkasan }}"),
+        ],
+        label_cm=4.5,
+    )
+    para(doc, "", after=6)
+
+    labels = [
+        "No",
+        "Kode Usulan",
+        "Asal",
+        "Kegiatan",
+        "Lokasi",
+        "Volume Satuan",
+        "Biaya",
+        "Sumber Dana",
+        "Prio-ritas",
+        "Keputusan",
+        "Catatan",
+    ]
+    cms = [0.9, 3.3, 1.8, 4.4, 2.4, 1.8, 2.7, 1.9, 1.1, 2.0, 3.4]
+    table = doc.add_table(rows=1, cols=len(labels))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    header_row(table, labels, size=9)
+    loop_row(table, "{%tr for g in kelompok %}")
+    row = table.add_row()
+    cant_split(row)
+    merged = span(row, 0, len(labels) - 1)
+    cell_text(merged, "{{ g.huruf }}. {{ g.bidang }}", bold=True, size=9)
+    shade(merged, "F2F2F2")
+    loop_row(table, "{%tr for u in g.usulan %}")
+    row = table.add_row()
+    cant_split(row)
+    for idx, (text, align) in enumerate(
+        [
+            ("{{ u.no }}", "center"),
+            ("{{ u.kode }}", "left"),
+            ("{{ u.asal }}", "left"),
+            ("{{ u.kegiatan }}", "left"),
+            ("{{ u.lokasi }}", "left"),
+            ("{{ u.volume_satuan }}", "center"),
+            ("{{ u.biaya_rupiah }}", "right"),
+            ("{{ u.sumber_dana }}", "left"),
+            ("{{ u.prioritas }}", "center"),
+            ("{{ u.keputusan }}", "left"),
+            ("{{ u.catatan }}", "left"),
+        ]
+    ):
+        cell_text(row.cells[idx], text, size=9, align=align)
+    loop_row(table, "{%tr endfor %}")
+    row = table.add_row()
+    cant_split(row)
+    merged = span(row, 0, 5)
+    cell_text(merged, "Jumlah {{ g.bidang }}", bold=True, size=9, align="right")
+    cell_text(row.cells[6], "{{ g.jumlah_rupiah }}", bold=True, size=9, align="right")
+    span(row, 7, len(labels) - 1)
+    loop_row(table, "{%tr endfor %}")
+    row = table.add_row()
+    cant_split(row)
+    merged = span(row, 0, 5)
+    cell_text(merged, "JUMLAH TOTAL", bold=True, size=9, align="right")
+    cell_text(row.cells[6], "{{ jumlah_total_rupiah }}", bold=True, size=9, align="right")
+    span(row, 7, len(labels) - 1)
+    widths(table, cms)
+
+    para(doc, "", after=12)
+    sign = doc.add_table(rows=1, cols=2)
+    no_borders(sign)
+    cell_text(sign.rows[0].cells[0], "", size=12)
+    signature(
+        sign.rows[0].cells[1],
+        ["{{ tempat_tanggal_ttd }}", "{{ desa.jabatan_kepala }} {{ desa.nama }}"],
+        "{{ kepala.nama }}",
+        "{{ kepala.nip_baris }}",
+    )
+    cant_split(sign.rows[0])
+    widths(sign, [15.0, 10.0])
+    footer(doc)
+    return doc
+
+
+TEMPLATES = {
+    "daftar-hadir-desa.docx": daftar_hadir,
+    "berita-acara-desa.docx": berita_acara,
+    "kompilasi-usulan-desa.docx": kompilasi,
+}
+
+
+def main() -> None:
+    for name, build in TEMPLATES.items():
+        doc = build()
+        doc.core_properties.title = name.removesuffix(".docx")  # type: ignore[attr-defined]
+        doc.core_properties.author = "Pipeline Musrenbang"  # type: ignore[attr-defined]
+        doc.save(str(HERE / name))  # type: ignore[attr-defined]
+        print(f"ditulis: {HERE / name}")
+
+
+if __name__ == "__main__":
+    main()
