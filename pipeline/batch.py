@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -210,7 +211,7 @@ def run_pass(
             if readiness is not None:
                 ready = readiness.ready(files)
             else:
-                ready = inbox.ready_once(files, settings.watch.stabil_detik)
+                ready = _ready_for_run(files, settings.watch.stabil_detik)
             result.deferred = len(files) - len(ready)
             for path in sorted(ready, key=_order_key):
                 claim = inbox.claim(ws, path)
@@ -220,6 +221,21 @@ def run_pass(
             batch.stages.close()
             ledger.close()
     return result
+
+
+def _ready_for_run(files: list[Path], stable_seconds: float) -> list[Path]:
+    """Readiness for a one-shot `run`: files quiet long enough are taken at once; files
+    changed just now are watched once for `stable_seconds` (a copy still running changes
+    its size or times meanwhile) instead of being left for the next scheduled run."""
+    ready = inbox.ready_once(files, stable_seconds)
+    taken = set(ready)
+    young = [f for f in files if f not in taken]
+    if young and stable_seconds > 0:
+        probe = inbox.Readiness(stable_seconds=stable_seconds)
+        probe.ready(young)
+        time.sleep(stable_seconds)
+        ready += probe.ready(young)
+    return ready
 
 
 def _one(

@@ -54,6 +54,10 @@ class Examined:
     year: int | None = None
     issues: list[Issue] = field(default_factory=list)
     apply: Callable[[sqlite3.Connection], None] | None = None  # the ledger change, if accepted
+    # Sheet rows of the dropped workbook's usulan and peserta, in order, so that warnings can
+    # be marked on the matching rows of the current workbook.
+    usulan_rows: list[int | None] = field(default_factory=list)
+    peserta_rows: list[int | None] = field(default_factory=list)
 
     def to_receipt_json(self) -> str:
         return json.dumps(
@@ -64,6 +68,8 @@ class Examined:
                 "region": self.region,
                 "year": self.year,
                 "issues": [i.model_dump(mode="json") for i in self.issues],
+                "usulan_rows": self.usulan_rows,
+                "peserta_rows": self.peserta_rows,
             },
             ensure_ascii=False,
         )
@@ -78,6 +84,8 @@ class Examined:
             region=data.get("region"),
             year=data.get("year"),
             issues=[Issue.model_validate(i) for i in data.get("issues", [])],
+            usulan_rows=data.get("usulan_rows", []),
+            peserta_rows=data.get("peserta_rows", []),
         )
 
 
@@ -278,6 +286,8 @@ class Stages:
             year,
             report.issues,
             apply=self._apply_workbook(wb, decision.tahap, decision.terlambat, row),
+            usulan_rows=[u.row for u in wb.usulan],
+            peserta_rows=[p.row for p in wb.peserta],
         )
 
     def _apply_workbook(
@@ -511,6 +521,19 @@ class Stages:
         if snap is None:
             return [], []
         folder = self.ws.outbox_desa(snap.kecamatan, snap.desa, snap.tahun)
+        if len(ex.usulan_rows) == len(snap.usulan) and len(ex.peserta_rows) == len(snap.peserta):
+            snap = snap.model_copy(
+                update={
+                    "usulan": [
+                        u.model_copy(update={"row": r})
+                        for u, r in zip(snap.usulan, ex.usulan_rows, strict=True)
+                    ],
+                    "peserta": [
+                        p.model_copy(update={"row": r})
+                        for p, r in zip(snap.peserta, ex.peserta_rows, strict=True)
+                    ],
+                }
+            )
         outputs = [self.current_workbook(snap, ex.issues)]
         stale = folder / buku_kerja_name(snap.desa, snap.tahun, perbaiki=True)
         if stale.exists():

@@ -1,0 +1,317 @@
+"""`musrenbang demo`: a sample workspace taken through the whole desa flow.
+
+Four desa/kelurahan of Kecamatan Bahorok (Kabupaten Langkat) with realistic content. The demo
+plays the operators: it takes the workbook the pipeline issued, fills it as an operator would
+(openpyxl, like Excel), drops it into the desa's inbox folder and runs a pass, stage by stage.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from openpyxl import load_workbook
+
+from pipeline.batch import run_pass
+from pipeline.commands import init_workspace, issue_desa_workbook, status_rows, status_table
+from pipeline.config import load_settings
+from pipeline.standard import SHEET_IDENTITAS, SHEET_PESERTA, SHEET_USULAN, normalise
+from pipeline.wilayah import load_wilayah
+from pipeline.workflow import is_working_day
+from pipeline.workspace import Workspace, buku_kerja_name
+
+WILAYAH_DEMO = """kode,nama
+12,Sumatera Utara
+12.05,Kabupaten Langkat
+12.05.01,Bahorok
+12.05.01.1001,Pekan Bahorok
+12.05.01.2002,Lau Damak
+12.05.01.2003,Timbang Lawan
+12.05.01.2004,Sampe Raya
+"""
+
+PESERTA = [
+    ("Sutrisno", "L", "Kepala Dusun", "Kepala Dusun I"),
+    ("Rahmawati Siregar", "P", "PKK", "Ketua TP PKK"),
+    ("Ahmad Fauzi Lubis", "L", "BPD", "Ketua BPD"),
+    ("Nurhayati", "P", "Perwakilan Masyarakat", "Kelompok Tani Maju"),
+    ("Muhammad Iqbal", "L", "Karang Taruna", "Ketua Karang Taruna"),
+    ("Sri Wahyuni Ginting", "P", "Tokoh Masyarakat", "Tokoh Perempuan"),
+    ("Ustadz Harun Nasution", "L", "Tokoh Agama", "Imam Masjid Al-Ikhlas"),
+    ("Budi Santoso Tarigan", "L", "LPM", "Ketua LPM"),
+    ("Dewi Lestari", "P", "Tim Pendamping", "Pendamping Desa"),
+    ("Joko Prasetyo", "L", "Kepala Dusun", "Kepala Dusun II"),
+]
+
+USULAN = [
+    (
+        "Dusun I",
+        "Pelaksanaan Pembangunan Desa",
+        "Rabat beton jalan lingkungan",
+        "Dusun I RT 02",
+        250,
+        "meter",
+        187_500_000,
+        "APBDes",
+    ),
+    (
+        "Dusun II",
+        "Pelaksanaan Pembangunan Desa",
+        "Pembangunan drainase",
+        "Dusun II RT 01",
+        120,
+        "meter",
+        96_000_000,
+        "APBD Kabupaten",
+    ),
+    (
+        "Dusun I",
+        "Pemberdayaan Masyarakat",
+        "Pelatihan pengolahan kopi",
+        "Balai Desa",
+        30,
+        "orang",
+        22_500_000,
+        "APBDes",
+    ),
+    (
+        "PKK",
+        "Pembinaan Kemasyarakatan",
+        "Posyandu balita: makanan tambahan",
+        "Posyandu Melati",
+        12,
+        "bulan",
+        18_000_000,
+        "APBDes",
+    ),
+    (
+        "Dusun II",
+        "Penanggulangan Bencana, Keadaan Darurat dan Mendesak",
+        "Tebing penahan longsor",
+        "Dusun II tepi Sungai Bahorok",
+        40,
+        "meter",
+        310_000_000,
+        "APBD Provinsi",
+    ),
+    (
+        "Karang Taruna",
+        "Pembinaan Kemasyarakatan",
+        "Peralatan olahraga pemuda",
+        "Lapangan Desa",
+        1,
+        "paket",
+        15_000_000,
+        "Swadaya",
+    ),
+]
+DECISIONS = [
+    (1, "Diterima", None),
+    (2, "Diterima dengan Revisi", "Volume dikurangi menjadi 100 meter sesuai pagu"),
+    (4, "Diterima", None),
+    (3, "Diterima", None),
+    (None, "Ditolak", "Kewenangan kabupaten; diteruskan ke BPBD melalui kecamatan"),
+    (5, "Diterima", None),
+]
+
+
+def _recent_working_day(today: dt.date, back: int) -> dt.date:
+    day, counted = today, 0
+    while counted < back:
+        day -= dt.timedelta(days=1)
+        if is_working_day(day):
+            counted += 1
+    return day
+
+
+class Operator:
+    """Fills an issued workbook the way an operator does, then drops it into the inbox."""
+
+    def __init__(self, ws: Workspace, kode: str, tahun: int) -> None:
+        self.ws, self.kode, self.tahun = ws, kode, tahun
+        wilayah = load_wilayah(ws.wilayah_file)
+        desa = wilayah.desa(kode)
+        assert desa is not None
+        self.desa, self.kec = desa, wilayah.kecamatan_of(kode)
+        self.inbox = ws.inbox_desa(self.kec, desa)
+
+    def current(self) -> Path:
+        return self.ws.outbox_desa(self.kec, self.desa, self.tahun) / buku_kerja_name(
+            self.desa, self.tahun
+        )
+
+    def drop(
+        self,
+        identitas: dict[str, Any],
+        peserta: list[tuple[Any, ...]] | None = None,
+        usulan: list[tuple[Any, ...]] | None = None,
+        decisions: list[tuple[Any, ...]] | None = None,
+    ) -> Path:
+        wb = load_workbook(self.current())
+        ident = wb[SHEET_IDENTITAS]
+        for row in ident.iter_rows(min_row=1, max_row=60):
+            label = normalise(str(row[0].value or ""))
+            for key, value in identitas.items():
+                if normalise(key) == label:
+                    row[1].value = value
+        if peserta is not None:
+            _fill(wb[SHEET_PESERTA], ["Nama", "Jenis Kelamin", "Unsur", "Jabatan/Lembaga"], peserta)
+        sheet = wb[SHEET_USULAN]
+        cols = _header(sheet)
+        if usulan is not None:
+            labels = [
+                "Asal Usulan",
+                "Bidang",
+                "Kegiatan",
+                "Lokasi",
+                "Volume",
+                "Satuan",
+                "Perkiraan Biaya (Rp)",
+                "Sumber Dana",
+            ]
+            _fill(sheet, labels, usulan)
+        if decisions is not None:
+            first = cols["__header_row__"] + 1
+            for i, (prio, keputusan, catatan) in enumerate(decisions):
+                sheet.cell(first + i, cols["Prioritas"], prio)
+                sheet.cell(first + i, cols["Keputusan"], keputusan)
+                sheet.cell(first + i, cols["Catatan Keputusan"], catatan)
+        target = self.inbox / buku_kerja_name(self.desa, self.tahun)
+        tmp = target.with_name(".~demo-" + target.name)
+        wb.save(tmp)
+        os.replace(tmp, target)
+        return target
+
+    def scan(self, jenis: str, title: str) -> Path:
+        from pipeline.sample_scans import make_scan
+
+        target = self.inbox / "pindaian" / jenis / f"{jenis} ditandatangani.jpg"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        make_scan(target, title, fmt="jpg", exif_orientation=6)
+        return target
+
+    def photo(self, name: str, title: str) -> Path:
+        from pipeline.sample_scans import make_scan
+
+        target = self.inbox / "dokumen" / "foto" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        make_scan(target, title, fmt="jpg")
+        return target
+
+
+def _header(sheet: Any) -> dict[str, int]:
+    for r in range(1, 11):
+        labels = {str(c.value).strip(): c.column for c in sheet[r] if c.value}
+        if "Kegiatan" in labels or "Nama" in labels:
+            return {**labels, "__header_row__": r}
+    raise ValueError(f"no header in {sheet.title}")
+
+
+def _fill(sheet: Any, labels: list[str], rows: list[tuple[Any, ...]]) -> None:
+    cols = _header(sheet)
+    first = cols["__header_row__"] + 1
+    for i, values in enumerate(rows):
+        for label, value in zip(labels, values, strict=False):
+            sheet.cell(first + i, cols[label], value)
+
+
+def run_demo(target: Path, log: Callable[[str], None] = print) -> int:
+    if target.exists() and any(target.iterdir()):
+        shutil.rmtree(target)
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "wilayah-demo.csv").write_text(WILAYAH_DEMO, encoding="utf-8")
+    ws = init_workspace(target, target / "wilayah-demo.csv", "12.05")
+    settings = load_settings(target)
+    # The demo writes each file completely before a pass starts: no need to wait for copies.
+    settings.watch.stabil_detik = 0
+    tz = ZoneInfo(settings.jadwal.zona_waktu)
+    today = dt.datetime.now(tz).date()
+    tahun = today.year + 1
+    log(f"Workspace contoh: {target}")
+
+    def step(title: str) -> None:
+        log(f"\n== {title}")
+        result = run_pass(ws, settings, log=lambda line: log("  " + line))
+        if not result.receipts:
+            log("  (tidak ada berkas)")
+
+    kodes = ["12.05.01.2002", "12.05.01.2003", "12.05.01.1001", "12.05.01.2004"]
+    for kode in kodes:
+        issue_desa_workbook(target, kode, tahun)
+    log(f"Buku kerja diterbitkan untuk {len(kodes)} desa/kelurahan (tahun rencana {tahun}).")
+
+    tanggal = _recent_working_day(today, 2)
+    base = {
+        "Tanggal Musrenbang": tanggal,
+        "Jam Mulai": "09.00",
+        "Tempat": "Aula Kantor Kepala Desa",
+        "Alamat": "Jl. Bahorok–Bukit Lawang Km 3",
+    }
+    lau = Operator(ws, "12.05.01.2002", tahun)
+    lau.drop(
+        {**base, "Tahap": "Persiapan", "Nama Kepala Desa/Lurah": "Darwin Sembiring"},
+        peserta=PESERTA,
+    )
+    tim = Operator(ws, "12.05.01.2003", tahun)
+    tim.drop({**base, "Tahap": "Persiapan", "Nama Kepala Desa/Lurah": "Jamaluddin Perangin-angin"})
+    pek = Operator(ws, "12.05.01.1001", tahun)
+    pek.drop(
+        {
+            **base,
+            "Tahap": "Persiapan",
+            "Tempat": "Aula Kantor Lurah",
+            "Nama Kepala Desa/Lurah": "Hendra Gunawan, S.Sos",
+            "NIP Kepala Desa/Lurah": "198203152009031004",
+        }
+    )
+    step("Persiapan: identitas diisi, daftar hadir dicetak")
+
+    lau.drop({"Tahap": "Pelaksanaan"}, usulan=USULAN)
+    tim.drop({"Tahap": "Pelaksanaan"}, usulan=USULAN[:3])
+    step("Pelaksanaan: usulan dusun/lingkungan dicatat dan diberi Kode Usulan")
+
+    ver = {
+        "Tahap": "Verifikasi",
+        "Pimpinan Rapat": "Darwin Sembiring",
+        "Notulen": "Rina Marpaung",
+        "Jumlah Peserta Laki-laki": 6,
+        "Jumlah Peserta Perempuan": 4,
+    }
+    lau.drop(ver, decisions=DECISIONS)
+    bad = [(1, "Diterima", None), (1, "Diterima", None), (None, "Ditolak", None)]
+    tim.drop({**ver, "Pimpinan Rapat": "Jamaluddin"}, decisions=bad)
+    step("Verifikasi: Lau Damak lengkap; Timbang Lawan ditolak (prioritas ganda, alasan kosong)")
+
+    tim.drop(
+        {**ver, "Pimpinan Rapat": "Jamaluddin"},
+        decisions=[
+            (1, "Diterima", None),
+            (2, "Diterima", None),
+            (None, "Ditolak", "Sudah dianggarkan tahun berjalan"),
+        ],
+    )
+    step("Timbang Lawan memperbaiki buku kerjanya")
+
+    lau.scan("berita-acara", "BERITA ACARA MUSRENBANG DESA LAU DAMAK")
+    lau.scan("daftar-hadir", "DAFTAR HADIR MUSRENBANG DESA LAU DAMAK")
+    lau.photo("suasana musrenbang.jpg", "Foto suasana Musrenbang Desa Lau Damak")
+    lau.drop({"Tahap": "Kirim"})
+    step("Pindaian bertanda tangan dan foto tiba; Lau Damak mengirim ke kecamatan")
+
+    lau.drop({"Tahap": "Verifikasi"})
+    step("Buku kerja setelah Kirim ditolak (sudah-dikirim)")
+
+    tahun_status, rows = status_rows(target, tahun)
+    log("\n" + status_table(tahun_status, rows))
+    folder = lau.current().parent
+    log("\nLihat hasilnya:")
+    log(f"  dokumen Lau Damak : {folder}")
+    log(f"  tanda terima      : {ws.receipts}")
+    log(f"  arsip masukan     : {ws.arsip}")
+    log(f"  ledger            : {settings.database_path(target)}")
+    return 0

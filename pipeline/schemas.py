@@ -1,0 +1,49 @@
+"""JSON Schemas of the interface models, exported to schemas/ (a test keeps them current).
+
+Regenerate with `python -m pipeline.schemas` after changing a model.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from pipeline.config import Settings
+from pipeline.models import BukuKerjaDesa, DesaSnapshot
+from pipeline.receipts import Receipt
+
+EXPORTS: dict[str, type[BaseModel]] = {
+    "receipt.json": Receipt,
+    "settings.json": Settings,
+    "buku-kerja-desa.json": BukuKerjaDesa,
+    "desa-snapshot.json": DesaSnapshot,
+}
+
+SCHEMAS_DIR = Path(__file__).resolve().parent.parent / "schemas"
+
+
+def render_schemas() -> dict[str, str]:
+    out = {}
+    for name, model in EXPORTS.items():
+        schema = model.model_json_schema()
+        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        out[name] = json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    return out
+
+
+def export(folder: Path = SCHEMAS_DIR) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in render_schemas().items():
+        path = folder / name
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    for p in export(Path(sys.argv[1]) if len(sys.argv) > 1 else SCHEMAS_DIR):
+        print(p)

@@ -1,0 +1,66 @@
+"""Shared fixtures: a small real workspace (region rows from the official list)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from pipeline.batch import PassResult, run_pass
+from pipeline.commands import init_workspace
+from pipeline.config import load_settings
+from pipeline.workspace import Workspace
+
+# A few rows of ../shared/data/wilayah-kepmendagri-2025.csv (Kabupaten Langkat, Kec. Bahorok).
+WILAYAH_CSV = """kode,nama
+12,Sumatera Utara
+12.05,Kabupaten Langkat
+12.05.01,Bahorok
+12.05.01.1001,Pekan Bahorok
+12.05.01.2002,Lau Damak
+12.05.01.2003,Timbang Lawan
+"""
+
+HAS_SOFFICE = shutil.which("soffice") is not None
+
+
+def make_workspace(root: Path, *, pdf: bool = False) -> Workspace:
+    """`musrenbang init` on a fresh folder; without `pdf` LibreOffice is pointed nowhere so
+    the test runs fast (documents are written as .docx, receipts say PDFs were skipped)."""
+    root.mkdir(parents=True, exist_ok=True)
+    csv = root.parent / f"{root.name}-wilayah.csv"
+    csv.write_text(WILAYAH_CSV, encoding="utf-8")
+    ws = init_workspace(root, csv, "12.05")
+    toml = root / "musrenbang.toml"
+    text = toml.read_text(encoding="utf-8")
+    text = text.replace("polling_detik = 5", "polling_detik = 5\nstabil_detik = 0")
+    if not pdf:
+        text = text.replace('libreoffice = "soffice"', 'libreoffice = "soffice-tidak-dipasang"')
+    toml.write_text(text, encoding="utf-8")
+    return ws
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Workspace:
+    return make_workspace(tmp_path / "ws")
+
+
+@pytest.fixture
+def run(workspace: Workspace) -> Callable[[], PassResult]:
+    def _run() -> PassResult:
+        return run_pass(workspace, load_settings(workspace.root))
+
+    return _run
+
+
+def desa_inbox(ws: Workspace, kode: str = "12.05.01.2002") -> Path:
+    """The inbox folder `musrenbang init` made for a desa."""
+    matches = [p for p in ws.inbox.glob("*/*") if p.name.startswith(kode + " ")]
+    assert len(matches) == 1, matches
+    return matches[0]
+
+
+def requires_soffice() -> pytest.MarkDecorator:
+    return pytest.mark.skipif(not HAS_SOFFICE, reason="LibreOffice (soffice) tidak terpasang")
