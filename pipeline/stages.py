@@ -105,19 +105,23 @@ def _kode_prefix(folder_name: str) -> str:
 
 def locate(rel: str, wilayah: WilayahList) -> Place:
     """Read the region out of the inbox path: '<kode kec> <Nama>/<kode desa> <Nama>/...'."""
-    parts = rel.split("/")[:-1]
+    rest = rel.split("/")[:-1]
     place = Place()
-    if parts and KODE_KECAMATAN.match(_kode_prefix(parts[0])):
-        place.kecamatan = wilayah.get(_kode_prefix(parts[0]))
-        rest = parts[1:]
+    if rest and KODE_KECAMATAN.match(_kode_prefix(rest[0])):
+        place.kecamatan = wilayah.get(_kode_prefix(rest[0]))
+        rest = rest[1:]
         if rest and KODE_DESA.match(_kode_prefix(rest[0])):
             place.desa = wilayah.get(_kode_prefix(rest[0]))
             rest = rest[1:]
-        if len(rest) >= 2 and rest[0].casefold() in ("pindaian", "dokumen"):
-            place.area = rest[0].casefold()
-            place.jenis = rest[1].casefold()
-        elif rest and rest[0].casefold() in ("pindaian", "dokumen"):
-            place.area = rest[0].casefold()
+    areas = [n for n, part in enumerate(rest) if part.casefold() in ("pindaian", "dokumen")]
+    if areas:
+        first = areas[0]
+        place.area = rest[first].casefold()
+        if first + 1 < len(rest):
+            place.jenis = rest[first + 1].casefold()
+        if first != 0:  # e.g. inbox/<kec>/<desa>/lain/pindaian/...: not the desa's own folder
+            place.desa = None
+            place.kecamatan = None
     return place
 
 
@@ -269,12 +273,9 @@ class Stages:
             },
             pindaian={b.jenis for b in self.ledger.berkas_of(wb.identitas.kode, year, "pindaian")},
         )
-        if report.ok or state.tahap is Tahap.KIRIM:
-            decision = check_workbook(wb, state, self.rules, received.date())
-            report.extend(decision.report)
-        else:
-            decision = None
-        if not report.ok or decision is None or decision.tahap is None:
+        decision = check_workbook(wb, state, self.rules, received.date())
+        report.extend(decision.report)
+        if not report.ok or decision.tahap is None:
             return Examined(
                 Status.REJECTED, Kind.WORKBOOK_DESA, purpose, wb.identitas.kode, year, report.issues
             )

@@ -1,0 +1,356 @@
+"""Desa intake end to end: real workbooks dropped into a real workspace, one pass at a time."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from pipeline.batch import PassResult
+from pipeline.cli import main
+from pipeline.receipts import Receipt
+from pipeline.sample_scans import make_scan
+from pipeline.workspace import Workspace
+from tests.conftest import desa_inbox
+from tests.workbooks import USULAN, identitas_cell, make_desa_workbook, set_cells, usulan_cell
+
+BK = "Buku Kerja Musrenbang Desa Lau Damak 2027.xlsx"
+RECEIPT_KEYS = {
+    "file", "sha256", "received_at", "status", "kind", "region", "year", "stage", "issues",
+    "outputs", "archived_as",
+}  # fmt: skip
+
+Run = Callable[[], PassResult]
+
+
+def drop(ws: Workspace, tmp: Path, kode: str = "12.05.01.2002", name: str = BK, **kw) -> Path:
+    """Make a workbook outside the inbox, then move it in (as a finished copy)."""
+    src = (
+        make_desa_workbook(tmp / "src" / name, **kw)
+        if kw or not (tmp / "src" / name).exists()
+        else tmp / "src" / name
+    )
+    target = desa_inbox(ws, kode) / name
+    shutil.copyfile(src, target)
+    return target
+
+
+def current(ws: Workspace) -> Path:
+    return ws.outbox / "12.05.01 Bahorok" / "12.05.01.2002 Lau Damak" / "2027" / BK
+
+
+def only(result: PassResult) -> Receipt:
+    assert len(result.receipts) == 1, result.receipts
+    return result.receipts[0]
+
+
+def receipts_on_disk(ws: Workspace) -> list[dict]:
+    return [json.loads(p.read_text()) for p in sorted(ws.receipts.glob("*.json"))]
+
+
+def test_workbook_goes_from_persiapan_to_verifikasi(
+    workspace: Workspace, run: Run, tmp_path: Path
+) -> None:
+    (tmp_path / "src").mkdir()
+    drop(workspace, tmp_path, tahap="Persiapan", usulan=[], peserta=[])
+    r = only(run())
+    assert (r.status.value, r.stage, r.region, r.year) == (
+        "accepted",
+        "Persiapan",
+        "12.05.01.2002",
+        2027,
+    )
+    assert any(o.endswith("Daftar Hadir Musrenbang Desa Lau Damak 2027.docx") for o in r.outputs)
+    assert not list(workspace.inbox.rglob("*.xlsx")), "the input leaves the inbox"
+
+    # Pelaksanaan: usulan without decisions get Kode Usulan, top to bottom
+    undecided = [
+        {**u, "Prioritas": None, "Keputusan": None, "Catatan Keputusan": None} for u in USULAN
+    ]
+    drop(workspace, tmp_path, tahap="Pelaksanaan", usulan=undecided)
+    r = only(run())
+    assert (r.status.value, r.stage) == ("accepted", "Pelaksanaan"), r.issues
+    wb = load_workbook(current(workspace))
+    kode = [wb["Usulan"][usulan_cell("Kode Usulan", n)].value for n in range(1, 6)]
+    assert kode == [f"12.05.01.2002-2027-{n:04d}" for n in range(1, 6)]
+    assert wb["Identitas"][identitas_cell("Tahap")].value == "Pelaksanaan"
+
+    # Verifikasi: the operator continues from the current workbook and adds decisions
+    nxt = tmp_path / "verifikasi" / BK
+    nxt.parent.mkdir()
+    shutil.copyfile(current(workspace), nxt)
+    cells = {identitas_cell("Tahap"): "Verifikasi", identitas_cell("Pimpinan Rapat"): "Syahrial Ginting",
+             identitas_cell("Notulen"): "Sri Wahyuni", identitas_cell("Jumlah Peserta Laki-laki"): 6,
+             identitas_cell("Jumlah Peserta Perempuan"): 4}  # fmt: skip
+    set_cells(nxt, "Identitas", cells)
+    decisions = {}
+    for n, u in enumerate(USULAN, start=1):
+        for label in ("Prioritas", "Keputusan", "Catatan Keputusan"):
+            decisions[usulan_cell(label, n)] = u[label]
+    set_cells(nxt, "Usulan", decisions)
+    shutil.copyfile(nxt, desa_inbox(workspace) / BK)
+    r = only(run())
+    assert (r.status.value, r.stage) == ("accepted", "Verifikasi"), r.issues
+    names = {Path(o).name for o in r.outputs}
+    assert "Berita Acara Musrenbang Desa Lau Damak 2027.docx" in names
+    assert "Kompilasi Usulan Musrenbang Desa Lau Damak 2027.xlsx" in names
+    # same Kode Usulan, no new ones
+    db = sqlite3.connect(workspace.root / "musrenbang.db")
+    assert db.execute("SELECT COUNT(*) FROM usulan").fetchone()[0] == 5
+    history = db.execute(
+        "SELECT field, old, new FROM usulan_riwayat WHERE kode = '12.05.01.2002-2027-0002'"
+        " AND field = 'keputusan'"
+    ).fetchall()
+    assert history == [("keputusan", None, "Diterima dengan Revisi")]
+    stages = [row[0] for row in db.execute("SELECT to_stage FROM tahap_riwayat ORDER BY id")]
+    assert stages == ["Persiapan", "Pelaksanaan", "Verifikasi"]
+
+
+def test_receipt_has_every_field_and_a_text_twin(
+    workspace: Workspace, run: Run, tmp_path: Path
+) -> None:
+    drop(workspace, tmp_path, tahap="Persiapan", usulan=[], peserta=[])
+    run()
+    [data] = receipts_on_disk(workspace)
+    assert set(data) == RECEIPT_KEYS
+    assert data["received_at"].endswith("+07:00")
+    assert data["archived_as"].startswith("arsip/") and "\\" not in data["archived_as"]
+    assert (workspace.root / data["archived_as"]).read_bytes()[:2] == b"PK"
+    stem = next(workspace.receipts.glob("*.json")).stem
+    text = (workspace.receipts / f"{stem}.txt").read_text()
+    assert "DITERIMA" in text and "Lau Damak" in text
+    region_copy = current(workspace).parent / "tanda-terima" / f"{stem}.json"
+    assert json.loads(region_copy.read_text()) == data
+
+
+def test_identical_redrop_is_duplicate_and_does_no_work(
+    workspace: Workspace, run: Run, tmp_path: Path
+) -> None:
+    drop(workspace, tmp_path, tahap="Persiapan", usulan=[], peserta=[])
+    assert only(run()).status.value == "accepted"
+    before = current(workspace).stat().st_mtime_ns
+    drop(workspace, tmp_path)  # the very same bytes
+    result = run()
+    r = only(result)
+    assert (r.status.value, r.issues, r.outputs) == ("duplicate", [], [])
+    assert result.exit_code == 0
+    assert current(workspace).stat().st_mtime_ns == before
+    assert len(list(workspace.arsip.rglob("*.xlsx"))) == 2, "a duplicate is archived too"
+
+
+def test_rejected_file_is_examined_again(workspace: Workspace, run: Run, tmp_path: Path) -> None:
+    bad = [{**USULAN[0], "Perkiraan Biaya (Rp)": "Rp 15 jt"}]
+    drop(workspace, tmp_path, tahap="Pelaksanaan", usulan=bad)
+    first = run()
+    r = only(first)
+    assert r.status.value == "rejected" and first.exit_code == 1
+    issue = next(i for i in r.issues if i.code == "biaya-tidak-valid")
+    assert (issue.sheet, issue.cell, issue.column) == (
+        "Usulan",
+        usulan_cell("Perkiraan Biaya (Rp)", 1),
+        "Perkiraan Biaya (Rp)",
+    )
+    perbaiki = current(workspace).with_name(
+        "Buku Kerja Musrenbang Desa Lau Damak 2027 (perbaiki).xlsx"
+    )
+    marked = load_workbook(perbaiki)["Usulan"][issue.cell]
+    assert marked.comment is not None and "rupiah" in marked.comment.text
+    drop(workspace, tmp_path)
+    assert only(run()).status.value == "rejected"
+
+
+def test_workbook_in_another_desa_folder_is_rejected(
+    workspace: Workspace, run: Run, tmp_path: Path
+) -> None:
+    drop(workspace, tmp_path, kode="12.05.01.2003", tahap="Persiapan", usulan=[], peserta=[])
+    r = only(run())
+    assert "wilayah-tidak-cocok" in [i.code for i in r.issues]
+    assert r.status.value == "rejected"
+
+
+def test_workbook_anywhere_in_inbox_is_accepted(
+    workspace: Workspace, run: Run, tmp_path: Path
+) -> None:
+    src = make_desa_workbook(tmp_path / BK, tahap="Persiapan", usulan=[], peserta=[])
+    shutil.copyfile(src, workspace.inbox / BK)
+    assert only(run()).status.value == "accepted"
+
+
+def test_recorded_usulan_cannot_disappear(workspace: Workspace, run: Run, tmp_path: Path) -> None:
+    undecided = [
+        {**u, "Prioritas": None, "Keputusan": None, "Catatan Keputusan": None} for u in USULAN
+    ]
+    drop(workspace, tmp_path, tahap="Pelaksanaan", usulan=undecided)
+    assert only(run()).status.value == "accepted"
+    fewer = tmp_path / "fewer.xlsx"
+    shutil.copyfile(current(workspace), fewer)
+    wb = load_workbook(fewer)
+    wb["Usulan"].delete_rows(4)  # the operator deletes the second usulan
+    wb.save(fewer)
+    shutil.copyfile(fewer, desa_inbox(workspace) / BK)
+    r = only(run())
+    assert [i.code for i in r.issues if i.severity.value == "error"] == ["usulan-hilang"]
+    assert "12.05.01.2002-2027-0002" in r.issues[0].message
+
+
+def test_kirim_locks_and_unlock_reopens(workspace: Workspace, run: Run, tmp_path: Path) -> None:
+    drop(workspace, tmp_path, tahap="Verifikasi")
+    assert only(run()).stage == "Verifikasi"
+    # the Kirim workbook keeps the Kode Usulan the ledger gave out
+    kirim = tmp_path / "kirim.xlsx"
+    shutil.copyfile(current(workspace), kirim)
+    set_cells(kirim, "Identitas", {identitas_cell("Tahap"): "Kirim"})
+    shutil.copyfile(kirim, desa_inbox(workspace) / BK)
+    r = only(run())
+    assert [i.code for i in r.issues if i.severity.value == "error"] == ["pindaian-belum-ada"]
+    scans = desa_inbox(workspace) / "pindaian"
+    make_scan(scans / "berita-acara" / "ba.jpg", "BERITA ACARA", fmt="jpg")
+    make_scan(scans / "daftar-hadir" / "dh.pdf", "DAFTAR HADIR", fmt="pdf")
+    shutil.copyfile(kirim, desa_inbox(workspace) / BK)
+    result = run()
+    kinds = [(x.kind.value, x.status.value) for x in result.receipts]
+    assert kinds == [("scan", "accepted"), ("scan", "accepted"), ("workbook-desa", "accepted")]
+    r = result.receipts[-1]
+    assert r.stage == "Kirim"
+    assert "terlambat" in [i.code for i in r.issues]  # Musrenbang 13-01-2026, received now
+    signed = current(workspace).with_name(
+        "Dokumen Musrenbang Desa Lau Damak 2027 (ditandatangani).pdf"
+    )
+    assert signed.exists()
+
+    # after Kirim nothing moves: a scan and a changed workbook are both refused
+    set_cells(kirim, "Identitas", {identitas_cell("Tahap"): "Verifikasi"})
+    shutil.copyfile(kirim, desa_inbox(workspace) / BK)
+    make_scan(scans / "berita-acara" / "ba2.jpg", "BERITA ACARA", fmt="jpg")
+    result = run()
+    codes = [[i.code for i in x.issues] for x in result.receipts]
+    assert codes == [["sudah-dikirim"], ["sudah-dikirim"]]
+
+    assert (
+        main(
+            [
+                "unlock",
+                "12.05.01.2002",
+                "--tahun",
+                "2027",
+                "--alasan",
+                "Salah volume",
+                "--root",
+                str(workspace.root),
+            ]
+        )
+        == 0
+    )
+    db = sqlite3.connect(workspace.root / "musrenbang.db")
+    assert db.execute("SELECT stage FROM tahap").fetchone()[0] == "Verifikasi"
+    assert db.execute("SELECT COUNT(*) FROM audit WHERE action = 'unlock'").fetchone()[0] == 1
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute("DELETE FROM audit")
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute("UPDATE audit SET action = 'x'")
+
+
+def test_lock_files_are_never_inputs_and_defer_their_workbook(
+    workspace: Workspace, run: Run, tmp_path: Path
+) -> None:
+    target = drop(workspace, tmp_path, tahap="Persiapan", usulan=[], peserta=[])
+    lock = target.with_name(".~lock." + target.name + "#")
+    lock.write_text("operator,PC-DESA,01.01.2026 10:00,")
+    (target.parent / "~$lain.xlsx").write_bytes(b"\x00" * 162)
+    result = run()
+    assert result.receipts == [] and result.deferred == 1
+    assert target.exists()
+    lock.unlink()
+    assert only(run()).status.value == "accepted"
+    assert (target.parent / "~$lain.xlsx").exists(), "lock files are left alone"
+
+
+@pytest.mark.parametrize("name", ["usulan.xls", "usulan.ods", "usulan.csv"])
+def test_other_spreadsheet_formats_get_a_receipt(workspace: Workspace, run: Run, name: str) -> None:
+    (desa_inbox(workspace) / name).write_bytes(b"kode,nama\n1,2\n")
+    result = run()
+    r = only(result)
+    assert (r.status.value, [i.code for i in r.issues]) == ("rejected", ["format-tidak-didukung"])
+    assert "xlsx" in r.issues[0].message and result.exit_code == 1
+
+
+def test_unknown_file_and_misplaced_scan_get_receipts(workspace: Workspace, run: Run) -> None:
+    (desa_inbox(workspace) / "catatan.txt").write_text("halo")
+    (workspace.inbox / "pindaian").mkdir()
+    make_scan(workspace.inbox / "pindaian" / "ba.jpg", "BA", fmt="jpg")
+    codes = sorted(c for r in run().receipts for c in (i.code for i in r.issues))
+    assert codes == ["jenis-berkas-tidak-dikenal", "lokasi-berkas-salah"]
+
+
+def test_killed_after_commit_is_finished_by_next_pass(workspace: Workspace, tmp_path: Path) -> None:
+    """Simulate a crash between the ledger commit and the outputs/receipt."""
+    from pipeline import inbox
+    from pipeline.batch import Batch, run_pass
+    from pipeline.config import load_settings
+    from pipeline.ledger import Ledger
+    from pipeline.wilayah import load_wilayah
+
+    path = drop(workspace, tmp_path, tahap="Pelaksanaan")
+    settings = load_settings(workspace.root)
+    ledger = Ledger(settings.database_path(workspace.root))
+    batch = Batch(workspace, settings, load_wilayah(workspace.wilayah_file), ledger, None, print)
+    claim = inbox.claim(workspace, path)
+    assert claim is not None
+    row = batch.journal(claim)
+    archived = workspace.root / row.archived_as
+    archived.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(claim.path, archived)
+    batch.examine(archived, row)  # ledger committed ... and then the process dies
+    ledger.close()
+    assert not list(workspace.receipts.glob("*.json"))
+
+    result = run_pass(workspace, settings)
+    r = only(result)
+    assert r.status.value == "accepted" and r.stage == "Pelaksanaan"
+    assert len(list(workspace.receipts.glob("*.json"))) == 1
+    db = sqlite3.connect(workspace.root / "musrenbang.db")
+    assert db.execute("SELECT COUNT(*) FROM usulan").fetchone()[0] == 5
+    assert db.execute("SELECT COUNT(*) FROM inputs WHERE done = 0").fetchone()[0] == 0
+    assert not list(workspace.claims.rglob("*.xlsx"))
+    assert run_pass(workspace, settings).receipts == []
+
+
+def test_run_exit_codes_and_status(
+    workspace: Workspace, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = str(workspace.root)
+    assert main(["run", "--root", root]) == 0
+    drop(workspace, tmp_path, tahap="Persiapan", usulan=[], peserta=[])
+    assert main(["--root", root, "run"]) == 0
+    (desa_inbox(workspace) / "x.xls").write_bytes(b"junk")
+    assert main(["run", "--root", root]) == 1
+    capsys.readouterr()
+    assert main(["status", "--root", root]) == 0
+    out = capsys.readouterr().out
+    assert "Lau Damak" in out and "Persiapan" in out and "Timbang Lawan" in out
+
+
+def test_unknown_settings_key_is_exit_2(
+    workspace: Workspace, capsys: pytest.CaptureFixture[str]
+) -> None:
+    toml = workspace.root / "musrenbang.toml"
+    toml.write_text(toml.read_text() + "\n[pdf2]\nx = 1\n")
+    assert main(["run", "--root", str(workspace.root)]) == 2
+    assert "pdf2" in capsys.readouterr().err
+
+
+def test_issued_workbooks(workspace: Workspace, capsys: pytest.CaptureFixture[str]) -> None:
+    root = str(workspace.root)
+    assert main(["workbook", "desa", "12.05.01.1001", "--tahun", "2027", "--root", root]) == 0
+    path = Path(capsys.readouterr().out.strip().splitlines()[-1])
+    assert path.name == "Buku Kerja Musrenbang Kelurahan Pekan Bahorok 2027.xlsx"
+    ident = load_workbook(path)["Identitas"]
+    assert ident[identitas_cell("Kode Desa/Kelurahan")].value == "12.05.01.1001"
+    assert main(["workbook", "semua", "--tahun", "2027", "--root", root]) == 0
+    assert len(capsys.readouterr().out.strip().splitlines()) == 3
+    assert main(["workbook", "desa", "99.99.99.2999", "--tahun", "2027", "--root", root]) == 2
