@@ -458,6 +458,65 @@ def _peserta_values(n: int, p: Peserta) -> dict[str, Any]:
 # ----------------------------------------------------------------------------- public API
 
 
+def build_desa_workbook(
+    *,
+    desa: Wilayah,
+    kecamatan: Wilayah,
+    tahun: int,
+    tahap: Tahap | None,
+    identitas: IdentitasDesa | None = None,
+    peserta: Sequence[Peserta] = (),
+    usulan: Sequence[Usulan] = (),
+    issues: Iterable[Issue] = (),
+    source: RawWorkbook | None = None,
+) -> Workbook:
+    """The desa workbook as an openpyxl Workbook, not saved (see write_desa_workbook)."""
+    issues = list(issues)
+    wb = Workbook()
+    petunjuk = wb.active
+    assert petunjuk is not None
+    petunjuk.title = SHEET_PETUNJUK
+    ws_id = wb.create_sheet(SHEET_IDENTITAS)
+    ws_peserta = wb.create_sheet(SHEET_PESERTA)
+    ws_usulan = wb.create_sheet(SHEET_USULAN)
+    ws_daftar = wb.create_sheet(SHEET_DAFTAR)
+    refs = _daftar(ws_daftar)
+    _petunjuk(petunjuk)
+    values = _identitas_values(desa, kecamatan, tahun, tahap, identitas)
+    id_rows = _identitas(ws_id, refs, values)
+    level = desa.level_word
+    _table(
+        ws_peserta,
+        f"Daftar Peserta Musrenbang {level} {desa.nama} Tahun Rencana {tahun}",
+        PESERTA_COLUMNS,
+        PESERTA_WIDTHS,
+        PESERTA_FORMATS,
+        PESERTA_DROPDOWNS,
+        refs,
+        [_peserta_values(n, p) for n, p in enumerate(peserta, start=1)],
+        freeze=f"A{FIRST_DATA_ROW}",
+    )
+    _table(
+        ws_usulan,
+        f"Daftar Usulan Musrenbang {level} {desa.nama} Tahun Rencana {tahun}",
+        USULAN_COLUMNS,
+        USULAN_WIDTHS,
+        USULAN_FORMATS,
+        USULAN_DROPDOWNS,
+        refs,
+        [_usulan_values(n, u) for n, u in enumerate(usulan, start=1)],
+        freeze=f"C{FIRST_DATA_ROW}",
+    )
+    wb.active = 1  # open on Identitas
+    petunjuk.sheet_view.tabSelected = False
+    if issues:
+        placed, loose = _place_issues(issues, id_rows, list(peserta), list(usulan), source)
+        sheets = {SHEET_IDENTITAS: ws_id, SHEET_PESERTA: ws_peserta, SHEET_USULAN: ws_usulan}
+        marked = [(sheets[s], ref, i) for s, ref, i in placed]
+        _apply_marks(wb, marked, loose, fallback=ws_id)
+    return wb
+
+
 def write_desa_workbook(
     target: Path,
     *,
@@ -483,57 +542,23 @@ def write_desa_workbook(
     label, else the letter of `issue.cell` looked up in `source`'s header columns). An
     Identitas issue goes to the value cell of its label (from `issue.column`, or from the
     label whose cell in `source` is `issue.cell`). Issues that cannot be placed, and issues
-    without a cell, are listed on the sheet "Daftar Masalah" (added only when there are
-    issues) and noted in a comment on Identitas!A1. When `source` is None and no model
-    carries a `row`, issue cells are taken as cells of the written layout.
+    without a cell, are noted in a comment on A1 of their sheet (Identitas when the sheet is
+    unknown). Every issue is also listed on a first sheet "Daftar Masalah" (added only when
+    there are issues). When `source` is None and no model carries a `row`, issue cells are
+    taken as cells of the written layout.
     """
-    issues = list(issues)
-
-    def build(tmp: Path) -> None:
-        wb = Workbook()
-        petunjuk = wb.active
-        assert petunjuk is not None
-        petunjuk.title = SHEET_PETUNJUK
-        ws_id = wb.create_sheet(SHEET_IDENTITAS)
-        ws_peserta = wb.create_sheet(SHEET_PESERTA)
-        ws_usulan = wb.create_sheet(SHEET_USULAN)
-        ws_daftar = wb.create_sheet(SHEET_DAFTAR)
-        refs = _daftar(ws_daftar)
-        _petunjuk(petunjuk)
-        values = _identitas_values(desa, kecamatan, tahun, tahap, identitas)
-        id_rows = _identitas(ws_id, refs, values)
-        level = desa.level_word
-        _table(
-            ws_peserta,
-            f"Daftar Peserta Musrenbang {level} {desa.nama} Tahun Rencana {tahun}",
-            PESERTA_COLUMNS,
-            PESERTA_WIDTHS,
-            PESERTA_FORMATS,
-            PESERTA_DROPDOWNS,
-            refs,
-            [_peserta_values(n, p) for n, p in enumerate(peserta, start=1)],
-            freeze=f"A{FIRST_DATA_ROW}",
-        )
-        _table(
-            ws_usulan,
-            f"Daftar Usulan Musrenbang {level} {desa.nama} Tahun Rencana {tahun}",
-            USULAN_COLUMNS,
-            USULAN_WIDTHS,
-            USULAN_FORMATS,
-            USULAN_DROPDOWNS,
-            refs,
-            [_usulan_values(n, u) for n, u in enumerate(usulan, start=1)],
-            freeze=f"C{FIRST_DATA_ROW}",
-        )
-        wb.active = 1  # open on Identitas
-        if issues:
-            placed, loose = _place_issues(issues, id_rows, list(peserta), list(usulan), source)
-            sheets = {SHEET_IDENTITAS: ws_id, SHEET_PESERTA: ws_peserta, SHEET_USULAN: ws_usulan}
-            marked = [(sheets[s], ref, i) for s, ref, i in placed]
-            _apply_marks(wb, marked, loose, fallback=ws_id)
-        wb.save(tmp)
-
-    return write_with(target, build)
+    wb = build_desa_workbook(
+        desa=desa,
+        kecamatan=kecamatan,
+        tahun=tahun,
+        tahap=tahap,
+        identitas=identitas,
+        peserta=peserta,
+        usulan=usulan,
+        issues=issues,
+        source=source,
+    )
+    return write_with(target, wb.save)
 
 
 def mark_issues_on_copy(source: Path, target: Path, issues: Iterable[Issue]) -> Path:

@@ -7,6 +7,7 @@ with the new extension, in `outdir` (which must not be a source's folder).
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import signal
@@ -36,6 +37,20 @@ class LibreOfficeError(RuntimeError):
     pass
 
 
+_PROFILES: dict[int, Path] = {}
+
+
+def _profile() -> Path:
+    """A private LibreOffice profile for this process, reused by its calls (they run one
+    at a time), so only the first call pays for creating it. Removed at exit."""
+    pid = os.getpid()
+    if pid not in _PROFILES:
+        path = Path(tempfile.mkdtemp(prefix=f"lo-profile-{pid}-"))
+        _PROFILES[pid] = path
+        atexit.register(shutil.rmtree, path, True)
+    return _PROFILES[pid]
+
+
 def calc_resave_many(
     sources: Sequence[Path], outdir: Path, fmt: str = "xlsx", timeout: float = 120
 ) -> list[Path]:
@@ -55,7 +70,7 @@ def calc_resave_many(
     for out in outputs:
         if out.exists():
             out.unlink()
-    profile = Path(tempfile.mkdtemp(prefix="lo-profile-"))
+    profile = _profile()
     cmd = [
         SOFFICE,
         f"-env:UserInstallation={profile.as_uri()}",
@@ -80,8 +95,6 @@ def calc_resave_many(
         os.killpg(proc.pid, signal.SIGKILL)
         proc.communicate()
         raise LibreOfficeError(f"soffice timed out after {timeout} s") from None
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
     missing = [o for o in outputs if not o.exists() or o.stat().st_size == 0]
     if missing:
         raise LibreOfficeError(

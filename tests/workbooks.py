@@ -33,7 +33,7 @@ from openpyxl.utils import get_column_letter
 
 from pipeline.models import Wilayah
 from pipeline.standard import IDENTITAS_LABELS, PESERTA_COLUMNS, USULAN_COLUMNS
-from pipeline.xlsx_write import FIRST_DATA_ROW, IDENTITAS_FIRST_ROW, write_desa_workbook
+from pipeline.xlsx_write import FIRST_DATA_ROW, IDENTITAS_FIRST_ROW, build_desa_workbook
 
 DESA = Wilayah(kode="12.05.01.2002", nama="Lau Damak")
 KELURAHAN = Wilayah(kode="12.05.01.1001", nama="Pekan Bahorok")
@@ -117,8 +117,9 @@ class Variant:
     """A hand-made layout that the reader must still understand (spec "Reading rules").
 
     title_rows: rows of title text above each table header (header row = title_rows + 1).
-    column_order: order of table columns (labels; missing ones are left out) for both tables;
-        None keeps the standard order. Use it to move or drop columns.
+    column_order: labels put first, in this order, in each table that has them; the sheet's
+        other standard columns follow in standard order. Use it to move columns.
+    drop_columns: labels left out of the tables (to test missing columns).
     extra_columns: non-standard header texts inserted as columns B, C, ... (empty values).
     blank_rows: empty rows between data rows.
     label: transforms each Identitas label, e.g. `lambda s: s.upper() + " :"`.
@@ -127,7 +128,8 @@ class Variant:
     """
 
     title_rows: int = 0
-    column_order: list[str] | None = None
+    column_order: list[str] = field(default_factory=list)
+    drop_columns: list[str] = field(default_factory=list)
     extra_columns: list[str] = field(default_factory=list)
     blank_rows: int = 0
     label: Callable[[str], str] | None = None
@@ -147,8 +149,12 @@ def make_desa_workbook(
     usulan: Sequence[dict[str, Any]] | None = None,
     peserta: Sequence[dict[str, Any]] | None = None,
     variant: Variant | None = None,
+    cells: dict[str, dict[str, Any]] | None = None,
 ) -> Path:
     """Write a filled desa workbook to `path` and return it.
+
+    `cells` pokes raw values into cells last: {"Usulan": {"I3": "=G3*2"}} (like set_cells,
+    without reopening the file).
 
     `identitas` overrides entries of IDENTITAS (label -> raw value; None empties the cell;
     the pre-filled labels may be overridden too). `usulan` / `peserta`: rows as label -> raw
@@ -158,9 +164,13 @@ def make_desa_workbook(
     usulan_rows = _numbered(USULAN if usulan is None else usulan)
     peserta_rows = _numbered(PESERTA if peserta is None else peserta)
     if variant is None:
-        _issued(path, desa, kecamatan, tahun, values, usulan_rows, peserta_rows)
+        wb = _issued(desa, kecamatan, tahun, values, usulan_rows, peserta_rows)
     else:
-        _plain(path, variant, values, usulan_rows, peserta_rows)
+        wb = _plain(variant, values, usulan_rows, peserta_rows)
+    for sheet, refs in (cells or {}).items():
+        for ref, value in refs.items():
+            wb[sheet][ref] = _raw(value)
+    wb.save(path)
     return path
 
 
@@ -221,22 +231,19 @@ def _raw(value: Any) -> Any:
 
 
 def _issued(
-    path: Path,
     desa: Wilayah,
     kecamatan: Wilayah,
     tahun: Any,
     identitas: dict[str, Any],
     usulan: list[dict[str, Any]],
     peserta: list[dict[str, Any]],
-) -> None:
-    write_desa_workbook(
-        path,
+) -> Workbook:
+    wb = build_desa_workbook(
         desa=desa,
         kecamatan=kecamatan,
         tahun=tahun if isinstance(tahun, int) else TAHUN,
         tahap=None,
     )
-    wb = load_workbook(path)
     ws = wb["Identitas"]
     for label, value in identitas.items():
         ws[identitas_cell(label)] = _raw(value)
@@ -245,7 +252,7 @@ def _issued(
         for r, row in enumerate(rows, start=FIRST_DATA_ROW):
             for label, value in row.items():
                 ws.cell(row=r, column=columns.index(label) + 1, value=_raw(value))
-    wb.save(path)
+    return wb
 
 
 def _as_text(label: str, value: Any) -> Any:
@@ -263,12 +270,11 @@ def _as_text(label: str, value: Any) -> Any:
 
 
 def _plain(
-    path: Path,
     variant: Variant,
     identitas: dict[str, Any],
     usulan: list[dict[str, Any]],
     peserta: list[dict[str, Any]],
-) -> None:
+) -> Workbook:
     wb = Workbook()
     ws = wb.active
     assert ws is not None
@@ -283,7 +289,9 @@ def _plain(
         ws.cell(row=r, column=2, value=_raw(value))
     for sheet, standard, rows in (("Peserta", PESERTA_COLUMNS, peserta), ("Usulan", USULAN_COLUMNS, usulan)):  # fmt: skip
         ws = wb.create_sheet(sheet)
-        order = [c for c in (variant.column_order or standard) if c in standard]
+        order = [c for c in variant.column_order if c in standard]
+        order += [c for c in standard if c not in order]
+        order = [c for c in order if c not in variant.drop_columns]
         headers = order[:1] + list(variant.extra_columns) + order[1:]
         for t in range(1, variant.title_rows + 1):
             ws.cell(row=t, column=1, value=f"DAFTAR {sheet.upper()} MUSRENBANG DESA (judul {t})")
@@ -298,4 +306,4 @@ def _plain(
                     value = _as_text(label, value)
                 ws.cell(row=r, column=c, value=_raw(value))
             r += 1 + variant.blank_rows
-    wb.save(path)
+    return wb
