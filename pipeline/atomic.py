@@ -17,6 +17,17 @@ from pathlib import Path
 TMP_PREFIX = ".~tmp-"
 
 
+def _file_mode() -> int:
+    # mkstemp makes 0600 files; outputs are read by operators over the share, so give
+    # published files the ordinary mode the process umask allows.
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+FILE_MODE = _file_mode()
+
+
 def _fsync_dir(folder: Path) -> None:
     # Directory fsync makes the rename durable on POSIX; Windows has no such call.
     if os.name != "posix":
@@ -35,6 +46,7 @@ def atomic_path(final: Path) -> Iterator[Path]:
     fd, name = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=final.suffix, dir=final.parent)
     os.close(fd)
     tmp = Path(name)
+    os.chmod(tmp, FILE_MODE)
     try:
         yield tmp
         with open(tmp, "rb+") as fh:
