@@ -40,6 +40,9 @@ from pipeline.lock import WorkspaceBusy, workspace_lock
 from pipeline.workspace import Workspace
 
 HEARTBEAT_NAME = "heartbeat.json"
+STOP_NAME = "stop"
+"""Creating `.musrenbang/stop` stops every watcher of the workspace cleanly (Windows services
+have no SIGTERM); a watcher removes a stale one when it starts."""
 LOG_NAME = "watch.log"
 DEBOUNCE_SECONDS = 0.15
 """After a wake-up, wait this long so a burst of events becomes one pass."""
@@ -361,6 +364,8 @@ def watch(
     readiness = Readiness(stable_seconds=settings.watch.stabil_detik)
     interval = settings.watch.polling_detik
     observer = _Observer(ws.inbox, wake, polling, logger)
+    stop_file = ws.runtime / STOP_NAME
+    stop_file.unlink(missing_ok=True)
     converter: Any = None
 
     def beat_forever() -> None:
@@ -411,7 +416,9 @@ def watch(
             heartbeat.write()
             if stop.is_set():
                 break
-            _sleep_until_next(wake, stop, interval, readiness.next_check())
+            _sleep_until_next(wake, stop, interval, readiness.next_check(), stop_file)
+            if stop_file.exists() and signals.received is None:
+                logged("Permintaan berhenti (.musrenbang/stop) diterima.")
     except KeyboardInterrupt:
         pass
     finally:
@@ -430,13 +437,20 @@ def watch(
 
 
 def _sleep_until_next(
-    wake: threading.Event, stop: threading.Event, interval: float, next_check: float | None
+    wake: threading.Event,
+    stop: threading.Event,
+    interval: float,
+    next_check: float | None,
+    stop_file: Path,
 ) -> None:
     """Wait for a wake-up, the periodic scan, or the moment a waiting file may be ready."""
     timeout = interval if next_check is None else min(interval, next_check + 0.05)
     deadline = time.monotonic() + max(0.05, timeout)
     # short slices: a stop set from another thread (or Ctrl-C on Windows) is seen quickly
     while not stop.is_set():
+        if stop_file.exists():
+            stop.set()
+            break
         left = deadline - time.monotonic()
         if left <= 0:
             break
