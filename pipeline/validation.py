@@ -1,0 +1,793 @@
+"""Validation of a desa workbook: raw values -> BukuKerjaDesa plus a report of every problem.
+
+No file I/O. Rules come from spec/workbooks.md; the choices made where the spec is silent:
+
+- A filled value that cannot be read is always an error, whatever the stage (a wrong date at
+  Persiapan is still wrong). Stages only decide which *empty* values are errors.
+- The requested stage is the Tahap value. When Tahap is empty or unreadable, only the fields
+  every stage needs (those of Persiapan) are required and no decision rules run.
+- Decision rules (Keputusan present, Catatan for Ditolak / Diterima dengan Revisi, Prioritas
+  for accepted usulan, unique priorities, a priority on a Ditolak usulan) apply from
+  Verifikasi on. A decision filled in earlier is kept silently; its values are only checked
+  for being readable.
+- A row is data when any standard cell except `No` is filled (a pre-numbered blank row is
+  skipped). A formula without a cached value is `rumus-tanpa-nilai`, never also `wajib-diisi`.
+- A value with a problem is left empty (None) in the returned model; an invalid or duplicated
+  Kode Usulan too (only its first occurrence keeps it), so the ledger checks that follow do
+  not report the same cell again.
+- Duplicates are reported on every row of the group (Kode Usulan, Prioritas); the same
+  Kegiatan and Lokasi is a warning on the second and later rows.
+- A cached formula error (`#REF!`, `#N/A`, ...) is `nilai-galat`, never read as text.
+- File-level issues (`makro-diabaikan`, broken files) belong to the reader; whether a Kode
+  Usulan exists in the ledger, stage moves and deadlines belong to workflow.check_workbook.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pipeline.models import (
+    BukuKerjaDesa,
+    IdentitasDesa,
+    Peserta,
+    RawCell,
+    RawKeyValue,
+    RawRow,
+    RawTable,
+    RawWorkbook,
+    Usulan,
+)
+from pipeline.parse import (
+    Parsed,
+    clean_text,
+    is_blank,
+    is_excel_error,
+    parse_choice,
+    parse_date,
+    parse_jenis_kelamin,
+    parse_kode_desa,
+    parse_nip,
+    parse_number,
+    parse_rupiah,
+    parse_time,
+    parse_whole,
+    parse_year,
+    show,
+)
+from pipeline.report import Report, where
+from pipeline.standard import (
+    BIDANG,
+    KEPUTUSAN_DITERIMA,
+    PESERTA_REQUIRED,
+    SHEET_IDENTITAS,
+    SHEET_PESERTA,
+    SHEET_USULAN,
+    SUMBER_DANA,
+    TAHAP_URUTAN,
+    UNSUR,
+    USULAN_REQUIRED_COLUMNS,
+    IdentitasField,
+    Keputusan,
+    Tahap,
+    UsulanColumn,
+    identitas_wajib,
+    normalise,
+)
+from pipeline.wilayah import WilayahList
+
+F = IdentitasField
+C = UsulanColumn
+
+KODE_USULAN = re.compile(
+    r"^(?P<desa>\d{2}\.\d{2}\.\d{2}\.[12]\d{3})-(?P<tahun>\d{4})-(?P<nomor>\d{4})$"
+)
+
+Parser = Callable[[object], Parsed[Any]]
+
+
+def _text(value: object) -> Parsed[str]:
+    return clean_text(value), None
+
+
+def _choice(choices: list[str], what: str) -> Parser:
+    return lambda value: parse_choice(value, choices, what)
+
+
+def _whole(minimum: int) -> Parser:
+    return lambda value: parse_whole(value, minimum)
+
+
+# Identitas label -> (model attribute, parser, issue code for an unreadable value).
+IDENTITAS_FIELDS: dict[IdentitasField, tuple[str, Parser, str]] = {
+    F.KODE: ("kode", parse_kode_desa, "wilayah-tidak-dikenal"),
+    F.NAMA: ("nama", _text, ""),
+    F.KECAMATAN: ("kecamatan", _text, ""),
+    F.TAHUN: ("tahun", parse_year, "tahun-tidak-valid"),
+    F.TAHAP: ("tahap", _choice([t.value for t in Tahap], "Tahap"), "tahap-tidak-valid"),
+    F.TANGGAL: ("tanggal_musrenbang", parse_date, "tanggal-tidak-valid"),
+    F.JAM: ("jam_mulai", parse_time, "jam-tidak-valid"),
+    F.TEMPAT: ("tempat", _text, ""),
+    F.ALAMAT: ("alamat", _text, ""),
+    F.KEPALA: ("nama_kepala", _text, ""),
+    F.NIP_KEPALA: ("nip_kepala", parse_nip, "nip-tidak-valid"),
+    F.PIMPINAN: ("pimpinan_rapat", _text, ""),
+    F.NOTULEN: ("notulen", _text, ""),
+    F.PESERTA_L: ("peserta_l", _whole(0), "angka-tidak-valid"),
+    F.PESERTA_P: ("peserta_p", _whole(0), "angka-tidak-valid"),
+}
+
+# What to write, for 'wajib-diisi' messages.
+IDENTITAS_HINTS: dict[IdentitasField, str] = {
+    F.KODE: "kode wilayah desa/kelurahan, mis. 12.05.01.2002",
+    F.NAMA: "nama desa/kelurahan",
+    F.KECAMATAN: "nama kecamatan",
+    F.TAHUN: "tahun rencana, mis. 2027",
+    F.TAHAP: "salah satu: Persiapan, Pelaksanaan, Verifikasi, Kirim",
+    F.TANGGAL: "tanggal musyawarah, mis. 13/01/2026",
+    F.JAM: "jam mulai, mis. 09.00",
+    F.TEMPAT: "tempat musyawarah, mis. Balai Desa",
+    F.ALAMAT: "alamat tempat musyawarah",
+    F.KEPALA: "nama kepala desa/lurah",
+    F.PIMPINAN: "nama pimpinan rapat",
+    F.NOTULEN: "nama notulen",
+    F.PESERTA_L: "jumlah peserta laki-laki yang hadir, mis. 30",
+    F.PESERTA_P: "jumlah peserta perempuan yang hadir, mis. 25",
+}
+
+# Usulan column -> (model attribute, parser, issue code for an unreadable value).
+USULAN_FIELDS: dict[UsulanColumn, tuple[str, Parser, str]] = {
+    C.ASAL: ("asal", _text, ""),
+    C.BIDANG: ("bidang", _choice(BIDANG, "Bidang"), "pilihan-tidak-valid"),
+    C.KEGIATAN: ("kegiatan", _text, ""),
+    C.LOKASI: ("lokasi", _text, ""),
+    C.VOLUME: ("volume", parse_number, "volume-tidak-valid"),
+    C.SATUAN: ("satuan", _text, ""),
+    C.BIAYA: ("biaya", parse_rupiah, "biaya-tidak-valid"),
+    C.SUMBER_DANA: ("sumber_dana", _choice(SUMBER_DANA, "Sumber Dana"), "pilihan-tidak-valid"),
+    C.PM_L: ("pm_l", _whole(0), "angka-tidak-valid"),
+    C.PM_P: ("pm_p", _whole(0), "angka-tidak-valid"),
+    C.PM_RTM: ("pm_rtm", _whole(0), "angka-tidak-valid"),
+    C.PRIORITAS: ("prioritas", _whole(1), "prioritas-tidak-valid"),
+    C.KEPUTUSAN: (
+        "keputusan",
+        _choice([k.value for k in Keputusan], "Keputusan"),
+        "pilihan-tidak-valid",
+    ),
+    C.CATATAN: ("catatan", _text, ""),
+}
+# Required on every usulan at every stage (Prioritas/Keputusan/Catatan: see the decision rules).
+USULAN_WAJIB: tuple[UsulanColumn, ...] = (
+    C.ASAL,
+    C.BIDANG,
+    C.KEGIATAN,
+    C.LOKASI,
+    C.VOLUME,
+    C.SATUAN,
+    C.BIAYA,
+    C.SUMBER_DANA,
+)
+USULAN_HINTS: dict[UsulanColumn, str] = {
+    C.ASAL: "dusun/lingkungan asal usulan, atau Desa/Kelurahan, atau nama lembaga",
+    C.BIDANG: "salah satu bidang dari daftar pilihan",
+    C.KEGIATAN: "nama kegiatan",
+    C.LOKASI: "lokasi (dusun/RT/RW)",
+    C.VOLUME: "volume, mis. 150",
+    C.SATUAN: "satuan, mis. meter, unit, paket",
+    C.BIAYA: "perkiraan biaya dalam rupiah, mis. 15000000",
+    C.SUMBER_DANA: "salah satu sumber dana dari daftar pilihan",
+    C.PRIORITAS: "nomor prioritas (1 = paling penting)",
+    C.KEPUTUSAN: "Diterima, Diterima dengan Revisi, atau Ditolak",
+}
+
+PESERTA_FIELDS: dict[str, tuple[str, Parser, str]] = {
+    "Nama": ("nama", _text, ""),
+    "Jenis Kelamin": ("jenis_kelamin", parse_jenis_kelamin, "pilihan-tidak-valid"),
+    "Unsur": ("unsur", _choice(UNSUR, "Unsur"), "pilihan-tidak-valid"),
+    "Jabatan/Lembaga": ("jabatan", _text, ""),
+    "Alamat": ("alamat", _text, ""),
+    "No. HP": ("no_hp", _text, ""),
+}
+
+
+def _rank(tahap: Tahap) -> int:
+    return TAHAP_URUTAN.index(tahap)
+
+
+@dataclass
+class _Found:
+    """Values read from one row (or the Identitas sheet), with what went wrong where."""
+
+    values: dict[str, Any] = field(default_factory=dict)  # attribute -> value
+    troubled: set[str] = field(default_factory=set)  # labels already reported
+
+
+class _Checker:
+    def __init__(self, wilayah: WilayahList, today: dt.date) -> None:
+        self.report = Report()
+        self.wilayah = wilayah
+        self.today = today
+
+    # ---------------------------------------------------------------- issues
+
+    def add(
+        self,
+        code: str,
+        text: str,
+        *,
+        sheet: str | None,
+        cell: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+    ) -> None:
+        message = where(sheet, cell) + text.rstrip(".") + "."
+        self.report.add(code, message, sheet=sheet, cell=cell, row=row, column=column)
+
+    def read_cell(
+        self,
+        raw: RawCell | None,
+        parser: Parser,
+        code: str,
+        *,
+        sheet: str,
+        column: str,
+        found: _Found,
+        attr: str,
+    ) -> None:
+        """Parse one cell into `found`, reporting an unreadable value or a missing formula."""
+        if raw is None:
+            return
+        if raw.is_formula_without_value:
+            self.add(
+                "rumus-tanpa-nilai",
+                f"{column} berisi rumus tanpa nilai tersimpan; buka berkas di Excel/Calc, "
+                "simpan ulang, lalu kirim lagi (atau ketik nilainya langsung)",
+                sheet=sheet,
+                cell=raw.cell,
+                row=raw.row,
+                column=column,
+            )
+            found.troubled.add(column)
+            return
+        if is_excel_error(raw.value):
+            self.add(
+                "nilai-galat",
+                f"{column} berisi galat rumus {show(raw.value)}; perbaiki rumusnya atau ketik "
+                "nilainya langsung",
+                sheet=sheet,
+                cell=raw.cell,
+                row=raw.row,
+                column=column,
+            )
+            found.troubled.add(column)
+            return
+        value, problem = parser(raw.value)
+        if problem:
+            self.add(code, problem, sheet=sheet, cell=raw.cell, row=raw.row, column=column)
+            found.troubled.add(column)
+            return
+        if value is not None:
+            found.values[attr] = value
+
+    # ---------------------------------------------------------------- structure
+
+    def missing_columns(self, raw: RawWorkbook, sheet: str, table: RawTable | None) -> set[str]:
+        """Report required header columns that are missing; return them."""
+        if table is None:
+            return set()  # the missing sheet is reported instead
+        required = USULAN_REQUIRED_COLUMNS if sheet == SHEET_USULAN else PESERTA_REQUIRED
+        missing: list[str] = []
+        for key, columns in raw.missing_columns.items():
+            if normalise(key) in (normalise(sheet), normalise(table.sheet)):
+                missing.extend(columns)
+        present = {normalise(label) for label in table.columns}
+        missing.extend(c for c in required if normalise(c) not in present)
+        unique = list(dict.fromkeys(str(c) for c in missing))
+        for column in unique:
+            self.add(
+                "kolom-hilang",
+                f"kolom '{column}' tidak ditemukan di baris judul tabel; tambahkan kolom itu "
+                "dengan judul persis seperti di buku kerja yang diterbitkan",
+                sheet=table.sheet,
+                row=table.header_row or None,
+                column=column,
+            )
+        return set(unique)
+
+    # ---------------------------------------------------------------- identitas
+
+    def identitas(self, kv: RawKeyValue) -> tuple[IdentitasDesa, dict[str, str]]:
+        sheet = kv.sheet
+        values = {normalise(k): v for k, v in kv.values.items()}
+        label_rows = {normalise(k): r for k, r in kv.label_rows.items()}
+        cells: dict[str, str] = {}
+        found = _Found()
+
+        def present(label: str) -> bool:
+            return normalise(label) in values or normalise(label) in label_rows
+
+        def cell_of(label: str) -> tuple[str | None, int | None]:
+            raw = values.get(normalise(label))
+            if raw is not None:
+                return raw.cell, raw.row
+            row = label_rows.get(normalise(label))
+            return (f"B{row}", row) if row else (None, None)
+
+        for label, (attr, parser, code) in IDENTITAS_FIELDS.items():
+            ref, _ = cell_of(label)
+            if ref:
+                cells[label.value] = ref
+            self.read_cell(
+                values.get(normalise(label)),
+                parser,
+                code,
+                sheet=sheet,
+                column=label.value,
+                found=found,
+                attr=attr,
+            )
+
+        tahap_text = found.values.get("tahap")
+        tahap = Tahap(tahap_text) if tahap_text else None
+        found.values["tahap"] = tahap
+        stage = tahap or Tahap.PERSIAPAN
+        for label in identitas_wajib(stage):
+            attr = IDENTITAS_FIELDS[label][0]
+            if found.values.get(attr) is not None or label.value in found.troubled:
+                continue
+            when = f"tahap {stage}" if tahap else "setiap tahap"
+            if not present(label):
+                self.add(
+                    "label-hilang",
+                    f"label '{label.value}' tidak ada di kolom A; tambahkan baris berlabel "
+                    f"'{label.value}' dengan nilainya di kolom B (wajib untuk {when})",
+                    sheet=sheet,
+                    column=label.value,
+                )
+                continue
+            ref, row = cell_of(label)
+            self.add(
+                "wajib-diisi",
+                f"{label.value} masih kosong, padahal wajib diisi untuk {when}; "
+                f"isi {IDENTITAS_HINTS.get(label, label.value)}",
+                sheet=sheet,
+                cell=ref,
+                row=row,
+                column=label.value,
+            )
+
+        identitas = IdentitasDesa(**found.values)
+        self.region(identitas, sheet, cell_of)
+        tanggal = identitas.tanggal_musrenbang
+        if tahap and _rank(tahap) >= _rank(Tahap.PELAKSANAAN) and tanggal and tanggal > self.today:
+            ref, row = cell_of(F.TANGGAL)
+            self.add(
+                "tanggal-di-masa-depan",
+                f"Tanggal Musrenbang {tanggal:%d/%m/%Y} belum terjadi, padahal Tahap {tahap} "
+                "berarti musyawarah sudah berlangsung; perbaiki tanggalnya atau isi Tahap "
+                "Persiapan",
+                sheet=sheet,
+                cell=ref,
+                row=row,
+                column=F.TANGGAL.value,
+            )
+        return identitas, cells
+
+    def region(
+        self,
+        identitas: IdentitasDesa,
+        sheet: str,
+        cell_of: Callable[[str], tuple[str | None, int | None]],
+    ) -> None:
+        """The kode must be a known desa/kelurahan; names are compared with the list."""
+        if identitas.kode is None:
+            return
+        desa = self.wilayah.desa(identitas.kode)
+        if desa is None:
+            ref, row = cell_of(F.KODE)
+            self.add(
+                "wilayah-tidak-dikenal",
+                f"kode '{identitas.kode}' tidak ada dalam daftar wilayah; periksa kodenya "
+                "(salin dari buku kerja yang diterbitkan untuk desa ini)",
+                sheet=sheet,
+                cell=ref,
+                row=row,
+                column=F.KODE.value,
+            )
+            return
+        kecamatan = self.wilayah.kecamatan_of(desa.kode)
+        checks = [
+            (F.NAMA, identitas.nama, desa.nama, ("desa", "kelurahan", "kel.")),
+            (F.KECAMATAN, identitas.kecamatan, kecamatan.nama, ("kecamatan", "kec.")),
+        ]
+        for label, written, official, prefixes in checks:
+            if written is None or _name_key(written, prefixes) == _name_key(official, prefixes):
+                continue
+            ref, row = cell_of(label)
+            self.add(
+                "nama-wilayah-berbeda",
+                f"{label.value} '{written}' berbeda dari daftar wilayah untuk kode "
+                f"{desa.kode} ('{official}'); periksa kodenya, dokumen memakai nama resmi "
+                f"'{official}'",
+                sheet=sheet,
+                cell=ref,
+                row=row,
+                column=label.value,
+            )
+
+    # ---------------------------------------------------------------- peserta
+
+    def peserta(self, table: RawTable, missing: set[str]) -> list[Peserta]:
+        out: list[Peserta] = []
+        for row in table.rows:
+            if not _has_data(row):
+                continue
+            found = _Found()
+            for label, (attr, parser, code) in PESERTA_FIELDS.items():
+                self.read_cell(
+                    _row_cell(row, label),
+                    parser,
+                    code,
+                    sheet=table.sheet,
+                    column=label,
+                    found=found,
+                    attr=attr,
+                )
+            if "nama" not in found.values:
+                if "Nama" not in found.troubled and "Nama" not in missing:
+                    ref = _ref(table, "Nama", row.row)
+                    self.add(
+                        "wajib-diisi",
+                        "baris ini berisi data peserta tetapi Nama kosong; isi nama peserta "
+                        "atau kosongkan seluruh baris",
+                        sheet=table.sheet,
+                        cell=ref,
+                        row=row.row,
+                        column="Nama",
+                    )
+                continue
+            out.append(Peserta(row=row.row, **found.values))
+        return out
+
+    def jumlah_peserta(
+        self, identitas: IdentitasDesa, peserta: list[Peserta], sheet: str, cells: dict[str, str]
+    ) -> None:
+        """Identitas counts against the Peserta rows; the Identitas figures win (a warning)."""
+        counted = {
+            "L": sum(p.jenis_kelamin == "L" for p in peserta),
+            "P": sum(p.jenis_kelamin == "P" for p in peserta),
+        }
+        if not counted["L"] and not counted["P"]:
+            return
+        for label, written, jk, word in (
+            (F.PESERTA_L, identitas.peserta_l, "L", "laki-laki"),
+            (F.PESERTA_P, identitas.peserta_p, "P", "perempuan"),
+        ):
+            if written is None or written == counted[jk]:
+                continue
+            ref = cells.get(label.value)
+            self.add(
+                "jumlah-peserta-berbeda",
+                f"{label.value} tertulis {written}, tetapi lembar {SHEET_PESERTA} mencatat "
+                f"{counted[jk]} peserta {word}; angka di {SHEET_IDENTITAS} yang dipakai, "
+                "periksa bila salah",
+                sheet=sheet,
+                cell=ref,
+                row=_row_of(ref),
+                column=label.value,
+            )
+
+    # ---------------------------------------------------------------- usulan
+
+    def usulan(self, table: RawTable, identitas: IdentitasDesa, missing: set[str]) -> list[Usulan]:
+        sheet = table.sheet
+        tahap = identitas.tahap
+        deciding = tahap is not None and _rank(tahap) >= _rank(Tahap.VERIFIKASI)
+        out: list[Usulan] = []
+        troubles: dict[int, set[str]] = {}
+        for row in table.rows:
+            if not _has_data(row):
+                continue
+            found = _Found()
+            for column, (attr, parser, code) in USULAN_FIELDS.items():
+                self.read_cell(
+                    _row_cell(row, column),
+                    parser,
+                    code,
+                    sheet=sheet,
+                    column=column.value,
+                    found=found,
+                    attr=attr,
+                )
+            kode = self.kode_usulan(table, row, identitas, found)
+            if kode:
+                found.values["kode_usulan"] = kode
+            for column in USULAN_WAJIB:
+                attr = USULAN_FIELDS[column][0]
+                if attr in found.values or column in found.troubled or column in missing:
+                    continue
+                self.required(table, row.row, column, "")
+            troubles[row.row] = found.troubled
+            out.append(Usulan(row=row.row, **found.values))
+
+        self.duplicate_kode(table, out)
+        if deciding:
+            assert tahap is not None
+            if not out:
+                self.add(
+                    "usulan-kosong",
+                    f"Tahap {tahap} memerlukan sedikitnya satu usulan; isi usulan hasil "
+                    "musyawarah atau kembalikan Tahap ke Pelaksanaan",
+                    sheet=sheet,
+                )
+            self.decisions(table, out, troubles, missing)
+        self.duplicate_usulan(table, out)
+        return out
+
+    def required(self, table: RawTable, row: int, column: UsulanColumn, why: str) -> None:
+        ref = _ref(table, column.value, row)
+        self.add(
+            "wajib-diisi",
+            f"{column.value} masih kosong{why}; isi {USULAN_HINTS.get(column, column.value)}",
+            sheet=table.sheet,
+            cell=ref,
+            row=row,
+            column=column.value,
+        )
+
+    def kode_usulan(
+        self, table: RawTable, row: RawRow, identitas: IdentitasDesa, found: _Found
+    ) -> str | None:
+        raw = _row_cell(row, C.KODE)
+        if raw is None:
+            return None
+        column = C.KODE.value
+        if raw.is_formula_without_value:
+            self.read_cell(
+                raw, _text, "", sheet=table.sheet, column=column, found=found, attr="kode_usulan"
+            )
+            return None
+        text = clean_text(raw.value)
+        if text is None:
+            return None
+        kode = text.replace(" ", "")
+        match = KODE_USULAN.match(kode) if isinstance(raw.value, str) else None
+        problem = ""
+        if match is None:
+            problem = (
+                f"{show(raw.value)} bukan Kode Usulan yang sah (bentuknya "
+                f"{identitas.kode or '12.05.01.2002'}-{identitas.tahun or 2027}-0001); "
+                "kosongkan sel ini bila usulan ini baru, kode diisi oleh sistem"
+            )
+        elif (identitas.kode and match["desa"] != identitas.kode) or (
+            identitas.tahun and int(match["tahun"]) != identitas.tahun
+        ):
+            problem = (
+                f"Kode Usulan {show(kode)} milik desa/tahun lain (buku kerja ini untuk "
+                f"{identitas.kode or '?'} tahun {identitas.tahun or '?'}); kosongkan sel ini "
+                "bila usulan ini baru, atau salin baris dari buku kerja desa ini"
+            )
+        if problem:
+            self.add(
+                "kode-usulan-tidak-dikenal",
+                problem,
+                sheet=table.sheet,
+                cell=raw.cell,
+                row=raw.row,
+                column=column,
+            )
+            found.troubled.add(column)
+            return None
+        return kode
+
+    def duplicate_kode(self, table: RawTable, usulan: list[Usulan]) -> None:
+        groups: dict[str, list[Usulan]] = {}
+        for u in usulan:
+            if u.kode_usulan:
+                groups.setdefault(u.kode_usulan, []).append(u)
+        for kode, group in groups.items():
+            if len(group) < 2:
+                continue
+            for u in group:
+                others = ", ".join(str(o.row) for o in group if o is not u)
+                assert u.row is not None
+                self.add(
+                    "kode-usulan-ganda",
+                    f"Kode Usulan {kode} juga dipakai di baris {others}; satu kode hanya untuk "
+                    "satu usulan: kosongkan Kode Usulan pada baris salinan (usulan baru)",
+                    sheet=table.sheet,
+                    cell=_ref(table, C.KODE.value, u.row),
+                    row=u.row,
+                    column=C.KODE.value,
+                )
+            for u in group[1:]:
+                u.kode_usulan = None
+
+    def decisions(
+        self,
+        table: RawTable,
+        usulan: list[Usulan],
+        troubles: dict[int, set[str]],
+        missing: set[str],
+    ) -> None:
+        """Verifikasi and Kirim: every usulan decided, with reasons and valid priorities."""
+        sheet = table.sheet
+        for u in usulan:
+            assert u.row is not None
+            troubled = troubles.get(u.row, set())
+            if u.keputusan is None:
+                if C.KEPUTUSAN not in troubled and C.KEPUTUSAN not in missing:
+                    self.required(
+                        table, u.row, C.KEPUTUSAN, " padahal setiap usulan perlu diputuskan"
+                    )
+                continue
+            if u.keputusan in (Keputusan.DITOLAK, Keputusan.REVISI) and not u.catatan:
+                if C.CATATAN not in troubled and C.CATATAN not in missing:
+                    what = (
+                        "alasan penolakan"
+                        if u.keputusan is Keputusan.DITOLAK
+                        else "apa yang direvisi"
+                    )
+                    self.add(
+                        "catatan-wajib",
+                        f"usulan dengan Keputusan '{u.keputusan.value}' perlu Catatan "
+                        f"Keputusan; tulis {what}",
+                        sheet=sheet,
+                        cell=_ref(table, C.CATATAN.value, u.row),
+                        row=u.row,
+                        column=C.CATATAN.value,
+                    )
+            if u.keputusan in KEPUTUSAN_DITERIMA and u.prioritas is None:
+                if C.PRIORITAS not in troubled and C.PRIORITAS not in missing:
+                    self.required(table, u.row, C.PRIORITAS, " padahal usulan ini diterima")
+            if u.keputusan is Keputusan.DITOLAK and u.prioritas is not None:
+                self.add(
+                    "prioritas-pada-ditolak",
+                    f"usulan Ditolak diberi Prioritas {u.prioritas}; prioritas itu diabaikan, "
+                    "kosongkan selnya",
+                    sheet=sheet,
+                    cell=_ref(table, C.PRIORITAS.value, u.row),
+                    row=u.row,
+                    column=C.PRIORITAS.value,
+                )
+        by_priority: dict[int, list[Usulan]] = {}
+        for u in usulan:
+            if u.diterima and u.prioritas is not None:
+                by_priority.setdefault(u.prioritas, []).append(u)
+        for prioritas, group in sorted(by_priority.items()):
+            if len(group) < 2:
+                continue
+            for u in group:
+                assert u.row is not None
+                others = ", ".join(str(o.row) for o in group if o is not u)
+                self.add(
+                    "prioritas-ganda",
+                    f"Prioritas {prioritas} juga dipakai usulan yang diterima di baris {others}; "
+                    "beri setiap usulan yang diterima nomor prioritas yang berbeda",
+                    sheet=sheet,
+                    cell=_ref(table, C.PRIORITAS.value, u.row),
+                    row=u.row,
+                    column=C.PRIORITAS.value,
+                )
+
+    def duplicate_usulan(self, table: RawTable, usulan: list[Usulan]) -> None:
+        seen: dict[tuple[str, str], Usulan] = {}
+        for u in usulan:
+            if not u.kegiatan or not u.lokasi or u.row is None:
+                continue
+            key = (_loose(u.kegiatan), _loose(u.lokasi))
+            first = seen.setdefault(key, u)
+            if first is u:
+                continue
+            self.add(
+                "usulan-ganda",
+                f"usulan '{u.kegiatan}' di '{u.lokasi}' sama dengan usulan di baris {first.row}; "
+                "hapus salah satu bila tercatat dua kali (usulan yang sudah punya Kode Usulan "
+                "diberi Keputusan Ditolak dengan alasan 'ganda')",
+                sheet=table.sheet,
+                cell=_ref(table, C.KEGIATAN.value, u.row),
+                row=u.row,
+                column=C.KEGIATAN.value,
+            )
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _row_cell(row: RawRow, label: str) -> RawCell | None:
+    cell = row.cells.get(label)
+    if cell is not None:
+        return cell
+    key = normalise(label)
+    for name, found in row.cells.items():
+        if normalise(name) == key:
+            return found
+    return None
+
+
+def _has_data(row: RawRow) -> bool:
+    """Any standard cell other than No filled (a pre-numbered blank row is no data)."""
+    return any(
+        normalise(label) != "no" and (cell.is_formula_without_value or not is_blank(cell.value))
+        for label, cell in row.cells.items()
+    )
+
+
+def _ref(table: RawTable, label: str, row: int) -> str | None:
+    letter = table.columns.get(label)
+    if letter is None:
+        key = normalise(label)
+        letter = next((v for k, v in table.columns.items() if normalise(k) == key), None)
+    return f"{letter}{row}" if letter else None
+
+
+def _row_of(ref: str | None) -> int | None:
+    if not ref:
+        return None
+    digits = re.sub(r"^[A-Za-z]+", "", ref)
+    return int(digits) if digits.isdigit() else None
+
+
+def _name_key(name: str, prefixes: tuple[str, ...]) -> str:
+    key = normalise(name)
+    for prefix in prefixes:
+        if key.startswith(prefix + " ") or (prefix.endswith(".") and key.startswith(prefix)):
+            key = key[len(prefix) :].strip()
+            break
+    return key
+
+
+def _loose(text: str) -> str:
+    """Kegiatan/Lokasi compared without case, punctuation or repeated spaces."""
+    return " ".join(re.sub(r"[^\w\s]", " ", normalise(text)).split())
+
+
+# ----------------------------------------------------------------------------- entry point
+
+
+def validate_desa(
+    raw: RawWorkbook, wilayah: WilayahList, *, today: dt.date
+) -> tuple[BukuKerjaDesa | None, Report]:
+    """Every problem of a desa workbook at once, and the workbook as far as it was readable.
+
+    The model is returned even with errors, so the caller can mark cells (None only when the
+    Identitas sheet is missing). `today` is the date in the configured time zone.
+    """
+    checker = _Checker(wilayah, today)
+    for name, table in (
+        (SHEET_IDENTITAS, raw.identitas),
+        (SHEET_PESERTA, raw.peserta),
+        (SHEET_USULAN, raw.usulan),
+    ):
+        if table is None:
+            checker.add(
+                "lembar-hilang",
+                f"lembar '{name}' tidak ada di buku kerja; tambahkan lembar itu (salin dari buku "
+                "kerja yang diterbitkan) atau perbaiki nama lembarnya",
+                sheet=name,
+            )
+    peserta_missing = checker.missing_columns(raw, SHEET_PESERTA, raw.peserta)
+    usulan_missing = checker.missing_columns(raw, SHEET_USULAN, raw.usulan)
+    if raw.identitas is None:
+        return None, checker.report
+
+    identitas, cells = checker.identitas(raw.identitas)
+    peserta: list[Peserta] = []
+    if raw.peserta is not None:
+        peserta = checker.peserta(raw.peserta, peserta_missing)
+        checker.jumlah_peserta(identitas, peserta, raw.identitas.sheet, cells)
+    usulan: list[Usulan] = []
+    if raw.usulan is not None:
+        usulan = checker.usulan(raw.usulan, identitas, usulan_missing)
+    book = BukuKerjaDesa(
+        identitas=identitas,
+        peserta=peserta,
+        usulan=usulan,
+        identitas_cells=cells,
+        usulan_columns=dict(raw.usulan.columns) if raw.usulan else {},
+        usulan_sheet=raw.usulan.sheet if raw.usulan else SHEET_USULAN,
+    )
+    return book, checker.report
