@@ -499,3 +499,19 @@ def test_check_scan_never_raises_on_random_bytes(tmp_path: Path) -> None:
         path.write_bytes(head + os.urandom(rng.randrange(1, 2000)))
         report = check_scan(path, path.name)
         assert report.codes() and not report.ok
+
+
+def test_parts_and_missing_scans(tmp_path: Path) -> None:
+    ba = [tmp_path / "ba-1.jpg", tmp_path / "ba-2.jpg"]
+    kompilasi = tmp_path / "kompilasi.pdf"
+    parts = scans.signed_parts({"daftar-hadir": [], "berita-acara": ba}, kompilasi)
+    assert parts == [("Berita Acara (ditandatangani)", ba), ("Kompilasi Usulan", [kompilasi])]
+    assert scans.missing_scans({"berita-acara": ba}) == ["daftar-hadir"]
+    assert scans.missing_scans({}) == ["berita-acara", "daftar-hadir"]
+    assert scans.missing_scans({"rekap": ["x"]}, scans.WAJIB_KECAMATAN) == [
+        "berita-acara",
+        "daftar-hadir",
+    ]
+    assert scans.missing_text([]) == ""
+    text = scans.missing_text(["berita-acara", "daftar-hadir"])
+    assert "pindaian/berita-acara/" in text and "pindaian/daftar-hadir/" in text
