@@ -417,6 +417,8 @@ def parse_date(value: object) -> Parsed[dt.date]:
         weekday = HARI[name]
         text = text[prefix.end() :]
 
+    if re.fullmatch(r"[\d\s/.-]+", text):
+        text = re.sub(r"\s*([/.-])\s*", r"\1", text)  # '13 / 01 / 2026'
     if match := _DMY.match(text):
         d, m, y = int(match["d"]), int(match["m"]), int(match["y"])
         if m > 12:
@@ -449,7 +451,8 @@ def parse_date(value: object) -> Parsed[dt.date]:
 _TIME = re.compile(
     r"^(?:(?:pukul|pkl|jam)\.?\s*)?(?P<h>\d{1,2})[.:](?P<m>\d{2})(?:[.:]\d{2})?"
     r"(?:\s*(?:wib|wita|wit)\b\.?)?"
-    r"(?:\s*(?:s\.?\s?d\.?|s/d|-|\u2013|sampai)\s*selesai)?$",
+    r"(?:\s*(?:s\.?\s?d\.?|s/d|-|\u2013|sampai)\s*(?:selesai|\d{1,2}[.:]\d{2}))?"
+    r"(?:\s*(?:wib|wita|wit)\b\.?)?$",
     re.IGNORECASE,
 )
 TIME_HINT = "tulis jam dan menit, mis. 09.00"

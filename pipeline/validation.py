@@ -397,6 +397,7 @@ class _Checker:
                 row=row,
                 column=F.KODE.value,
             )
+            identitas.kode = None  # an unknown region is a problem: left empty like the rest
             return
         kecamatan = self.wilayah.kecamatan_of(desa.kode)
         checks = [
@@ -516,7 +517,7 @@ class _Checker:
         self.duplicate_kode(table, out)
         if deciding:
             assert tahap is not None
-            if not out:
+            if not out and not missing:  # with columns missing, rows may not be readable
                 self.add(
                     "usulan-kosong",
                     f"Tahap {tahap} memerlukan sedikitnya satu usulan; isi usulan hasil "

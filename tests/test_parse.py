@@ -278,6 +278,7 @@ def test_year_refused(raw):
         "selasa 13 Januari 2026",
         "SELASA, 13/01/2026",
         "  13   Januari  2026 ",
+        "13 / 01 / 2026",
     ],
 )
 def test_date_readable(raw):
@@ -367,6 +368,8 @@ def test_date_wrong_day_name_names_the_right_one():
         ("09.00 WIB s.d. selesai", "09.00"),
         ("09.00 - selesai", "09.00"),
         ("09.00 s/d Selesai", "09.00"),
+        ("09.00 - 12.00 WIB", "09.00"),
+        ("09.00 WIB s.d. 12.00 WIB", "09.00"),
         (dt.time(9, 0), "09.00"),
         (dt.time(13, 45, 30), "13.45"),
         (dt.datetime(2026, 1, 13, 9, 0), "09.00"),

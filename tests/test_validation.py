@@ -20,6 +20,7 @@ from pipeline.standard import (
     PESERTA_COLUMNS,
     TAHAP_URUTAN,
     USULAN_COLUMNS,
+    USULAN_REQUIRED_COLUMNS,
     IdentitasField,
     Keputusan,
     Tahap,
@@ -356,7 +357,7 @@ def test_kode_wilayah_unknown_or_malformed(kode):
     book, report = check(raw_desa(identitas={F.KODE: kode}))
     assert pairs(report, "wilayah-tidak-dikenal") == [("wilayah-tidak-dikenal", cell_of(F.KODE))]
     assert "nama-wilayah-berbeda" not in report.codes()
-    assert book is not None
+    assert book is not None and book.identitas.kode is None
 
 
 def test_kelurahan_kode_is_known():
@@ -761,6 +762,17 @@ def test_usulan_empty_at_verifikasi_and_kirim(tahap):
     _, report = check(raw_desa(tahap=tahap, usulan=[]))
     assert report.codes() == ["usulan-kosong"]
     assert report.issues[0].sheet == "Usulan"
+
+
+def test_usulan_header_not_found_is_not_also_usulan_kosong():
+    raw = raw_desa()
+    assert raw.usulan is not None
+    raw.usulan = RawTable(sheet="Usulan", header_row=0, columns={}, rows=[])
+    raw.missing_columns = {"Usulan": ["Asal Usulan", "Bidang"]}
+    _, report = check(raw)
+    assert set(report.codes()) == {"kolom-hilang"}
+    assert len(report.issues) == len(USULAN_REQUIRED_COLUMNS)
+    assert {i.row for i in report.issues} == {None}
 
 
 @pytest.mark.parametrize("tahap", ["Persiapan", "Pelaksanaan"])
