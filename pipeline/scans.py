@@ -315,12 +315,17 @@ def prepare_image(img: Image.Image, paper: str, original: bytes | None) -> bytes
         frame = frame.transpose(method)
     frame = flatten_alpha(frame)
     if downscale:
-        if frame.mode == "1":
+        bilevel = frame.mode == "1"
+        if bilevel:
             frame = frame.convert("L")
         scale = _fit_scale(frame.width, frame.height, paper)
         target = (max(1, round(frame.width * scale)), max(1, round(frame.height * scale)))
         if scale < 1:
             frame = frame.resize(target, Image.Resampling.LANCZOS, reducing_gap=3.0)
+        if bilevel:  # a black-and-white scan stays black and white: a fraction of the size
+            frame = frame.point(lambda v: 255 if v >= 160 else 0).convert(
+                "1", dither=Image.Dither.NONE
+            )
     return _encode(frame)
 
 
