@@ -23,6 +23,7 @@ Usulan the operator may insert/delete rows, format, sort and filter.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from copy import copy
 from decimal import Decimal
@@ -34,7 +35,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.cell import coordinate_from_string, range_boundaries
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -68,6 +69,7 @@ INPUT_ROWS = 300  # rows below the header given explicit unlocked, formatted cel
 DROPDOWN_ROWS = 500  # rows carrying dropdowns below the header
 SHEET_MASALAH = "Daftar Masalah"  # issue list added to marked copies
 AUTHOR = "Musrenbang"
+_CELL_REF = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")
 
 ERROR_RGB = "FFC7CE"
 WARNING_RGB = "FFEB9C"
@@ -538,7 +540,8 @@ def write_desa_workbook(
 
     `issues` are marked on the written cells. Their cells refer to the *dropped* workbook:
     an Usulan/Peserta issue is moved to the written row of the model whose `row` equals the
-    issue's row, and to the written column of its label (`issue.column` when it is a standard
+    issue's row (models without rows, e.g. from the ledger, are matched to `source`'s data
+    rows in order when both have the same number of rows), and to the written column of its label (`issue.column` when it is a standard
     label, else the letter of `issue.cell` looked up in `source`'s header columns). An
     Identitas issue goes to the value cell of its label (from `issue.column`, or from the
     label whose cell in `source` is `issue.cell`). Issues that cannot be placed, and issues
@@ -608,12 +611,10 @@ def mark_issues_on_copy(source: Path, target: Path, issues: Iterable[Issue]) -> 
 
 
 def _valid_ref(ref: str) -> bool:
-    try:
-        letters, row = coordinate_from_string(ref.replace("$", "").upper())
-        range_boundaries(f"{letters}{row}")
-    except (ValueError, TypeError):
+    m = _CELL_REF.fullmatch(ref.replace("$", "").upper())
+    if not m:
         return False
-    return 1 <= row <= 1_048_576
+    return column_index_from_string(m.group(1)) <= 16_384 and 1 <= int(m.group(2)) <= 1_048_576
 
 
 def _clear_old_marks(ws: Worksheet) -> None:
@@ -767,6 +768,11 @@ def _table_target(
     row = i.row
     if row is None and i.cell and _valid_ref(i.cell):
         row = coordinate_from_string(i.cell.replace("$", "").upper())[1]
+    if all(r is None for r in model_rows) and table is not None:
+        # Models from the ledger carry no rows; the ledger keeps the dropped rows' order
+        # (blank rows dropped), so the n-th data row of the source is the n-th model.
+        if len(table.rows) == len(model_rows):
+            model_rows = [r.row for r in table.rows]
     if any(r is not None for r in model_rows) or source is not None:
         if row is None or row not in model_rows:
             return None
