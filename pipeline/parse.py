@@ -491,9 +491,9 @@ def parse_time(value: object) -> Parsed[str]:
             return _fraction_time(fraction), None
         if number == 0:
             return "00.00", None
-        return None, f"{show(value)} bukan jam; {TIME_HINT}"
+        return _typed_hour(number) or (None, f"{show(value)} bukan jam; {TIME_HINT}")
     if isinstance(value, int):
-        return None, f"{show(value)} bukan jam yang jelas; {TIME_HINT}"
+        return _typed_hour(value) or (None, f"{show(value)} bukan jam yang jelas; {TIME_HINT}")
     text = clean_text(value) or ""
     match = _TIME.match(text)
     if not match:
@@ -502,6 +502,18 @@ def parse_time(value: object) -> Parsed[str]:
     if hour > 23 or minute > 59:
         return None, f"{show(value)} bukan jam yang ada; {TIME_HINT}"
     return _hhmm(hour, minute), None
+
+
+def _typed_hour(number: float) -> Parsed[str] | None:
+    """`09.00` typed into a number cell arrives as 9, `09.30` as 9.3: hour.minutes, read
+    back the way it was typed. Anything else (9.75, 25) stays an error."""
+    if not 1 <= number < 24:
+        return None
+    hour = int(number)
+    minute = round((number - hour) * 100, 6)
+    if minute != int(minute) or minute > 59:
+        return None
+    return _hhmm(hour, int(minute)), None
 
 
 # ----------------------------------------------------------------------------- identifiers

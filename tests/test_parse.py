@@ -379,6 +379,10 @@ def test_date_wrong_day_name_names_the_right_one():
         (0.3958333333, "09.30"),
         (46035.375, "09.00"),
         (0.0, "00.00"),
+        # "09.00" / "09.30" typed into a number cell (Calc/Excel in an en-US locale)
+        (9, "09.00"),
+        (9.3, "09.30"),
+        (13.45, "13.45"),
     ],
 )
 def test_time_readable(raw, expected):
@@ -389,7 +393,8 @@ def test_time_readable(raw, expected):
     "raw",
     [
         "9",
-        9,
+        9.75,
+        25,
         "25.00",
         "09.60",
         "09.0",
@@ -399,7 +404,6 @@ def test_time_readable(raw, expected):
         dt.date(2026, 1, 13),
         dt.datetime(2026, 1, 13),
         46035.0,
-        1.5,
         -0.2,
         True,
     ],
