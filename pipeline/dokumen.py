@@ -399,7 +399,7 @@ def _load_photo(path: Path, box: tuple[int, int]) -> Image.Image | None:
                 if img.size[0] * img.size[1] > MAX_PIXELS:
                     return None
                 orientation = exif_orientation(img)
-                if img.format == "JPEG":
+                if img.format in ("JPEG", "MPO"):
                     want = box if orientation not in (5, 6, 7, 8) else (box[1], box[0])
                     img.draft("RGB", want)
                 frame = img.convert() if img.mode == "P" else img.copy()

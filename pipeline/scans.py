@@ -306,7 +306,7 @@ def prepare_image(img: Image.Image, paper: str, original: bytes | None) -> bytes
         and img.mode in passthrough_modes.get(fmt or "", ())
     ):
         return original
-    if downscale and fmt == "JPEG":
+    if downscale and fmt in ("JPEG", "MPO"):
         # Decode at 1/2, 1/4 or 1/8 directly: a 40 MP JPEG then costs a fraction of the time.
         want = (math.ceil(img.size[0] * scale), math.ceil(img.size[1] * scale))
         img.draft("RGB" if img.mode != "L" else "L", want)
@@ -327,6 +327,14 @@ def prepare_image(img: Image.Image, paper: str, original: bytes | None) -> bytes
                 "1", dither=Image.Dither.NONE
             )
     return _encode(frame)
+
+
+def page_count(img: Image.Image) -> int:
+    """Pages of an opened image: every frame of a TIFF; only the first of anything else
+    (a phone's MPO JPEG carries a second, preview frame; a GIF may be animated)."""
+    if img.format != "TIFF":
+        return 1
+    return int(getattr(img, "n_frames", 1) or 1)
 
 
 def _layout(paper: str) -> Callable[[int, int, tuple[float, float]], tuple[float, ...]]:
@@ -353,7 +361,7 @@ def image_to_pdf(path: Path, paper: str = "A4") -> bytes:
             warnings.simplefilter("ignore")
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(original)) as img:
-                frames = int(getattr(img, "n_frames", 1) or 1)
+                frames = page_count(img)
                 streams = []
                 for index in range(frames):
                     if index:

@@ -519,3 +519,53 @@ def test_parts_and_missing_scans(tmp_path: Path) -> None:
     assert scans.missing_text([]) == ""
     text = scans.missing_text(["berita-acara", "daftar-hadir"])
     assert "pindaian/berita-acara/" in text and "pindaian/daftar-hadir/" in text
+
+
+ODD_MODES = {
+    "palette.png": lambda img, p: img.convert("P", palette=Image.Palette.ADAPTIVE).save(p),
+    "palette-transparent.png": lambda img, p: img.convert("P", palette=Image.Palette.ADAPTIVE).save(
+        p, transparency=0
+    ),
+    "grey.jpg": lambda img, p: img.convert("L").save(p, quality=80),
+    "cmyk.jpg": lambda img, p: img.convert("CMYK").save(p, quality=80),
+    "progressive.jpg": lambda img, p: img.save(p, progressive=True),
+    "sixteen-bit.png": lambda img, p: img.convert("I;16").save(p),
+    "grey-alpha.png": lambda img, p: img.convert("LA").save(p),
+    "fax-g4.tif": lambda img, p: img.convert("1").save(p, compression="group4"),
+    "gif-named.jpg": lambda img, p: img.convert("P").save(p, format="GIF"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ODD_MODES))
+def test_unusual_image_modes_become_a4_pages(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    ODD_MODES[name](render_page("Mode", size=(310, 438), noise=False), path)
+    assert check_scan(path, name).ok
+    (page,) = read(scan_to_pdf_pages([path])).pages
+    assert_size(page, A4)
+    assert len(placed_images(page)) == 1
+
+
+def test_black_and_white_300_dpi_scan_stays_bilevel_when_downscaled(tmp_path: Path) -> None:
+    page_img = render_page("Daftar Hadir", size=(2480, 3508), noise=False, skew_degrees=0)
+    path = tmp_path / "hitam-putih.tif"
+    page_img.convert("1", dither=Image.Dither.NONE).save(path, compression="group4")
+    data = scan_to_pdf_pages([path])
+    (page,) = read(data).pages
+    ((name, *_),) = placed_images(page)
+    xobject = page["/Resources"]["/XObject"][name].get_object()
+    assert xobject["/BitsPerComponent"] == 1
+    assert xobject["/Width"] <= 1660 and xobject["/Height"] <= 2345
+    assert len(data) < 150_000
+
+
+def test_phone_mpo_jpeg_is_one_page(tmp_path: Path) -> None:
+    # Many phones save a JPEG with a second (preview/depth) frame: Pillow opens it as MPO.
+    page_img = render_page("Berita Acara", size=(620, 877), noise=False)
+    path = tmp_path / "IMG_20261122.jpg"
+    page_img.save(path, format="MPO", save_all=True, append_images=[page_img.resize((155, 219))])
+    with Image.open(path) as img:
+        assert img.format == "MPO" and getattr(img, "n_frames", 1) == 2
+    assert check_scan(path, path.name).ok
+    (page,) = read(scan_to_pdf_pages([path])).pages
+    assert embedded_image(page).size == (620, 877)
