@@ -29,20 +29,28 @@ def main():
     spec = json.load(open(spec_path, encoding="utf-8"))
     pipe = "calcfill" + uuid.uuid4().hex[:8]
     proc = subprocess.Popen(
-        ["soffice", "--headless", "--invisible", "--norestore", "--nologo",
-         "-env:UserInstallation=" + uno.systemPathToFileUrl(profile),
-         "--accept=pipe,name=%s;urp;" % pipe],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        [
+            "soffice",
+            "--headless",
+            "--invisible",
+            "--norestore",
+            "--nologo",
+            "-env:UserInstallation=" + uno.systemPathToFileUrl(profile),
+            f"--accept=pipe,name={pipe};urp;",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     try:
         local = uno.getComponentContext()
         resolver = local.ServiceManager.createInstanceWithContext(
-            "com.sun.star.bridge.UnoUrlResolver", local)
+            "com.sun.star.bridge.UnoUrlResolver", local
+        )
         ctx = None
         for _ in range(300):
             try:
-                ctx = resolver.resolve(
-                    "uno:pipe,name=%s;urp;StarOffice.ComponentContext" % pipe)
+                ctx = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
                 break
             except Exception:
                 time.sleep(0.1)
@@ -50,7 +58,8 @@ def main():
             raise SystemExit("LibreOffice did not start")
         desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
         doc = desktop.loadComponentFromURL(
-            uno.systemPathToFileUrl(os.path.abspath(src)), "_blank", 0, (prop("Hidden", True),))
+            uno.systemPathToFileUrl(os.path.abspath(src)), "_blank", 0, (prop("Hidden", True),)
+        )
         for sheet_name, cells in spec.items():
             sheet = doc.Sheets.getByName(sheet_name)
             for ref, value in cells.items():
@@ -61,8 +70,10 @@ def main():
                     cell.setValue(value)
                 else:
                     cell.setFormula(str(value))
-        doc.storeToURL(uno.systemPathToFileUrl(os.path.abspath(dst)),
-                       (prop("FilterName", "Calc MS Excel 2007 XML"),))
+        doc.storeToURL(
+            uno.systemPathToFileUrl(os.path.abspath(dst)),
+            (prop("FilterName", "Calc MS Excel 2007 XML"),),
+        )
         doc.close(True)
         try:
             desktop.terminate()
