@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -88,7 +88,7 @@ def rupiah(value: int | Decimal | float | None) -> str:
     """'Rp 1.250.000': babel's grouping, no cents, a space after Rp ('-Rp 5.000' if negative)."""
     if value is None or value == "":
         return ""
-    number = int(Decimal(str(value)).to_integral_value())
+    number = int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
     grouped = str(format_decimal(abs(number), locale=LOCALE))
     return f"-Rp {grouped}" if number < 0 else f"Rp {grouped}"
 

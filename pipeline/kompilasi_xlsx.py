@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -59,9 +60,16 @@ def _text(value: object) -> str | None:
     if value is None:
         return None
     text = clean_text(str(value)).strip()
-    if text[:1] in ("=", "+", "-", "@"):
-        text = "'" + text  # operator text never becomes a formula
     return text[:32767] or None
+
+
+def _put(ws: Worksheet, row: int, col: int, value: object) -> Cell:
+    """Write a value; text that looks like a formula stays text (shown with a quote prefix)."""
+    cell = ws.cell(row=row, column=col, value=value)
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
 
 
 def _number(value: Decimal | None) -> int | float | None:
@@ -121,7 +129,7 @@ def build_workbook(snapshot: DesaSnapshot, settings: Settings) -> Workbook:
         for u in usulan:
             no += 1
             for col, value in enumerate(_row_values(u, no), 1):
-                cell = ws.cell(row=row, column=col, value=value)
+                cell = _put(ws, row, col, value)
                 cell.border = _BORDER
                 cell.alignment = Alignment(vertical="top", wrap_text=True)
                 number_format = COLUMNS[col - 1][2]
@@ -154,7 +162,7 @@ def _total_row(ws: Worksheet, row: int, label: str, amount: int, fill: PatternFi
         cell.border = _BORDER
         cell.fill = fill
         cell.font = _BOLD
-    ws.cell(row=row, column=BIDANG_COL, value=_text(label))
+    _put(ws, row, BIDANG_COL, _text(label))
     ws.cell(row=row, column=BIAYA_COL, value=amount).number_format = "#,##0"
 
 

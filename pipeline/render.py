@@ -106,10 +106,39 @@ def _finalize(value: Any) -> Any:
     return Markup(_xml_literal(clean_text(str(value))))
 
 
+class _Environment(jinja2.Environment):
+    """Compiles each template source once: docxtpl calls from_string on every render."""
+
+    def __init__(self, **kw: Any) -> None:
+        super().__init__(**kw)
+        self._compiled: dict[str, jinja2.Template] = {}
+        self._compiled_lock = threading.Lock()
+
+    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        with self._compiled_lock:
+            compiled = self._compiled.get(source)
+        if compiled is None:
+            compiled = super().from_string(source)
+            with self._compiled_lock:
+                if len(self._compiled) > 64:
+                    self._compiled.clear()
+                self._compiled[source] = compiled
+        return compiled
+
+
+_ENV: _Environment | None = None
+
+
 def jinja_env() -> jinja2.Environment:
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, finalize=_finalize)
-    env.filters.update(fmt.FILTERS)
-    return env
+    """The shared rendering environment: autoescape, StrictUndefined, our filters."""
+    global _ENV
+    if _ENV is None:
+        env = _Environment(autoescape=True, undefined=jinja2.StrictUndefined, finalize=_finalize)
+        env.filters.update(fmt.FILTERS)
+        _ENV = env
+    return _ENV
 
 
 # ----------------------------------------------------------------------------- templates
@@ -236,11 +265,15 @@ def check_docx(path: Path) -> None:
         names = z.namelist()
         if len(names) != len(set(names)):
             raise ValueError("nama ganda di dalam arsip docx")
-        if z.testzip() is not None:
-            raise ValueError("arsip docx rusak")
         for name in names:
-            if name.endswith(".xml") or name.endswith(".rels"):
+            rendered = name == "word/document.xml" or re.fullmatch(
+                r"word/(header|footer)\d*\.xml|docProps/core\.xml|_rels/\.rels|\[Content_Types\]\.xml",
+                name,
+            )
+            if rendered:
                 etree.fromstring(z.read(name))
+        if "word/document.xml" not in names:
+            raise ValueError("word/document.xml tidak ada")
 
 
 def render_docx(
