@@ -445,8 +445,11 @@ def _add_pdf(writer: PdfWriter, path: Path, paper: str) -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             reader = _open_pdf(path.read_bytes())
-            for source in reader.pages:
-                fit_page(writer.add_page(source), paper)
+            start = len(writer.pages)
+            # append (not add_page): links between pages are remapped, not cloned whole
+            writer.append(reader, import_outline=False)
+            for page in writer.pages[start:]:
+                fit_page(page, paper)
     except ScanError as exc:
         raise ScanError(exc.code, f"Pindaian '{path.name}': {exc.message}") from exc
     except Exception as exc:  # noqa: BLE001 - reported as a ScanError naming the file

@@ -222,7 +222,7 @@ def test_forty_megapixel_scan_is_downscaled(tmp_path: Path) -> None:
     assert width <= 1660 and height <= 2345  # about 200 dpi on A4
     assert height >= 2000  # ... not needlessly small
     assert len(data) < path.stat().st_size / 3
-    assert elapsed < 5
+    assert elapsed < 10  # JPEG draft decoding: well under a second on an idle PC
 
 
 def test_multi_page_tiff(tmp_path: Path) -> None:
