@@ -366,6 +366,8 @@ def watch(
     observer = _Observer(ws.inbox, wake, polling, logger)
     stop_file = ws.runtime / STOP_NAME
     stop_file.unlink(missing_ok=True)
+    for stale in ws.runtime.glob(atomic.TMP_PREFIX + "*"):  # a heartbeat cut by a crash
+        stale.unlink(missing_ok=True)
     converter: Any = None
 
     def beat_forever() -> None:
