@@ -23,6 +23,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+import warnings
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
@@ -63,7 +64,6 @@ MAX_ZIP_MEMBERS = 1000
 HEADER_SEARCH_ROWS = 10
 # Rows below this are not read; a value further down is reported (berkas-terlalu-besar).
 MAX_ROWS = 20000
-MAX_COLUMNS = 200
 
 # Labels only the kecamatan workbook has: their presence makes the workbook a kecamatan one.
 KECAMATAN_ONLY_LABELS = [
@@ -126,8 +126,13 @@ def _reject(report: Report, code: str, message: str) -> _Rejected:
     return _Rejected(code)
 
 
+def _suffix(path: Path, name: str) -> str:
+    """The extension the operator gave the file (the claimed copy may be named otherwise)."""
+    return (Path(name).suffix or path.suffix).lower()
+
+
 def _check_file(path: Path, name: str, limits: BatasSettings, report: Report) -> None:
-    suffix = path.suffix.lower()
+    suffix = _suffix(path, name)
     if suffix in UNSUPPORTED or suffix not in READABLE:
         raise _reject(
             report,
@@ -223,7 +228,7 @@ def _check_zip(path: Path, name: str, limits: BatasSettings, report: Report) -> 
 
 
 def _read(path: Path, name: str, report: Report) -> RawWorkbook:
-    macro = path.suffix.lower() == ".xlsm"
+    macro = _suffix(path, name) == ".xlsm"
     if macro:
         report.add(
             "makro-diabaikan",
@@ -231,7 +236,11 @@ def _read(path: Path, name: str, report: Report) -> RawWorkbook:
             "Sebaiknya simpan sebagai .xlsx.",
         )
     uncomputed = _uncomputed_formulas(path)
-    wb = load_workbook(path, data_only=True, keep_vba=False, keep_links=False)
+    with warnings.catch_warnings():
+        # openpyxl warns about extensions it drops (x14 validations, slicers): not our business
+        warnings.simplefilter("ignore")
+        with open(path, "rb") as fh:  # a file object: openpyxl then ignores the file's name
+            wb = load_workbook(fh, data_only=True, keep_vba=False, keep_links=False)
     try:
         return _read_loaded(wb, name, macro, uncomputed, report)
     finally:
@@ -292,7 +301,7 @@ class _Grid:
             value = cell.value
             if value is None or (isinstance(value, str) and value == ""):
                 continue
-            if r > MAX_ROWS or c > MAX_COLUMNS:
+            if r > MAX_ROWS:
                 beyond = max(beyond, r)
                 continue
             self.values[(r, c)] = value

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import warnings
 from collections.abc import Iterable, Sequence
 from copy import copy
 from decimal import Decimal
@@ -583,7 +584,9 @@ def mark_issues_on_copy(source: Path, target: Path, issues: Iterable[Issue]) -> 
     issues = list(issues)
 
     def build(tmp: Path) -> None:
-        wb = load_workbook(source, data_only=False, keep_vba=False, keep_links=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # extensions openpyxl cannot keep
+            wb = load_workbook(source, data_only=False, keep_vba=False, keep_links=True)
         try:
             if SHEET_MASALAH in wb.sheetnames:
                 del wb[SHEET_MASALAH]

@@ -513,12 +513,20 @@ def test_reading_is_fast(tmp_path: Path) -> None:
 
 @needs_libreoffice
 @pytest.mark.libreoffice
-def test_ods_and_xls_made_by_calc_are_refused(tmp_path: Path) -> None:
+def test_xls_made_by_calc_is_refused_even_renamed(tmp_path: Path) -> None:
     src = make_desa_workbook(tmp_path / "buku.xlsx")
-    ods = calc_resave_many([src], tmp_path / "ods", "ods")[0]
     xls = calc_resave_many([src], tmp_path / "xls", "xls")[0]
-    assert rejected(ods) == ["format-tidak-didukung"]
+    assert xls.read_bytes()[:4] == b"\xd0\xcf\x11\xe0"
     assert rejected(xls) == ["format-tidak-didukung"]
     renamed = tmp_path / "xls-diganti-nama.xlsx"
     renamed.write_bytes(xls.read_bytes())
     assert rejected(renamed) == ["format-tidak-didukung"]
+
+
+def test_extension_comes_from_the_operators_file_name(tmp_path: Path) -> None:
+    claimed = tmp_path / "proses-7f3a"  # a claimed copy without extension
+    shutil.copyfile(make_desa_workbook(tmp_path / "bk.xlsx"), claimed)
+    raw, report = read_workbook(claimed, LIMITS, display_name="Buku Kerja Lau Damak.xlsx")
+    assert raw is not None and report.ok and raw.usulan is not None
+    raw, report = read_workbook(claimed, LIMITS, display_name="Buku Kerja Lau Damak.xls")
+    assert raw is None and report.codes() == ["format-tidak-didukung"]
