@@ -23,13 +23,14 @@ from pipeline import atomic, inbox
 from pipeline.config import Settings
 from pipeline.ledger import InputRow, Ledger, now_iso
 from pipeline.lock import workspace_lock
-from pipeline.receipts import Receipt, Status, clash_free, receipt_stem, write_receipt
-from pipeline.report import Issue
+from pipeline.receipts import Kind, Receipt, Status, clash_free, receipt_stem, write_receipt
+from pipeline.report import Issue, issue
 from pipeline.stages import Examined, Stages
 from pipeline.wilayah import WilayahList, load_wilayah
 from pipeline.workspace import Workspace
 
 log_internal = logging.getLogger("musrenbang")
+MAX_ATTEMPTS = 3  # internal errors on one input before it gets a rejection receipt
 
 
 @dataclass
@@ -267,9 +268,47 @@ def _one(
             fh.write(f"[{stamp}] {name}\n{detail}\n")
         result.internal_errors.append(f"{name}: {exc}")
         batch.log(f"GALAT INTERNAL  {name}: {exc} (rincian: .musrenbang/logs/pipeline.log)")
+        if row is not None and batch.ledger.count_failure(row.id) >= MAX_ATTEMPTS:
+            _give_up(batch, result, row, claim)
         return
     result.receipts.append(receipt)
     batch.log(_line(receipt))
+
+
+def _give_up(batch: Batch, result: PassResult, row: InputRow, claim: inbox.Claim | None) -> None:
+    """After MAX_ATTEMPTS internal errors the operator still gets a receipt, and the input
+    stops being retried; it stays in the archive for the administrator."""
+    archived = batch.ws.root / row.archived_as
+    receipt = Receipt(
+        file=row.file,
+        sha256=row.sha256,
+        received_at=row.received_at,
+        status=Status.REJECTED,
+        kind=Kind(row.kind) if row.kind else Kind.UNKNOWN,
+        region=row.region,
+        year=row.year,
+        stage=None,
+        issues=[
+            issue(
+                "galat-internal",
+                f"Berkas '{row.file}' gagal diproses {MAX_ATTEMPTS} kali karena galat sistem. "
+                "Berkas sudah diarsip; hubungi admin Bappeda/kecamatan (lihat "
+                ".musrenbang/logs/pipeline.log). Tidak perlu mengirim ulang.",
+            )
+        ],
+        outputs=[],
+        archived_as=row.archived_as if archived.exists() else None,
+    )
+    try:
+        write_receipt(receipt, row.receipt_name, [batch.ws.receipts], None)
+        batch.ledger.give_up(row.id, receipt.model_dump_json())
+        if claim is not None:
+            if not archived.exists():
+                atomic.copy_file(claim.path, archived)
+            inbox.release(claim)
+    except Exception:  # noqa: BLE001 - the disk itself may be what fails; retry next pass
+        return
+    result.receipts.append(receipt)
 
 
 def _line(r: Receipt) -> str:

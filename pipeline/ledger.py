@@ -91,6 +91,7 @@ CREATE TABLE IF NOT EXISTS inputs (
     year INTEGER,
     status TEXT NOT NULL DEFAULT 'processing',
     receipt_json TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0, -- failed tries (internal errors) so far
     done INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS inputs_sha ON inputs (sha256, status);
@@ -287,6 +288,20 @@ class Ledger:
     def mark_done(self, input_id: int) -> None:
         with self.transaction() as db:
             db.execute("UPDATE inputs SET done = 1 WHERE id = ?", (input_id,))
+
+    def count_failure(self, input_id: int) -> int:
+        """One more failed try of this input; returns how many there have been."""
+        with self.transaction() as db:
+            db.execute("UPDATE inputs SET attempts = attempts + 1 WHERE id = ?", (input_id,))
+            row = db.execute("SELECT attempts FROM inputs WHERE id = ?", (input_id,)).fetchone()
+        return int(row["attempts"])
+
+    def give_up(self, input_id: int, receipt_json: str) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE inputs SET status = 'rejected', receipt_json = ?, done = 1 WHERE id = ?",
+                (receipt_json, input_id),
+            )
 
     def inputs_not_done(self) -> list[InputRow]:
         rows = self.db.execute("SELECT * FROM inputs WHERE done = 0 ORDER BY id").fetchall()

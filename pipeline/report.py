@@ -103,6 +103,10 @@ CODES: dict[str, tuple[Severity, str]] = {
     ),
     "pdf-rusak": (E, "PDF tidak dapat dibaca."),
     "ukuran-melebihi-batas": (E, "Dokumen melebihi batas ukuran untuk jenisnya."),
+    "galat-internal": (
+        E,
+        "Galat sistem berulang saat memproses berkas ini; berkas aman di arsip, hubungi admin.",
+    ),
     "belum-tersedia": (
         E,
         "Fitur untuk berkas ini (tingkat kecamatan/kabupaten) belum tersedia di versi ini.",

@@ -29,12 +29,11 @@ Run = Callable[[], PassResult]
 
 
 def drop(ws: Workspace, tmp: Path, kode: str = "12.05.01.2002", name: str = BK, **kw) -> Path:
-    """Make a workbook outside the inbox, then move it in (as a finished copy)."""
-    src = (
-        make_desa_workbook(tmp / "src" / name, **kw)
-        if kw or not (tmp / "src" / name).exists()
-        else tmp / "src" / name
-    )
+    """Make a workbook outside the inbox (or reuse the last one), then copy it in."""
+    src = tmp / "src" / name
+    src.parent.mkdir(parents=True, exist_ok=True)
+    if kw or not src.exists():
+        make_desa_workbook(src, **kw)
     target = desa_inbox(ws, kode) / name
     shutil.copyfile(src, target)
     return target
@@ -56,7 +55,6 @@ def receipts_on_disk(ws: Workspace) -> list[dict]:
 def test_workbook_goes_from_persiapan_to_verifikasi(
     workspace: Workspace, run: Run, tmp_path: Path
 ) -> None:
-    (tmp_path / "src").mkdir()
     drop(workspace, tmp_path, tahap="Persiapan", usulan=[], peserta=[])
     r = only(run())
     assert (r.status.value, r.stage, r.region, r.year) == (
@@ -354,3 +352,27 @@ def test_issued_workbooks(workspace: Workspace, capsys: pytest.CaptureFixture[st
     assert main(["workbook", "semua", "--tahun", "2027", "--root", root]) == 0
     assert len(capsys.readouterr().out.strip().splitlines()) == 3
     assert main(["workbook", "desa", "99.99.99.2999", "--tahun", "2027", "--root", root]) == 2
+
+
+def test_repeated_internal_error_ends_in_a_receipt(
+    workspace: Workspace, run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug that hits one input: retried by later passes, then a galat-internal receipt."""
+    from pipeline.stages import Stages
+
+    def broken(self: Stages, path: Path, row: object) -> None:
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(Stages, "examine", broken)
+    drop(workspace, tmp_path, tahap="Persiapan", usulan=[], peserta=[])
+    for _ in range(2):
+        result = run()
+        assert result.exit_code == 3 and result.receipts == []
+    assert len(list(workspace.claims.rglob("*.xlsx"))) == 1, "kept claimed for a retry"
+    result = run()
+    r = only(result)
+    assert (r.status.value, [i.code for i in r.issues]) == ("rejected", ["galat-internal"])
+    assert (workspace.root / r.archived_as).exists()
+    assert not list(workspace.claims.rglob("*.xlsx"))
+    assert run().receipts == []
+    assert "simulated bug" in (workspace.runtime / "logs" / "pipeline.log").read_text()
