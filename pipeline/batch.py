@@ -20,6 +20,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from pipeline import atomic, inbox
+from pipeline.convert import Converter
 from pipeline.config import Settings
 from pipeline.ledger import InputRow, Ledger, now_iso
 from pipeline.lock import workspace_lock
@@ -78,7 +79,7 @@ class Batch:
         settings: Settings,
         wilayah: WilayahList,
         ledger: Ledger,
-        converter: object | None,
+        converter: Converter | None,
         log: Callable[[str], None],
     ) -> None:
         self.ws = ws
@@ -185,7 +186,7 @@ def run_pass(
     ws: Workspace,
     settings: Settings,
     *,
-    converter: object | None = None,
+    converter: Converter | None = None,
     readiness: inbox.Readiness | None = None,
     log: Callable[[str], None] | None = None,
 ) -> PassResult:
@@ -215,9 +216,9 @@ def run_pass(
                 ready = _ready_for_run(files, settings.watch.stabil_detik)
             result.deferred = len(files) - len(ready)
             for path in sorted(ready, key=_order_key):
-                claim = inbox.claim(ws, path)
-                if claim is not None:
-                    _one(batch, result, claim=claim)
+                taken = inbox.claim(ws, path)
+                if taken is not None:
+                    _one(batch, result, claim=taken)
         finally:
             batch.stages.close()
             ledger.close()

@@ -119,12 +119,12 @@ class DokumenSettings(_Section):
     undangan: list[str] = Field(default_factory=lambda: [".pdf", ".jpg", ".jpeg", ".png", ".docx"])
     batas_mb: dict[str, float] = Field(
         default_factory=lambda: {
-            "foto": 20,
-            "video": 500,
-            "absensi": 30,
-            "berita-acara": 30,
-            "tanda-terima": 20,
-            "undangan": 20,
+            "foto": 20.0,
+            "video": 500.0,
+            "absensi": 30.0,
+            "berita-acara": 30.0,
+            "tanda-terima": 20.0,
+            "undangan": 20.0,
         },
         description="Ukuran maksimum per jenis dokumen, MB.",
     )

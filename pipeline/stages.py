@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from pipeline import dokumen, scans
 from pipeline.config import Settings
+from pipeline.convert import Converter
 from pipeline.ledger import InputRow, Ledger
 from pipeline.models import BukuKerjaDesa, DesaSnapshot, IdentitasDesa, Wilayah
 from pipeline.receipts import Kind, Status
@@ -132,7 +133,7 @@ class Stages:
         settings: Settings,
         wilayah: WilayahList,
         ledger: Ledger,
-        converter: object | None,
+        converter: Converter | None,
     ) -> None:
         self.ws = ws
         self.settings = settings
@@ -149,13 +150,11 @@ class Stages:
 
     def close(self) -> None:
         if self._own_converter and self.converter is not None:
-            self.converter.close()  # type: ignore[attr-defined]
+            self.converter.close()
 
-    def get_converter(self) -> object | None:
+    def get_converter(self) -> Converter | None:
         """One LibreOffice pool per pass (or per watcher), started only when needed."""
         if self.converter is None:
-            from pipeline.convert import Converter
-
             self.converter = Converter(self.settings.pdf, self.ws.runtime)
             self._own_converter = True
         return self.converter
