@@ -236,7 +236,7 @@ class _Worker:
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
         )
-        self.conv.pids.add(self.proc.pid, str(self.profile.resolve()))
+        self.conv.pids.add(self.proc.pid, self.profile.resolve().as_uri())
         self.starts += 1
         self.lines = queue.Queue()
         threading.Thread(target=self._read, args=(self.proc, self.lines), daemon=True).start()
@@ -433,7 +433,7 @@ class Converter:
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
-            self.pids.add(proc.pid, str(profile.resolve()))
+            self.pids.add(proc.pid, profile.resolve().as_uri())
             try:
                 proc.wait(timeout=self.timeout * len(chunk))
             except subprocess.TimeoutExpired:
