@@ -578,8 +578,10 @@ def mark_issues_on_copy(source: Path, target: Path, issues: Iterable[Issue]) -> 
       ignores that sheet, so the operator can fix the copy and drop it again.
     Marks of an earlier pass (comments by "Musrenbang", our two fill colours, an old
     Daftar Masalah sheet) are removed first, so a copy dropped again is marked afresh.
-    Works for files saved by Excel, LibreOffice Calc and WPS; data validations stored in
-    Excel's x14 extension are not kept by openpyxl and are lost from the copy.
+    Works for files saved by Excel, LibreOffice Calc and WPS. openpyxl drops data
+    validations stored in Excel's x14 extension (where Excel keeps dropdowns that point at
+    another sheet): when a standard sheet has no dropdown left and the workbook still has
+    our Daftar sheet, the standard dropdowns are put back on the copy.
     """
     issues = list(issues)
 
@@ -603,6 +605,7 @@ def mark_issues_on_copy(source: Path, target: Path, issues: Iterable[Issue]) -> 
                     loose.append(i)
             fallback = by_name.get(normalise(SHEET_IDENTITAS)) or wb.worksheets[0]
             _apply_marks(wb, placed, loose, fallback=fallback)
+            _restore_dropdowns(wb)
             wb.save(tmp)
         finally:
             wb.close()
@@ -611,6 +614,57 @@ def mark_issues_on_copy(source: Path, target: Path, issues: Iterable[Issue]) -> 
 
 
 # ----------------------------------------------------------------------------- issue marks
+
+
+def _restore_dropdowns(wb: Workbook) -> None:
+    """Put the standard dropdowns back on standard sheets that lost all of theirs."""
+    by_name = {normalise(ws.title): ws for ws in wb.worksheets}
+    daftar = by_name.get(normalise(SHEET_DAFTAR))
+    if daftar is None:
+        return
+    if [daftar.cell(row=1, column=c).value for c in range(1, len(DAFTAR) + 1)] != list(DAFTAR):
+        return
+    quoted = daftar.title if daftar.title.isalnum() else f"'{daftar.title}'"
+    refs = {}
+    for col, (title, values) in enumerate(DAFTAR.items(), start=1):
+        letter = get_column_letter(col)
+        refs[title] = f"{quoted}!${letter}$2:${letter}${len(values) + 1}"
+    for std, columns, dropdowns in (
+        (SHEET_USULAN, USULAN_COLUMNS, USULAN_DROPDOWNS),
+        (SHEET_PESERTA, PESERTA_COLUMNS, PESERTA_DROPDOWNS),
+    ):
+        ws = by_name.get(normalise(std))
+        if ws is None or ws.data_validations.dataValidation:
+            continue
+        found = _header_columns(ws, columns)
+        if found is None:
+            continue
+        header_row, cols = found
+        for label, list_title in dropdowns.items():
+            if label in cols:
+                letter = get_column_letter(cols[label])
+                cells = f"{letter}{header_row + 1}:{letter}{header_row + DROPDOWN_ROWS}"
+                _dropdown(ws, refs[list_title], cells, label)
+    ident = by_name.get(normalise(SHEET_IDENTITAS))
+    if ident is not None and not ident.data_validations.dataValidation:
+        for (r, c), cell in sorted(ident._cells.items()):
+            if c == 1 and isinstance(cell.value, str) and normalise(cell.value) == "tahap":
+                _dropdown(ident, refs["Tahap"], f"B{r}", "Tahap")
+                break
+
+
+def _header_columns(ws: Worksheet, columns: list[str]) -> tuple[int, dict[str, int]] | None:
+    """(row, label -> column) of the top-10 row holding the most standard labels (>= 2)."""
+    rows: dict[int, dict[str, int]] = {}
+    for (r, c), cell in ws._cells.items():
+        if r <= 10 and isinstance(cell.value, str):
+            label = _match_label(cell.value, columns)
+            if label is not None:
+                rows.setdefault(r, {}).setdefault(label, c)
+    best = max(sorted(rows.items()), key=lambda item: len(item[1]), default=None)
+    if best is None or len(best[1]) < 2:
+        return None
+    return best
 
 
 def _valid_ref(ref: str) -> bool:
@@ -649,6 +703,8 @@ def _apply_marks(
     loose: list[Issue],
     fallback: Worksheet,
 ) -> None:
+    if not placed and not loose:
+        return
     by_cell: dict[tuple[str, str], list[Issue]] = {}
     sheets: dict[str, Worksheet] = {}
     for ws, ref, i in placed:

@@ -402,6 +402,31 @@ def test_mark_issues_on_copy(tmp_path: Path) -> None:
     assert wb.sheetnames.count(SHEET_MASALAH) == 1 and wb[SHEET_MASALAH].max_row == 2
 
 
+def test_mark_puts_back_lost_dropdowns(tmp_path: Path) -> None:
+    # Excel keeps cross-sheet dropdowns in an x14 extension that openpyxl drops on load;
+    # a workbook whose dropdowns are gone stands in for it.
+    source = make_desa_workbook(tmp_path / "drop.xlsx")
+    wb = load_workbook(source)
+    for ws in wb.worksheets:
+        ws.data_validations.dataValidation = []
+    wb["Usulan"].insert_cols(3)  # the operator inserted a column: dropdowns follow headers
+    wb.save(source)
+    target = tmp_path / "perbaiki.xlsx"
+    mark_issues_on_copy(source, target, [issue("biaya-tidak-valid", "x", sheet="Usulan", cell="J3")])  # fmt: skip
+    wb = load_workbook(target)
+    usulan = validations(wb["Usulan"])
+    assert daftar_values(wb, usulan["E3"][0]) == BIDANG
+    assert daftar_values(wb, usulan["K3"][0]) == SUMBER_DANA
+    assert daftar_values(wb, validations(wb["Peserta"])["D3"][0]) == UNSUR
+    assert daftar_values(wb, validations(wb["Identitas"])["B6"][0]) == [t.value for t in Tahap]
+    # a workbook that still has its dropdowns is left alone
+    again = tmp_path / "lagi.xlsx"
+    mark_issues_on_copy(target, again, [])
+    wb = load_workbook(again)
+    assert len(wb["Usulan"].data_validations.dataValidation) == 3
+    assert SHEET_MASALAH not in wb.sheetnames  # no issues, no list
+
+
 def test_mark_keeps_an_operator_comment_and_drops_macros(tmp_path: Path) -> None:
     source = make_desa_workbook(tmp_path / "drop.xlsx")
     wb = load_workbook(source)
