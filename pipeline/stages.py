@@ -37,13 +37,6 @@ from pipeline.xlsx_read import read_workbook
 from pipeline.xlsx_write import mark_issues_on_copy, write_desa_workbook
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".numbers", ".xlsb", ".xltx")
-# Scans of one document received within this window form one set; a later set replaces it.
-SCAN_SET_WINDOW = dt.timedelta(minutes=15)
-
-BOOKMARKS = {
-    "berita-acara": "Berita Acara (ditandatangani)",
-    "daftar-hadir": "Daftar Hadir (ditandatangani)",
-}
 
 
 @dataclass
@@ -580,28 +573,24 @@ class Stages:
         )
 
     def signed_pdf(self, kode: str, year: int) -> list[Path]:
-        """Rebuild the one signed PDF: newest set of each scan, then the kompilasi."""
+        """Rebuild the one signed PDF: the newest delivery of each scan, then the kompilasi."""
         desa = self.wilayah.desa(kode)
         if desa is None:
             return []
-        kec = self.wilayah.kecamatan_of(kode)
-        folder = self.ws.outbox_desa(kec, desa, year)
-        parts: list[tuple[str, list[Path]]] = []
+        folder = self.ws.outbox_desa(self.wilayah.kecamatan_of(kode), desa, year)
+        current: dict[str, list[Path]] = {}
         rows = self.ledger.berkas_of(kode, year, "pindaian")
-        for jenis in ("berita-acara", "daftar-hadir"):
+        for jenis in {b.jenis for b in rows}:
             mine = [b for b in rows if b.jenis == jenis]
-            if not mine:
-                continue
-            newest = dt.datetime.fromisoformat(mine[-1].received_at)
-            current = [
-                b
+            name_of = {self.ws.root / b.archived_as: b.file for b in mine}
+            latest = scans.latest_scan_set(
+                (self.ws.root / b.archived_as, dt.datetime.fromisoformat(b.received_at))
                 for b in mine
-                if newest - dt.datetime.fromisoformat(b.received_at) <= SCAN_SET_WINDOW
-            ]
-            parts.append((BOOKMARKS[jenis], [self.ws.root / b.archived_as for b in current]))
+            )
+            # pages in the order of the operator's file names, not of our archive names
+            current[jenis] = sorted(latest, key=lambda p: scans.natural_key(name_of[p]))
         kompilasi = folder / (document_stem("Kompilasi Usulan", desa, year) + ".pdf")
-        if kompilasi.exists():
-            parts.append(("Kompilasi Usulan", [kompilasi]))
+        parts = scans.signed_parts(current, kompilasi if kompilasi.exists() else None)
         if not parts:
             return []
         out = folder / signed_pdf_name(desa, year)

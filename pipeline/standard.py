@@ -75,6 +75,8 @@ JENIS_KELAMIN: dict[str, str] = {
     "laki laki": "L",
     "lakilaki": "L",
     "perempuan": "P",
+    "lk": "L",  # common abbreviations on attendance lists
+    "pr": "P",
 }
 
 # Asal Usulan values that mark an usulan added by the desa itself (SOP step 10).
