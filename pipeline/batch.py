@@ -20,8 +20,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from pipeline import atomic, inbox
-from pipeline.convert import Converter
 from pipeline.config import Settings
+from pipeline.convert import Converter
 from pipeline.ledger import InputRow, Ledger, now_iso
 from pipeline.lock import workspace_lock
 from pipeline.receipts import Kind, Receipt, Status, clash_free, receipt_stem, write_receipt
@@ -226,18 +226,20 @@ def run_pass(
 
 
 def _ready_for_run(files: list[Path], stable_seconds: float) -> list[Path]:
-    """Readiness for a one-shot `run`: files quiet long enough are taken at once; files
-    changed just now are watched once for `stable_seconds` (a copy still running changes
-    its size or times meanwhile) instead of being left for the next scheduled run."""
-    ready = inbox.ready_once(files, stable_seconds)
-    taken = set(ready)
+    """Readiness for a one-shot `run`: a file quiet for `stable_seconds` is taken, whole or
+    not (a broken file then gets its rejection receipt now rather than at a later run);
+    files changed just now are watched once for that long instead of being left for the
+    next scheduled run. A lock file beside a workbook always defers it. The watcher, which
+    keeps history across polls, is stricter (see inbox.Readiness)."""
+    quiet = inbox.ready_once(files, stable_seconds, give_up_seconds=stable_seconds)
+    taken = set(quiet)
     young = [f for f in files if f not in taken]
     if young and stable_seconds > 0:
-        probe = inbox.Readiness(stable_seconds=stable_seconds)
+        probe = inbox.Readiness(stable_seconds=stable_seconds, give_up_seconds=stable_seconds)
         probe.ready(young)
         time.sleep(stable_seconds)
-        ready += probe.ready(young)
-    return ready
+        quiet += probe.ready(young)
+    return quiet
 
 
 def _one(

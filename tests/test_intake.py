@@ -376,3 +376,36 @@ def test_repeated_internal_error_ends_in_a_receipt(
     assert not list(workspace.claims.rglob("*.xlsx"))
     assert run().receipts == []
     assert "simulated bug" in (workspace.runtime / "logs" / "pipeline.log").read_text()
+
+
+def test_supporting_documents_get_a_manifest_and_photo_lampiran(
+    workspace: Workspace, run: Run, tmp_path: Path
+) -> None:
+    drop(workspace, tmp_path, tahap="Persiapan", usulan=[], peserta=[])
+    run()
+    dokumen = desa_inbox(workspace) / "dokumen"
+    make_scan(dokumen / "foto" / "suasana rapat.jpg", "FOTO", fmt="jpg", exif_orientation=6)
+    make_scan(dokumen / "undangan" / "undangan.pdf", "UNDANGAN", fmt="pdf")
+    (dokumen / "foto" / "bukan foto.jpg").write_bytes(b"this is not a jpeg")
+    (dokumen / "video" / "rapat.exe").write_bytes(b"MZ....")
+    result = run()
+    by_name = {r.file: r for r in result.receipts}
+    assert by_name["suasana rapat.jpg"].status.value == "accepted"
+    assert by_name["undangan.pdf"].status.value == "accepted"
+    assert [i.code for i in by_name["bukan foto.jpg"].issues] == ["gambar-rusak"]
+    assert by_name["rapat.exe"].status.value == "rejected"
+    folder = current(workspace).parent
+    manifest = json.loads(
+        (folder / "Manifest Dokumen Musrenbang Desa Lau Damak 2027.json").read_text()
+    )
+    entries = manifest["dokumen"]
+    assert sorted(e["nama_asli"] for e in entries) == ["suasana rapat.jpg", "undangan.pdf"]
+    assert (folder / "Manifest Dokumen Musrenbang Desa Lau Damak 2027.xlsx").exists()
+    assert (folder / "Lampiran Foto Musrenbang Desa Lau Damak 2027.pdf").exists()
+
+
+def test_scan_before_any_workbook_is_refused(workspace: Workspace, run: Run) -> None:
+    scans = desa_inbox(workspace) / "pindaian" / "berita-acara"
+    make_scan(scans / "ba.jpg", "BERITA ACARA", fmt="jpg")
+    r = only(run())
+    assert (r.status.value, [i.code for i in r.issues]) == ("rejected", ["belum-ada-buku-kerja"])
