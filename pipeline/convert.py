@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from pypdf import PdfReader
 
@@ -151,55 +152,99 @@ def _cmdline(pid: int) -> str:
         return ""
 
 
+_PID_LOCK = threading.Lock()  # one lock for every converter of this process
+
+
+def _pid_alive(pid: int) -> bool:
+    if os.name != "posix":
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 class _PidFile:
-    """The process groups this workspace's converters started, for reaping after a crash."""
+    """The process groups this workspace's converters started, for reaping after a crash.
+
+    Each entry: group id -> {"marker": profile URI on its command line, "owner": pid of the
+    pipeline that started it}. Only groups whose owner is gone are reaped, and only when one
+    of their processes still carries the marker (a reused pid is never killed).
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.lock = threading.Lock()
 
-    def _read(self) -> dict[str, str]:
+    def _read(self) -> dict[str, Any]:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
-            return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
         except (OSError, ValueError):
             return {}
+        return data if isinstance(data, dict) else {}
 
-    def _write(self, data: dict[str, str]) -> None:
+    def _write(self, data: dict[str, Any]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_name(self.path.name + f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps(data), encoding="utf-8")
         os.replace(tmp, self.path)
 
     def add(self, pgid: int, marker: str) -> None:
-        with self.lock:
+        with _PID_LOCK:
             data = self._read()
-            data[str(pgid)] = marker
+            data[str(pgid)] = {"marker": marker, "owner": os.getpid()}
             self._write(data)
 
     def remove(self, pgid: int) -> None:
-        with self.lock:
+        with _PID_LOCK:
             data = self._read()
             if data.pop(str(pgid), None) is not None:
                 self._write(data)
 
     def reap(self) -> int:
-        """Kill recorded groups still alive whose processes use our profile; returns how many."""
+        """Kill orphaned groups still running with our profile; returns how many."""
         killed = 0
-        with self.lock:
+        with _PID_LOCK:
             data = self._read()
-            for key, marker in data.items():
-                pgid = int(key)
-                members = group_members(pgid)
-                if os.name == "posix" and Path("/proc").is_dir():
-                    if any(marker in _cmdline(pid) for pid in members):
-                        kill_group(pgid)
-                        killed += 1
-            self._write({})
+            keep: dict[str, Any] = {}
+            for key, entry in data.items():
+                marker = entry.get("marker", "") if isinstance(entry, dict) else str(entry)
+                owner = entry.get("owner") if isinstance(entry, dict) else None
+                if isinstance(owner, int) and _pid_alive(owner):
+                    keep[key] = entry  # its pipeline still runs: not an orphan
+                    continue
+                if not key.isdigit() or not marker:
+                    continue
+                members = group_members(int(key))
+                if any(marker in _cmdline(pid) for pid in members):
+                    kill_group(int(key))
+                    killed += 1
+            self._write(keep)
         return killed
 
 
 # ----------------------------------------------------------------------------- workers
+
+_ACTIVE_PROFILES: set[Path] = set()  # profiles in use by a live worker of this process
+
+
+def _claim_profile(runtime_dir: Path, prefix: str) -> Path:
+    """The first free profile folder (two LibreOffice on one profile collide)."""
+    base = runtime_dir / "libreoffice"
+    with _PID_LOCK:
+        n = 0
+        while (base / f"{prefix}-{n}").resolve() in _ACTIVE_PROFILES:
+            n += 1
+        profile = (base / f"{prefix}-{n}").resolve()
+        _ACTIVE_PROFILES.add(profile)
+    return profile
+
+
+def _release_profile(profile: Path) -> None:
+    with _PID_LOCK:
+        _ACTIVE_PROFILES.discard(profile)
 
 
 class _Worker:
@@ -208,8 +253,8 @@ class _Worker:
     def __init__(self, conv: Converter, index: int) -> None:
         self.conv = conv
         self.index = index
-        self.profile = conv.runtime_dir / "libreoffice" / f"profil-{index}"
-        self.tmp = conv.runtime_dir / "libreoffice" / f"tmp-{index}"
+        self.profile = _claim_profile(conv.runtime_dir, "profil")
+        self.tmp = self.profile.with_name(self.profile.name.replace("profil", "tmp", 1))
         self.proc: subprocess.Popen[bytes] | None = None
         self.lines: queue.Queue[str | None] = queue.Queue()
         self.done = 0  # conversions since the last start
@@ -404,9 +449,15 @@ class Converter:
 
     # -- batch mode (no uno)
 
-    def _convert_cli(self, sources: list[Path], outdir: Path, index: int) -> None:
-        profile = self.runtime_dir / "libreoffice" / f"profil-cli-{index}"
-        tmp = self.runtime_dir / "libreoffice" / f"tmp-cli-{index}"
+    def _convert_cli(self, sources: list[Path], outdir: Path) -> None:
+        profile = _claim_profile(self.runtime_dir, "profil-cli")
+        try:
+            self._convert_cli_with(profile, sources, outdir)
+        finally:
+            _release_profile(profile)
+
+    def _convert_cli_with(self, profile: Path, sources: list[Path], outdir: Path) -> None:
+        tmp = profile.with_name(profile.name.replace("profil", "tmp", 1))
         profile.mkdir(parents=True, exist_ok=True)
         tmp.mkdir(parents=True, exist_ok=True)
         env = dict(os.environ, TMPDIR=str(tmp), TEMP=str(tmp), TMP=str(tmp))
@@ -466,7 +517,7 @@ class Converter:
         else:
             shares = [docx_paths[i::n] for i in range(n)]
             with ThreadPoolExecutor(max_workers=n) as pool:
-                list(pool.map(lambda i: self._convert_cli(shares[i], outdir, i), range(n)))
+                list(pool.map(lambda share: self._convert_cli(share, outdir), shares))
             for src in docx_paths:
                 result[src] = targets[src] if check_pdf(targets[src]) else None
         for src, pdf in result.items():
@@ -481,3 +532,4 @@ class Converter:
             workers, self._workers = self._workers, []
         for worker in workers:
             worker.stop()
+            _release_profile(worker.profile)

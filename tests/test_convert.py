@@ -7,6 +7,7 @@ LibreOffice work is batched in one module fixture (one Converter for every docum
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import stat
@@ -329,3 +330,36 @@ def test_orphans_recorded_in_the_pid_file_are_reaped_at_start(tmp_path: Path) ->
             if p.poll() is None:
                 os.killpg(p.pid, 9)
                 p.wait()
+
+
+@pytest.mark.skipif(os.name != "posix" or not Path("/proc").is_dir(), reason="needs /proc")
+def test_groups_of_a_live_pipeline_are_not_reaped(tmp_path: Path) -> None:
+    script, _record = _fake_soffice(tmp_path)
+    runtime = tmp_path / "rt"
+    marker = (runtime / "libreoffice" / "profil-0").resolve().as_uri()
+    mine = subprocess.Popen(["sh", "-c", "sleep 322; :", marker], start_new_session=True)
+    try:
+        runtime.mkdir(parents=True)
+        entry = {"marker": marker, "owner": os.getpid()}
+        (runtime / PID_FILE).write_text(json.dumps({str(mine.pid): entry}))
+        conv = Converter(PdfSettings(libreoffice=str(script)), runtime, use_uno=False)
+        assert conv.reaped == 0
+        assert mine.poll() is None
+        assert str(mine.pid) in json.loads((runtime / PID_FILE).read_text())
+        conv.close()
+    finally:
+        os.killpg(mine.pid, 9)
+        mine.wait()
+
+
+def test_two_workers_never_share_a_profile(tmp_path: Path) -> None:
+    from pipeline.convert import _claim_profile, _release_profile
+
+    first = _claim_profile(tmp_path, "profil")
+    second = _claim_profile(tmp_path, "profil")
+    assert first != second
+    _release_profile(first)
+    again = _claim_profile(tmp_path, "profil")
+    assert again == first
+    _release_profile(again)
+    _release_profile(second)
