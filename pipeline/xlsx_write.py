@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
@@ -174,7 +174,8 @@ PETUNJUK: list[str] = [
     "usulan yang diterima; Pimpinan Rapat, Notulen, Jumlah Peserta Laki-laki dan Perempuan.",
     "   - Kirim: semua syarat Verifikasi, ditambah pindaian Berita Acara dan Daftar Hadir yang "
     "sudah ditandatangani (taruh di folder pindaian/berita-acara dan pindaian/daftar-hadir).",
-    "   Batas pengiriman: 5 hari kerja setelah Tanggal Musrenbang.",
+    "   Batas pengiriman ke kecamatan: 5 hari kerja setelah Tanggal Musrenbang (kecuali "
+    "kabupaten menetapkan lain).",
     "",
     "2. Lembar Peserta",
     "   Satu baris per peserta: Nama, Jenis Kelamin (L/P), Unsur (pilih dari daftar), "
@@ -253,7 +254,22 @@ def _petunjuk(ws: Worksheet) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if i == 1 or (line[:2].rstrip(".").isdigit() and not line.startswith(" ")):
             cell.font = _TITLE if i == 1 else _BOLD
-    ws.protection.sheet = True
+    _protect(ws)
+
+
+def _protect(ws: Worksheet, rows: bool = False) -> None:
+    """Protect the sheet without password; formatting is always allowed, and with `rows`
+    also inserting/deleting rows, sorting and filtering (openpyxl flags: True = forbidden)."""
+    p = ws.protection
+    p.sheet = True
+    p.formatCells = False
+    p.formatColumns = False
+    p.formatRows = False
+    if rows:
+        p.insertRows = False
+        p.deleteRows = False
+        p.sort = False
+        p.autoFilter = False
 
 
 def _daftar(ws: Worksheet) -> dict[str, str]:
@@ -328,7 +344,7 @@ def _identitas(
     ws.column_dimensions["C"].width = 55
     ws.freeze_panes = "A2"
     _dropdown(ws, refs["Tahap"], f"B{rows[IdentitasField.TAHAP]}", "Tahap")
-    ws.protection.sheet = True
+    _protect(ws)
     return rows
 
 
@@ -385,15 +401,7 @@ def _table(
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    p = ws.protection
-    p.sheet = True
-    p.insertRows = False
-    p.deleteRows = False
-    p.formatCells = False
-    p.formatColumns = False
-    p.formatRows = False
-    p.sort = False
-    p.autoFilter = False
+    _protect(ws, rows=True)
 
 
 def _identitas_values(
@@ -711,8 +719,7 @@ def _apply_marks(
         by_cell.setdefault((ws.title, ref), []).append(i)
         sheets[ws.title] = ws
     for (title, ref), found in by_cell.items():
-        cell = sheets[title][ref]
-        _mark_cell(cell, found)
+        _mark_cell(_anchor(sheets[title], ref), found)
     # Issues without a place: one note on A1 of their sheet (or of the fallback sheet).
     notes: dict[str, list[Issue]] = {}
     titles = {normalise(ws.title): ws for ws in wb.worksheets}
@@ -726,9 +733,17 @@ def _apply_marks(
     _issue_sheet(wb, [(ws.title, ref, i) for ws, ref, i in placed], loose)
 
 
+def _anchor(ws: Worksheet, ref: str) -> Cell:
+    """The cell that shows `ref`: the top-left cell when `ref` lies inside a merged range."""
+    cell = ws[ref]
+    if isinstance(cell, MergedCell):
+        for rng in ws.merged_cells.ranges:
+            if ref in rng:
+                return ws.cell(row=rng.min_row, column=rng.min_col)
+    return cell
+
+
 def _mark_cell(cell: Any, found: list[Issue]) -> None:
-    if not hasattr(cell, "comment"):  # a merged cell's hidden part: nothing to mark
-        return
     text = "\n".join(f"{_severity_word(i)}: {i.message}" for i in found)
     old = cell.comment
     if old is not None and old.author != AUTHOR and old.text:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 import shutil
 import time
 import zipfile
@@ -530,3 +531,18 @@ def test_extension_comes_from_the_operators_file_name(tmp_path: Path) -> None:
     assert raw is not None and report.ok and raw.usulan is not None
     raw, report = read_workbook(claimed, LIMITS, display_name="Buku Kerja Lau Damak.xls")
     assert raw is None and report.codes() == ["format-tidak-didukung"]
+
+
+def test_wrong_dimension_record_is_ignored(tmp_path: Path) -> None:
+    # WPS Office may write <dimension ref="A1:A1"/> for a full sheet
+    good = make_desa_workbook(tmp_path / "utuh.xlsx")
+    wps = tmp_path / "wps.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(wps, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                data = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:A1"/>', data)
+            dst.writestr(info, data)
+    raw, report = read(wps)
+    assert report.ok and raw.usulan is not None and len(raw.usulan.rows) == 5
+    assert raw.identitas is not None and len(raw.identitas.values) == len(IDENTITAS_LABELS)

@@ -402,6 +402,16 @@ def test_mark_issues_on_copy(tmp_path: Path) -> None:
     assert wb.sheetnames.count(SHEET_MASALAH) == 1 and wb[SHEET_MASALAH].max_row == 2
 
 
+def test_mark_on_a_merged_cell_goes_to_its_top_left(tmp_path: Path) -> None:
+    source = make_desa_workbook(tmp_path / "drop.xlsx")
+    wb = load_workbook(source)
+    wb["Usulan"].merge_cells("P3:P4")
+    wb.save(source)
+    target = tmp_path / "perbaiki.xlsx"
+    mark_issues_on_copy(source, target, [issue("catatan-wajib", "alasan", sheet="Usulan", cell="P4")])  # fmt: skip
+    assert marks(load_workbook(target)["Usulan"], "P3")[0] == ERROR_RGB
+
+
 def test_mark_puts_back_lost_dropdowns(tmp_path: Path) -> None:
     # Excel keeps cross-sheet dropdowns in an x14 extension that openpyxl drops on load;
     # a workbook whose dropdowns are gone stands in for it.
