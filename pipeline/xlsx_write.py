@@ -394,7 +394,7 @@ def _table(
     for r, values in enumerate(rows, start=FIRST_DATA_ROW):
         for col, label in enumerate(columns, start=1):
             put(ws.cell(row=r, column=col), values.get(label))
-    ws.row_dimensions[HEADER_ROW].height = 32
+    ws.row_dimensions[HEADER_ROW].height = 45
     ws.freeze_panes = freeze
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     ws.page_setup.orientation = "landscape"
