@@ -8,6 +8,7 @@ that lets a killed pipeline finish or redo its work.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import sqlite3
@@ -495,20 +496,8 @@ class Ledger:
             sql += " AND kategori = ?"
             args.append(kategori)
         rows = self.db.execute(sql + " ORDER BY id", args).fetchall()
-        return [
-            BerkasRow(
-                jenis=r["jenis"],
-                kategori=r["kategori"],
-                file=r["file"],
-                size=r["size"],
-                sha256=r["sha256"],
-                received_at=r["received_at"],
-                folder=r["folder"],
-                archived_as=r["archived_as"],
-                input_id=r["input_id"],
-            )
-            for r in rows
-        ]
+        names = [f.name for f in dataclasses.fields(BerkasRow)]
+        return [BerkasRow(**{name: r[name] for name in names}) for r in rows]
 
     # ----------------------------------------------------------------- audit
 
