@@ -94,6 +94,7 @@ def main() -> int:
         for i in range(args.desa)
     ]
 
+    load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     start = time.perf_counter()
     with Converter(settings.pdf, ws.runtime) as conv:
         parallel = args.paralel or conv.size
@@ -110,7 +111,9 @@ def main() -> int:
     docx = sorted(p for p in outputs if p.suffix == ".docx")
     step = max(1, len(docx) // max(1, args.sampel))
     sample = docx[::step][: args.sampel]
+    load_middle = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     naive_seconds = naive(soffice, sample, work)
+    load_after = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
 
     ours = len(pdfs) / elapsed
     theirs = len(sample) / naive_seconds
@@ -127,6 +130,10 @@ def main() -> int:
         f"{naive_seconds:.1f} s = {theirs:.2f} dokumen/detik"
     )
     print(f"rasio: {ours / theirs:.1f}x")
+    print(
+        f"beban (load average 1 mnt): awal {load_before:.1f}, tengah {load_middle:.1f}, "
+        f"akhir {load_after:.1f}"
+    )
     if args.simpan is None:
         shutil.rmtree(work, ignore_errors=True)
     return 0

@@ -50,8 +50,12 @@ BARIS_KOSONG_TAMBAHAN = 5  # extra rows under a pre-filled list, for late arriva
 # (width, height) in mm, portrait
 PAPER_MM: dict[str, tuple[float, float]] = {"A4": (210, 297), "F4": (215, 330)}
 
-ZONA_SINGKAT = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA"}
-ZONA_SINGKAT["Asia/Jayapura"] = "WIT"
+ZONA_SINGKAT = {
+    "Asia/Jakarta": "WIB",
+    "Asia/Pontianak": "WIB",
+    "Asia/Makassar": "WITA",
+    "Asia/Jayapura": "WIT",
+}
 
 
 # ----------------------------------------------------------------------------- errors
