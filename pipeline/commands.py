@@ -89,24 +89,35 @@ def _single_kabupaten(wilayah: WilayahList) -> str:
 
 
 def issue_desa_workbook(root: Path, kode: str, tahun: int) -> Path:
-    ws, settings, wilayah = open_workspace(root)
-    desa = wilayah.desa(kode)
-    if desa is None:
-        raise UsageError(f"Kode desa/kelurahan {kode} tidak ada dalam daftar wilayah.")
-    with Ledger(settings.database_path(root)) as ledger:
-        stages = Stages(ws, settings, wilayah, ledger, converter=None)
-        snap = stages.snapshot(kode, tahun)
-        if snap is None:
-            return stages.blank_workbook(desa, tahun)
-        return stages.current_workbook(snap)
+    return issue_workbooks(root, [kode], tahun)[0]
 
 
 def issue_all_workbooks(root: Path, tahun: int) -> list[Path]:
+    _, settings, wilayah = open_workspace(root)
+    kodes = [desa.kode for desa in wilayah.all_desa(settings.kabupaten.kode)]
+    return issue_workbooks(root, kodes, tahun)
+
+
+def issue_workbooks(root: Path, kodes: list[str], tahun: int) -> list[Path]:
+    """Each desa's workbook as the ledger knows it: blank with identity at first, later
+    with every recorded usulan and its Kode Usulan."""
     ws, settings, wilayah = open_workspace(root)
-    return [
-        issue_desa_workbook(root, desa.kode, tahun)
-        for desa in wilayah.all_desa(settings.kabupaten.kode)
-    ]
+    for kode in kodes:
+        if wilayah.desa(kode) is None:
+            raise UsageError(f"Kode desa/kelurahan {kode} tidak ada dalam daftar wilayah.")
+    paths = []
+    with Ledger(settings.database_path(root)) as ledger:
+        stages = Stages(ws, settings, wilayah, ledger, converter=None)
+        for kode in kodes:
+            desa = wilayah.desa(kode)
+            assert desa is not None
+            snap = stages.snapshot(kode, tahun)
+            paths.append(
+                stages.blank_workbook(desa, tahun)
+                if snap is None
+                else stages.current_workbook(snap)
+            )
+    return paths
 
 
 @dataclass

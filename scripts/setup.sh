@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(libreoffice-writer-nogui libreoffice-calc-nogui fonts-liberation2
-  fonts-crosextra-carlito fonts-crosextra-caladea poppler-utils)
+  fonts-crosextra-carlito fonts-crosextra-caladea poppler-utils python3-uno)
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
