@@ -98,11 +98,12 @@ class Batch:
             return row
         sha, size = sha256_of(claim.path)
         received_at = dt.datetime.now(self.tz)
-        stem = receipt_stem(received_at, claim.name)
-        n, name = 1, stem
-        while self.ledger.receipt_name_taken(name) or (self.ws.receipts / f"{name}.json").exists():
-            n += 1
-            name = clash_free(stem, taken={stem} | {f"{stem} ({k})" for k in range(2, n)})
+        name = clash_free(
+            receipt_stem(received_at, claim.name),
+            lambda n: (
+                self.ledger.receipt_name_taken(n) or (self.ws.receipts / f"{n}.json").exists()
+            ),
+        )
         rel_parent = Path(claim.rel).parent
         archived = self.ws.arsip / rel_parent / f"{claim.token} {claim.name}"
         return self.ledger.add_input(

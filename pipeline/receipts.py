@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 
@@ -104,12 +105,10 @@ def receipt_stem(received_at: dt.datetime, file_name: str) -> str:
     return f"{received_at:%Y%m%d-%H%M%S}-{file_name}"
 
 
-def clash_free(stem: str, taken: set[str] | None = None, folder: Path | None = None) -> str:
+def clash_free(stem: str, taken: Callable[[str], bool]) -> str:
     """`stem`, or `stem (2)`, `stem (3)`... so no receipt overwrites another's."""
     candidate, n = stem, 1
-    while (taken and candidate in taken) or (
-        folder is not None and (folder / f"{candidate}.json").exists()
-    ):
+    while taken(candidate):
         n += 1
         candidate = f"{stem} ({n})"
     return candidate

@@ -409,3 +409,16 @@ def test_scan_before_any_workbook_is_refused(workspace: Workspace, run: Run) -> 
     make_scan(scans / "ba.jpg", "BERITA ACARA", fmt="jpg")
     r = only(run())
     assert (r.status.value, [i.code for i in r.issues]) == ("rejected", ["belum-ada-buku-kerja"])
+
+
+def test_receipt_names_never_clash(workspace: Workspace, run: Run) -> None:
+    from pipeline.receipts import clash_free
+
+    taken = {"20261122-091502-a.xlsx", "20261122-091502-a.xlsx (2)"}
+    assert clash_free("20261122-091502-a.xlsx", taken.__contains__) == "20261122-091502-a.xlsx (3)"
+    for kode in ("12.05.01.2002", "12.05.01.2003", "12.05.01.1001"):
+        (desa_inbox(workspace, kode) / "usulan.xls").write_bytes(b"old excel")
+    result = run()
+    assert len(result.receipts) == 3
+    assert len(list(workspace.receipts.glob("*.json"))) == 3
+    assert len(list(workspace.receipts.glob("*.txt"))) == 3
