@@ -173,9 +173,10 @@ def main() -> int:
     pdf = not args.no_pdf and shutil.which("soffice") is not None
     base = Path(tempfile.mkdtemp(prefix="bench-watch-"))
     ws = make_ws(base / "ws", args.stabil, pdf)
-    regions = desa_list(ws, 10)
+    # every workbook is a first submission of another desa (a resubmission must carry the
+    # Kode Usulan of the issued workbook; that path is the same work)
+    regions = desa_list(ws, 1 + args.drops + 10)
     kec0, desa0 = regions[0]
-    desa_dir = ws.inbox_desa(kec0, desa0)
     tmp = base / "src"
     tmp.mkdir()
     figures: dict[str, Any] = {
@@ -188,12 +189,14 @@ def main() -> int:
     watcher = Watcher(ws.root)
     try:
         # warm up: the first workbook starts LibreOffice
-        t0 = drop(desa_dir / "pemanasan.xlsx", workbook(tmp, kec0, desa0, 0))
+        t0 = drop(ws.inbox_desa(kec0, desa0) / "pemanasan.xlsx", workbook(tmp, kec0, desa0, 0))
         figures["first_workbook_cold_s"] = round(wait_receipt(ws, "pemanasan.xlsx") - t0, 3)
 
         heavy, light = [], []
         for i in range(1, args.drops + 1):
-            data = workbook(tmp, kec0, desa0, i)
+            kec, desa = regions[i]
+            desa_dir = ws.inbox_desa(kec, desa)
+            data = workbook(tmp, kec, desa, i)
             name = f"Buku Kerja {i:02d}.xlsx"
             t = drop(desa_dir / name, data)
             heavy.append(wait_receipt(ws, name) - t)
@@ -207,8 +210,9 @@ def main() -> int:
 
         # burst
         files: dict[Path, bytes] = {}
+        burst_regions = regions[args.drops + 1 :]
         for i in range(args.burst):
-            kec, desa = regions[i % len(regions)]
+            kec, desa = burst_regions[i % len(burst_regions)]
             folder = ws.inbox / region_folder(kec) / region_folder(desa)
             if i < 10:
                 files[folder / f"Buku Kerja ledakan {i:03d}.xlsx"] = workbook(
@@ -230,6 +234,13 @@ def main() -> int:
         time.sleep(2)
         names = [n.split("-", 2)[-1][: -len(".json")] for n in receipt_names(ws)]
         once = all(names.count(p.name) == 1 for p in files)
+        wanted = {p.name for p in files}
+        status: dict[str, int] = {}
+        for n in receipt_names(ws):
+            r = json.loads((ws.receipts / n).read_text(encoding="utf-8"))
+            if r["file"] in wanted:
+                key = f"{r['kind']} {r['status']}"
+                status[key] = status.get(key, 0) + 1
         figures["burst"] = {
             "files": len(files),
             "workbooks": 10,
@@ -237,6 +248,7 @@ def main() -> int:
             "last_receipt_after_s": round(done - start, 3),
             "files_per_second": round(len(files) / (done - start), 2),
             "each_exactly_once": once,
+            "receipts": status,
         }
     finally:
         watcher.stop()
