@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import shutil
 import time
 import traceback
 from collections.abc import Callable
@@ -26,7 +27,7 @@ from pipeline.ledger import InputRow, Ledger, now_iso
 from pipeline.lock import workspace_lock
 from pipeline.receipts import Kind, Receipt, Status, clash_free, receipt_stem, write_receipt
 from pipeline.report import Issue, issue
-from pipeline.stages import Examined, Stages
+from pipeline.stages import Examined, Stages, locate
 from pipeline.wilayah import WilayahList, load_wilayah
 from pipeline.workspace import Workspace
 
@@ -59,17 +60,6 @@ def sha256_of(path: Path) -> tuple[str, int]:
     return h.hexdigest(), size
 
 
-def _order_key(path: Path) -> tuple[int, float, str]:
-    """Scans and documents before workbooks; then in the order they arrived."""
-    parts = {p.casefold() for p in path.parts}
-    first = 0 if ("pindaian" in parts or "dokumen" in parts) else 1
-    try:
-        mtime = path.stat().st_mtime
-    except OSError:
-        mtime = 0.0
-    return (first, mtime, str(path))
-
-
 class Batch:
     """One pass's shared state: the workspace, settings, region list, ledger and converter."""
 
@@ -88,6 +78,23 @@ class Batch:
         self.ledger = ledger
         self.log = log
         self.stages = Stages(ws, settings, wilayah, ledger, converter)
+
+    def order_key(self, path: Path) -> tuple[int, float, str]:
+        """Scans and documents first (a Kirim workbook in the same pass sees them), then
+        workbooks, then scans and documents of a desa that has no year in the ledger yet (a
+        first workbook dropped together with its scans opens that year); within each group
+        in the order the files arrived."""
+        rel = path.relative_to(self.ws.inbox).as_posix()
+        place = locate(rel, self.stages.wilayah)
+        group = 1
+        if place.area is not None:
+            no_year = place.desa is not None and not self.ledger.years_of(place.desa.kode)
+            group = 2 if no_year else 0
+        try:
+            mtime = path.stat().st_mtime
+        except OSError:
+            mtime = 0.0
+        return (group, mtime, str(path))
 
     # ------------------------------------------------------------------ one input
 
@@ -201,6 +208,7 @@ def run_pass(
             batch = Batch(ws, settings, wilayah, ledger, converter, say)
             atomic.clean_stale_temps(ws.outbox)
             atomic.clean_stale_temps(ws.arsip)
+            _empty_folder(ws.tmp)  # render folders of a killed pass; we hold the lock
             # 1. finish what a killed pass left: claimed files, then journal rows without one
             claimed_tokens = set()
             for claim in inbox.pending_claims(ws):
@@ -216,7 +224,7 @@ def run_pass(
             else:
                 ready = _ready_for_run(files, settings.watch.stabil_detik)
             result.deferred = len(files) - len(ready)
-            for path in sorted(ready, key=_order_key):
+            for path in sorted(ready, key=batch.order_key):
                 taken = inbox.claim(ws, path)
                 if taken is not None:
                     _one(batch, result, claim=taken)
@@ -224,6 +232,15 @@ def run_pass(
             batch.stages.close()
             ledger.close()
     return result
+
+
+def _empty_folder(folder: Path) -> None:
+    if folder.exists():
+        for child in folder.iterdir():
+            if child.is_dir():
+                shutil.rmtree(child, ignore_errors=True)
+            else:
+                child.unlink(missing_ok=True)
 
 
 def _ready_for_run(files: list[Path], stable_seconds: float) -> list[Path]:

@@ -422,3 +422,19 @@ def test_receipt_names_never_clash(workspace: Workspace, run: Run) -> None:
     assert len(result.receipts) == 3
     assert len(list(workspace.receipts.glob("*.json"))) == 3
     assert len(list(workspace.receipts.glob("*.txt"))) == 3
+
+
+def test_first_workbook_dropped_with_its_scans_opens_the_year_for_them(
+    workspace: Workspace, run: Run, tmp_path: Path
+) -> None:
+    drop(workspace, tmp_path, tahap="Verifikasi")
+    make_scan(desa_inbox(workspace) / "pindaian" / "berita-acara" / "ba.jpg", "BA", fmt="jpg")
+    make_scan(desa_inbox(workspace) / "dokumen" / "foto" / "rapat.jpg", "FOTO", fmt="jpg")
+    (workspace.tmp / "dokumen-left-by-a-crash").mkdir(parents=True)
+    result = run()
+    assert [(r.kind.value, r.status.value) for r in result.receipts] == [
+        ("workbook-desa", "accepted"),
+        ("scan", "accepted"),
+        ("document", "accepted"),
+    ]
+    assert not (workspace.tmp / "dokumen-left-by-a-crash").exists()
