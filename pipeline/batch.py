@@ -80,16 +80,10 @@ class Batch:
         self.stages = Stages(ws, settings, wilayah, ledger, converter)
 
     def order_key(self, path: Path) -> tuple[int, float, str]:
-        """Scans and documents first (a Kirim workbook in the same pass sees them), then
-        workbooks, then scans and documents of a desa that has no year in the ledger yet (a
-        first workbook dropped together with its scans opens that year); within each group
-        in the order the files arrived."""
+        """Scans and documents before workbooks (a Kirim workbook in the same pass sees
+        them); within each group in the order the files arrived."""
         rel = path.relative_to(self.ws.inbox).as_posix()
-        place = locate(rel, self.stages.wilayah)
-        group = 1
-        if place.area is not None:
-            no_year = place.desa is not None and not self.ledger.years_of(place.desa.kode)
-            group = 2 if no_year else 0
+        group = 0 if locate(rel, self.stages.wilayah).area is not None else 1
         try:
             mtime = path.stat().st_mtime
         except OSError:
@@ -132,6 +126,9 @@ class Batch:
             examined = self.examine(archived, row)
         else:
             examined = Examined.from_receipt_json(row.receipt_json or "{}")
+        if examined.year is None and examined.region:
+            # an unreadable file in a desa folder: its receipt goes to the desa's open year
+            examined.year = self.stages.default_year(examined.region)
         outputs, extra = self.stages.produce(examined, archived, row)
         receipt = self.receipt(row, examined, outputs, extra)
         folders = [self.ws.receipts]

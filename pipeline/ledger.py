@@ -101,7 +101,7 @@ CREATE TABLE IF NOT EXISTS berkas (
     id INTEGER PRIMARY KEY,
     input_id INTEGER NOT NULL,
     region TEXT NOT NULL,
-    year INTEGER NOT NULL,
+    year INTEGER,                        -- NULL: arrived before the desa's first workbook
     kategori TEXT NOT NULL,              -- pindaian | dokumen
     jenis TEXT NOT NULL,                 -- berita-acara, daftar-hadir, foto, ...
     file TEXT NOT NULL,
@@ -357,6 +357,10 @@ class Ledger:
                 "INSERT INTO tahap (region, year, level, stage, updated_at) VALUES (?, ?, ?, ?, ?)",
                 (region, year, level, stage.value, at),
             )
+            # scans and documents that came before the first workbook belong to this year
+            db.execute(
+                "UPDATE berkas SET year = ? WHERE region = ? AND year IS NULL", (year, region)
+            )
         if current is None or current.stage is not stage:
             db.execute(
                 "INSERT INTO tahap_riwayat (region, year, from_stage, to_stage, at, input_id,"
@@ -489,9 +493,16 @@ class Ledger:
         marks = ", ".join("?" for _ in fields)
         db.execute(f"INSERT INTO berkas ({cols}) VALUES ({marks})", tuple(fields.values()))
 
-    def berkas_of(self, region: str, year: int, kategori: str | None = None) -> list[BerkasRow]:
-        sql = "SELECT * FROM berkas WHERE region = ? AND year = ?"
-        args: list[Any] = [region, year]
+    def berkas_of(
+        self, region: str, year: int | None, kategori: str | None = None
+    ) -> list[BerkasRow]:
+        """Scans/documents of a region and year; year None: those still waiting for one."""
+        if year is None:
+            sql = "SELECT * FROM berkas WHERE region = ? AND year IS NULL"
+            args: list[Any] = [region]
+        else:
+            sql = "SELECT * FROM berkas WHERE region = ? AND year = ?"
+            args = [region, year]
         if kategori:
             sql += " AND kategori = ?"
             args.append(kategori)

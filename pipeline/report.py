@@ -111,7 +111,10 @@ CODES: dict[str, tuple[Severity, str]] = {
         E,
         "Fitur untuk berkas ini (tingkat kecamatan/kabupaten) belum tersedia di versi ini.",
     ),
-    "belum-ada-buku-kerja": (E, "Pindaian/dokumen tiba sebelum buku kerja desa pernah diterima."),
+    "belum-ada-buku-kerja": (
+        W,
+        "Pindaian/dokumen tiba sebelum buku kerja pertama desa: disimpan dan dipakai untuk tahun yang dibuka buku kerja itu.",
+    ),
     "pdf-dilewati": (W, "LibreOffice tidak tersedia atau gagal: dokumen .docx ditulis, PDF belum."),
     "template-rusak": (W, "Templat dokumen di folder templates/ rusak: dokumen itu tidak ditulis."),
 }
@@ -143,6 +146,9 @@ def issue(
 ) -> Issue:
     """Make an issue with its code's default severity. An unknown code is a bug (KeyError)."""
     default, _ = CODES[code]
+    if row is None and cell:
+        digits = "".join(ch for ch in cell if ch.isdigit())
+        row = int(digits) if digits else None  # 'B7' -> 7: cell and row always agree
     return Issue(
         code=code,
         severity=severity or default,

@@ -170,6 +170,14 @@ class Stages:
             return None
         return self.ws.outbox_desa(self.wilayah.kecamatan_of(kode), desa, year)
 
+    def default_year(self, region: str) -> int | None:
+        """The year an input of unknown year is filed under: the open one, else the latest."""
+        ry = self.ledger.open_year(region)
+        if ry is None:
+            years = self.ledger.years_of(region)
+            ry = years[-1] if years else None
+        return ry.year if ry else None
+
     def region_receipt_folder(self, ex: Examined) -> Path | None:
         if ex.region and ex.year:
             folder = self.desa_folder(ex.region, ex.year)
@@ -263,7 +271,11 @@ class Stages:
                 u.kode_usulan or "": u.kegiatan or ""
                 for u in self.ledger.usulan_of(wb.identitas.kode, year)
             },
-            pindaian={b.jenis for b in self.ledger.berkas_of(wb.identitas.kode, year, "pindaian")},
+            pindaian={
+                b.jenis
+                for y in (year, None)
+                for b in self.ledger.berkas_of(wb.identitas.kode, y, "pindaian")
+            },
         )
         decision = check_workbook(wb, state, self.rules, received.date())
         report.extend(decision.report)
@@ -333,8 +345,14 @@ class Stages:
 
     def _berkas_context(
         self, row: InputRow, place: Place, kind: Kind, allowed: list[str]
-    ) -> tuple[Examined | None, int | None]:
-        """Common checks for scans and documents: folder, kind folder, open year."""
+    ) -> tuple[Examined | None, int | None, list[Issue]]:
+        """Common checks for scans and documents: folder, kind folder, open year.
+
+        Returns a finished outcome, or None, the year the file belongs to (None when the
+        desa has no year yet: the file waits for its first workbook, see ledger.set_stage)
+        and notes for its receipt.
+        """
+        notes: list[Issue] = []
         area = place.area or ""
         purpose = f"{area}/{place.jenis}" if place.jenis else area
         if place.desa is None:
@@ -346,80 +364,97 @@ class Stages:
                 else f"'{row.file}' harus diletakkan di folder {area}/<jenis> milik desanya "
                 "(inbox/<kecamatan>/<desa>/...)."
             )
-            return Examined(Status.REJECTED, kind, purpose, region, None, [issue(code, text)]), None
-        if place.jenis not in allowed:
-            return Examined(
-                Status.REJECTED,
-                kind,
-                purpose,
-                place.desa.kode,
+            return (
+                Examined(Status.REJECTED, kind, purpose, region, None, [issue(code, text)]),
                 None,
-                [
-                    issue(
-                        "lokasi-berkas-salah",
-                        f"'{row.file}' ada di folder {area}/{place.jenis or ''} yang tidak dikenal. "
-                        f"Gunakan salah satu folder: {', '.join(area + '/' + j for j in allowed)}.",
-                    )
-                ],
-            ), None
-        open_year = self.ledger.open_year(place.desa.kode)
-        if open_year is None:
-            sent = self.ledger.years_of(place.desa.kode)
-            if sent:
-                return Examined(
+                [],
+            )
+        if place.jenis not in allowed:
+            return (
+                Examined(
                     Status.REJECTED,
                     kind,
                     purpose,
                     place.desa.kode,
-                    sent[-1].year,
+                    None,
                     [
                         issue(
-                            "sudah-dikirim",
-                            f"Usulan {place.desa.level_word} {place.desa.nama} tahun {sent[-1].year} "
-                            "sudah dikirim; pindaian/dokumen baru tidak dapat ditambahkan. Minta "
-                            "kecamatan membuka kembali (musrenbang unlock) bila perlu.",
+                            "lokasi-berkas-salah",
+                            f"'{row.file}' ada di folder {area}/{place.jenis or ''} yang tidak dikenal. "
+                            f"Gunakan salah satu folder: {', '.join(area + '/' + j for j in allowed)}.",
                         )
                     ],
-                ), None
-            return Examined(
-                Status.REJECTED,
-                kind,
-                purpose,
-                place.desa.kode,
+                ),
                 None,
-                [
-                    issue(
-                        "belum-ada-buku-kerja",
-                        f"Belum ada Buku Kerja yang diterima untuk {place.desa.level_word} "
-                        f"{place.desa.nama}. Kirim buku kerja (tahap Persiapan) lebih dahulu, "
-                        "lalu simpan ulang berkas ini.",
-                    )
-                ],
-            ), None
+                [],
+            )
+        open_year = self.ledger.open_year(place.desa.kode)
+        if open_year is None:
+            sent = self.ledger.years_of(place.desa.kode)
+            if sent:
+                return (
+                    Examined(
+                        Status.REJECTED,
+                        kind,
+                        purpose,
+                        place.desa.kode,
+                        sent[-1].year,
+                        [
+                            issue(
+                                "sudah-dikirim",
+                                f"Usulan {place.desa.level_word} {place.desa.nama} tahun {sent[-1].year} "
+                                "sudah dikirim; pindaian/dokumen baru tidak dapat ditambahkan. Minta "
+                                "kecamatan membuka kembali (musrenbang unlock) bila perlu.",
+                            )
+                        ],
+                    ),
+                    None,
+                    [],
+                )
+            notes.append(
+                issue(
+                    "belum-ada-buku-kerja",
+                    f"Belum ada Buku Kerja yang diterima untuk {place.desa.level_word} "
+                    f"{place.desa.nama}. Berkas ini disimpan dan akan dipakai untuk tahun yang "
+                    "dibuka oleh buku kerja pertama desa ini; tidak perlu dikirim ulang.",
+                )
+            )
         earlier = self.ledger.accepted_before(row.sha256, purpose)
         if earlier is not None and earlier.region == place.desa.kode:
-            return Examined(Status.DUPLICATE, kind, purpose, place.desa.kode, earlier.year), None
-        return None, open_year.year
+            return (
+                Examined(Status.DUPLICATE, kind, purpose, place.desa.kode, earlier.year),
+                None,
+                [],
+            )
+        return None, open_year.year if open_year else None, notes
 
     def examine_scan(self, path: Path, row: InputRow, place: Place) -> Examined:
         allowed = [j for j in JENIS_PINDAIAN if j != "rekap"]
-        done, year = self._berkas_context(row, place, Kind.SCAN, allowed)
+        done, year, notes = self._berkas_context(row, place, Kind.SCAN, allowed)
         if done is not None:
             return done
-        assert place.desa is not None and year is not None
+        assert place.desa is not None
         report = scans.check_scan(path, row.file)
+        report.extend(notes)
         return self._berkas_outcome(row, place, Kind.SCAN, "pindaian", year, report)
 
     def examine_document(self, path: Path, row: InputRow, place: Place) -> Examined:
-        done, year = self._berkas_context(row, place, Kind.DOCUMENT, JENIS_DOKUMEN)
+        done, year, notes = self._berkas_context(row, place, Kind.DOCUMENT, JENIS_DOKUMEN)
         if done is not None:
             return done
-        assert place.desa is not None and year is not None and place.jenis is not None
+        assert place.desa is not None and place.jenis is not None
         report = dokumen.check_document(path, place.jenis, self.settings.dokumen, row.file)
+        report.extend(notes)
         return self._berkas_outcome(row, place, Kind.DOCUMENT, "dokumen", year, report)
 
     def _berkas_outcome(
-        self, row: InputRow, place: Place, kind: Kind, kategori: str, year: int, report: Report
+        self,
+        row: InputRow,
+        place: Place,
+        kind: Kind,
+        kategori: str,
+        year: int | None,
+        report: Report,
     ) -> Examined:
         assert place.desa is not None and place.jenis is not None
         purpose = f"{kategori}/{place.jenis}"
@@ -453,18 +488,16 @@ class Stages:
         self, ex: Examined, archived: Path, row: InputRow
     ) -> tuple[list[Path], list[Issue]]:
         """Write the outputs that follow from this input; returns them and extra issues."""
-        if ex.kind is Kind.WORKBOOK_DESA and ex.region and ex.year:
-            if ex.status is Status.REJECTED:
-                return self._perbaiki(ex, archived, row), []
-            if ex.status is Status.ACCEPTED:
-                return self._after_workbook(ex)
-        if ex.status is Status.ACCEPTED and ex.region and ex.year:
-            if ex.kind is Kind.SCAN:
-                return self.signed_pdf(ex.region, ex.year), []
-            if ex.kind is Kind.DOCUMENT:
-                return self.documentation(ex.region, ex.year), []
         if ex.kind is Kind.WORKBOOK_DESA and ex.status is Status.REJECTED:
             return self._perbaiki(ex, archived, row), []
+        if ex.status is not Status.ACCEPTED or not ex.region or not ex.year:
+            return [], []
+        if ex.kind is Kind.WORKBOOK_DESA:
+            return self._after_workbook(ex)
+        if ex.kind is Kind.SCAN:
+            return self.signed_pdf(ex.region, ex.year), []
+        if ex.kind is Kind.DOCUMENT:
+            return self.documentation(ex.region, ex.year), []
         return [], []
 
     def _perbaiki(self, ex: Examined, archived: Path, row: InputRow) -> list[Path]:
@@ -537,9 +570,23 @@ class Stages:
         docs = render.produce_desa_documents(self.ws, self.settings, snap, self.get_converter())
         outputs += docs.outputs
         extra += docs.issues
+        self._remove_documents_not_due(snap, folder)
         if snap.pindaian:
             outputs += self.signed_pdf(ex.region, ex.year)
+        if self.ledger.berkas_of(ex.region, ex.year, "dokumen"):
+            outputs += self.documentation(ex.region, ex.year)
         return outputs, extra
+
+    def _remove_documents_not_due(self, snap: DesaSnapshot, folder: Path) -> None:
+        """After a move back (Verifikasi -> Pelaksanaan) the berita acara and kompilasi no
+        longer match the ledger: take them out of outbox so nobody prints and signs them."""
+        from pipeline import render
+
+        due = {d.key for d in render.documents_for(snap.tahap)}
+        for spec in render.DOCUMENTS:
+            if spec.key not in due:
+                for suffix in (".docx", ".pdf", ".xlsx"):
+                    (folder / (spec.stem(snap) + suffix)).unlink(missing_ok=True)
 
     def current_workbook(self, snap: DesaSnapshot, issues: list[Issue] | None = None) -> Path:
         """The workbook as the ledger knows it, the operator's next starting point."""

@@ -404,11 +404,15 @@ def test_supporting_documents_get_a_manifest_and_photo_lampiran(
     assert (folder / "Lampiran Foto Musrenbang Desa Lau Damak 2027.pdf").exists()
 
 
-def test_scan_before_any_workbook_is_refused(workspace: Workspace, run: Run) -> None:
+def test_scan_before_any_workbook_waits_for_the_first_year(workspace: Workspace, run: Run) -> None:
     scans = desa_inbox(workspace) / "pindaian" / "berita-acara"
     make_scan(scans / "ba.jpg", "BERITA ACARA", fmt="jpg")
     r = only(run())
-    assert (r.status.value, [i.code for i in r.issues]) == ("rejected", ["belum-ada-buku-kerja"])
+    assert (r.status.value, [i.code for i in r.issues], r.year) == (
+        "accepted",
+        ["belum-ada-buku-kerja"],
+        None,
+    )
 
 
 def test_receipt_names_never_clash(workspace: Workspace, run: Run) -> None:
@@ -424,17 +428,74 @@ def test_receipt_names_never_clash(workspace: Workspace, run: Run) -> None:
     assert len(list(workspace.receipts.glob("*.txt"))) == 3
 
 
-def test_first_workbook_dropped_with_its_scans_opens_the_year_for_them(
+def test_first_drop_can_go_straight_to_kirim_with_its_scans(
     workspace: Workspace, run: Run, tmp_path: Path
 ) -> None:
-    drop(workspace, tmp_path, tahap="Verifikasi")
+    """Workbook, both signed scans and a photo in one drop, Tahap Kirim at once."""
+    src = make_desa_workbook(tmp_path / BK, tahap="Kirim")
+    shutil.copyfile(src, desa_inbox(workspace) / BK)
     make_scan(desa_inbox(workspace) / "pindaian" / "berita-acara" / "ba.jpg", "BA", fmt="jpg")
+    make_scan(desa_inbox(workspace) / "pindaian" / "daftar-hadir" / "dh.pdf", "DH", fmt="pdf")
     make_scan(desa_inbox(workspace) / "dokumen" / "foto" / "rapat.jpg", "FOTO", fmt="jpg")
     (workspace.tmp / "dokumen-left-by-a-crash").mkdir(parents=True)
     result = run()
-    assert [(r.kind.value, r.status.value) for r in result.receipts] == [
-        ("workbook-desa", "accepted"),
-        ("scan", "accepted"),
+    assert sorted((r.kind.value, r.status.value) for r in result.receipts) == [
         ("document", "accepted"),
+        ("scan", "accepted"),
+        ("scan", "accepted"),
+        ("workbook-desa", "accepted"),
     ]
+    assert result.receipts[-1].stage == "Kirim"
+    folder = current(workspace).parent
+    assert (folder / "Dokumen Musrenbang Desa Lau Damak 2027 (ditandatangani).pdf").exists()
+    assert (folder / "Lampiran Foto Musrenbang Desa Lau Damak 2027.pdf").exists()
     assert not (workspace.tmp / "dokumen-left-by-a-crash").exists()
+
+
+def test_unreadable_file_in_a_desa_folder_is_filed_under_its_open_year(
+    workspace: Workspace, run: Run, tmp_path: Path
+) -> None:
+    drop(workspace, tmp_path, tahap="Persiapan", usulan=[], peserta=[])
+    run()
+    (desa_inbox(workspace) / "rusak.xlsx").write_bytes(b"not a zip at all")
+    r = only(run())
+    assert (r.status.value, r.region, r.year, r.stage) == (
+        "rejected",
+        "12.05.01.2002",
+        2027,
+        "Persiapan",
+    )
+    copies = list((current(workspace).parent / "tanda-terima").glob("*rusak.xlsx.json"))
+    assert len(copies) == 1
+
+
+def test_moving_back_takes_stale_documents_out_of_outbox(
+    workspace: Workspace, run: Run, tmp_path: Path
+) -> None:
+    drop(workspace, tmp_path, tahap="Verifikasi")
+    run()
+    folder = current(workspace).parent
+    berita = folder / "Berita Acara Musrenbang Desa Lau Damak 2027.docx"
+    assert berita.exists()
+    back = tmp_path / "back.xlsx"
+    shutil.copyfile(current(workspace), back)
+    set_cells(back, "Identitas", {identitas_cell("Tahap"): "Pelaksanaan"})
+    shutil.copyfile(back, desa_inbox(workspace) / BK)
+    assert only(run()).stage == "Pelaksanaan"
+    assert not berita.exists()
+    assert not (folder / "Kompilasi Usulan Musrenbang Desa Lau Damak 2027.xlsx").exists()
+    assert (folder / "Daftar Hadir Musrenbang Desa Lau Damak 2027.docx").exists()
+
+
+def test_same_scan_under_another_name_is_a_duplicate(
+    workspace: Workspace, run: Run, tmp_path: Path
+) -> None:
+    drop(workspace, tmp_path, tahap="Verifikasi")
+    run()
+    src = make_scan(tmp_path / "ba.jpg", "BA", fmt="jpg")
+    folder = desa_inbox(workspace) / "pindaian" / "berita-acara"
+    statuses = []
+    for name in ("ba1.jpg", "ba1-lagi.jpg", "Berita ácara – tanda tangan (1).JPG"):
+        shutil.copyfile(src, folder / name)
+        statuses.append(only(run()).status.value)
+    assert statuses == ["accepted", "duplicate", "duplicate"]
