@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
+import re
+import sqlite3
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -21,11 +24,44 @@ from pipeline.workspace import Workspace, root_from
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
+# argparse speaks English; operators read Indonesian.
+_ARGPARSE_ID = [
+    (r"the following arguments are required: (.*)", r"argumen wajib belum diisi: \1"),
+    (r"invalid choice: (.*) \(choose from (.*)\)", r"pilihan tidak dikenal: \1 (pilih: \2)"),
+    (r"unrecognized arguments: (.*)", r"argumen tidak dikenal: \1"),
+    (
+        r"argument (\S+): invalid (?:float|int|_tahun|_seconds) value: (.*)",
+        r"argumen \1: \2 tidak sah",
+    ),
+    (r"argument (\S+): expected one argument", r"argumen \1 perlu satu nilai"),
+    (r"^argument (\S+): ", r"argumen \1: "),
+]
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
+        for pattern, text in _ARGPARSE_ID:
+            message = re.sub(pattern, text, message)
         self.print_usage(sys.stderr)
-        print(f"musrenbang: perintah tidak dikenali: {message}", file=sys.stderr)
+        print(f"musrenbang: {message}", file=sys.stderr)
         raise SystemExit(EXIT_USAGE)
+
+
+def _tahun(text: str) -> int:
+    """A planning year: four digits, 2000-2100 (not '27')."""
+    if not text.isdigit() or not 2000 <= int(text) <= 2100:
+        raise argparse.ArgumentTypeError(f"--tahun '{text}' bukan tahun rencana (contoh: 2027)")
+    return int(text)
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"'{text}' harus jumlah detik > 0, mis. 10")
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -48,24 +84,24 @@ def _parser() -> argparse.ArgumentParser:
     for level in ("desa", "kecamatan"):
         w = wsub.add_parser(level, parents=[common])
         w.add_argument("kode")
-        w.add_argument("--tahun", type=int, required=True)
+        w.add_argument("--tahun", type=_tahun, required=True)
     w = wsub.add_parser("semua", parents=[common])
-    w.add_argument("--tahun", type=int, required=True)
+    w.add_argument("--tahun", type=_tahun, required=True)
 
     sub.add_parser("run", parents=[common], help="satu kali proses seluruh inbox")
     s = sub.add_parser("watch", parents=[common], help="pantau inbox terus-menerus")
     s.add_argument(
         "--polling",
-        type=float,
+        type=_seconds,
         default=None,
         metavar="DETIK",
         help="pakai polling (untuk folder jaringan SMB/NFS)",
     )
     s = sub.add_parser("status", parents=[common], help="tahap setiap desa")
-    s.add_argument("--tahun", type=int)
+    s.add_argument("--tahun", type=_tahun)
     s = sub.add_parser("unlock", parents=[common], help="buka kembali desa yang sudah Kirim")
     s.add_argument("kode")
-    s.add_argument("--tahun", type=int, required=True)
+    s.add_argument("--tahun", type=_tahun, required=True)
     s.add_argument("--alasan", required=True)
     s = sub.add_parser("demo", parents=[common], help="buat workspace contoh dan jalankan alurnya")
     s.add_argument("dir", nargs="?", type=Path, default=None)
@@ -88,6 +124,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `musrenbang status | head`: the reader left, nothing is wrong
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except sqlite3.DatabaseError as exc:
+        print(
+            f"Ledger tidak dapat dibaca ({exc}): berkas musrenbang.db rusak atau bukan basis "
+            "data SQLite. Hentikan pipeline dan pulihkan musrenbang.db dari cadangan.",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
     except Exception as exc:  # noqa: BLE001 - operators get a log path, never a traceback
         from pipeline.commands import UsageError
 

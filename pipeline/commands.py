@@ -7,6 +7,7 @@ from tests and from other programs.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -51,6 +52,7 @@ def init_workspace(root: Path, wilayah_file: Path | None, kabupaten: str | None)
         except WilayahError as exc:
             raise UsageError(str(exc)) from exc
         kab_kode = kabupaten or _single_kabupaten(full)
+        _same_kabupaten(root, settings, kab_kode)
         if (
             not KODE_KABUPATEN.match(kab_kode)
             or full.get(kab_kode) is None
@@ -62,6 +64,7 @@ def init_workspace(root: Path, wilayah_file: Path | None, kabupaten: str | None)
     elif ws.wilayah_file.exists():
         wilayah = load_wilayah(ws.wilayah_file)
         kab_kode = kabupaten or _single_kabupaten(wilayah)
+        _same_kabupaten(root, settings, kab_kode)
     else:
         raise UsageError("Daftar wilayah belum ada: jalankan 'musrenbang init --wilayah FILE'.")
     kab = wilayah.get(kab_kode) or Wilayah(kode=kab_kode, nama=f"Kabupaten {kab_kode}")
@@ -76,6 +79,16 @@ def init_workspace(root: Path, wilayah_file: Path | None, kabupaten: str | None)
             ws.make_desa_inbox(kec, desa)
     Ledger(settings.database_path(root)).close()
     return ws
+
+
+def _same_kabupaten(root: Path, settings: Settings, kab_kode: str) -> None:
+    """A workspace belongs to one kabupaten: re-running init may not switch it."""
+    if (root / SETTINGS_FILE).exists() and settings.kabupaten.kode != kab_kode:
+        raise UsageError(
+            f"Workspace {root} milik {settings.kabupaten.kode} {settings.kabupaten.nama}; "
+            f"init tidak dapat memindahkannya ke kabupaten {kab_kode}. Buat workspace baru "
+            "(--root FOLDER_LAIN) untuk kabupaten lain."
+        )
 
 
 def _single_kabupaten(wilayah: WilayahList) -> str:
@@ -124,6 +137,7 @@ def issue_workbooks(root: Path, kodes: list[str], tahun: int) -> list[Path]:
 class StatusRow:
     kode: str
     nama: str
+    kecamatan: str
     tahap: str
     usulan: int
     diterima: int
@@ -141,13 +155,16 @@ def status_rows(root: Path, tahun: int | None) -> tuple[int | None, list[StatusR
     with Ledger(settings.database_path(root)) as ledger:
         known = ledger.all_region_years(tahun)
         if tahun is None and known:
-            tahun = max(ry.year for ry in known)
+            # the year most desa work on (one early 2028 workbook must not hide 2027)
+            counts = Counter(ry.year for ry in known)
+            tahun = max(counts, key=lambda y: (counts[y], y))
             known = [ry for ry in known if ry.year == tahun]
         by_kode = {ry.region: ry for ry in known}
         for desa in wilayah.all_desa(settings.kabupaten.kode):
             ry = by_kode.get(desa.kode)
             if ry is None or tahun is None:
-                rows.append(StatusRow(desa.kode, desa.nama, "-", 0, 0, 0, 0, "", ["semua"]))
+                kec = wilayah.kecamatan_of(desa.kode).nama
+                rows.append(StatusRow(desa.kode, desa.nama, kec, "-", 0, 0, 0, 0, "", ["semua"]))
                 continue
             usulan = ledger.usulan_of(desa.kode, tahun)
             got = {b.jenis for b in ledger.berkas_of(desa.kode, tahun, "pindaian")}
@@ -164,6 +181,7 @@ def status_rows(root: Path, tahun: int | None) -> tuple[int | None, list[StatusR
                 StatusRow(
                     kode=desa.kode,
                     nama=desa.nama,
+                    kecamatan=wilayah.kecamatan_of(desa.kode).nama,
                     tahap=ry.stage.value,
                     usulan=len(usulan),
                     diterima=sum(1 for u in usulan if u.diterima),
@@ -217,6 +235,19 @@ def status_table(tahun: int | None, rows: list[StatusRow]) -> str:
     lines += [fmt(b) for b in body]
     sent = sum(1 for r in rows if r.tahap == Tahap.KIRIM.value)
     lines.append(f"{len(rows)} desa/kelurahan; {sent} sudah mengirim.")
+    # One line per kecamatan: the Musrenbang Kecamatan can start when all its desa sent.
+    lines.append("")
+    lines.append("Per kecamatan (tahap kecamatan belum diproses versi ini):")
+    by_kec: dict[str, list[StatusRow]] = {}
+    for r in rows:
+        by_kec.setdefault(r.kode.rsplit(".", 1)[0], []).append(r)
+    for kec, members in sorted(by_kec.items()):
+        done = sum(1 for r in members if r.tahap == Tahap.KIRIM.value)
+        late = sum(1 for r in members if r.terlambat)
+        lines.append(
+            f"  {kec} {members[0].kecamatan}: {done}/{len(members)} desa/kelurahan sudah mengirim"
+            + (f", {late} terlambat" if late else "")
+        )
     return "\n".join(lines)
 
 

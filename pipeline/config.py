@@ -7,6 +7,7 @@ readable `kunci: pesan` lines; the CLI turns that into exit code 2.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from pathlib import Path
 from typing import Literal
@@ -154,6 +155,45 @@ class SettingsError(Exception):
         super().__init__(f"{path}: " + "; ".join(lines))
 
 
+_MESSAGES = {
+    "int_parsing": "harus bilangan bulat",
+    "int_type": "harus bilangan bulat",
+    "int_from_float": "harus bilangan bulat",
+    "float_parsing": "harus angka",
+    "float_type": "harus angka",
+    "bool_parsing": "harus true atau false",
+    "bool_type": "harus true atau false",
+    "string_type": 'harus teks dalam tanda kutip, mis. "A4"',
+    "list_type": 'harus daftar, mis. ["2026-01-02"]',
+    "dict_type": "harus tabel (bagian [..])",
+    "model_type": "harus tabel (bagian [..])",
+    "date_parsing": "tanggal tidak sah; tulis YYYY-MM-DD",
+    "date_from_datetime_parsing": "tanggal tidak sah; tulis YYYY-MM-DD",
+    "date_type": "tanggal tidak sah; tulis YYYY-MM-DD",
+    "missing": "wajib diisi",
+}
+
+
+def _indonesian(err: dict[str, object]) -> str:
+    kind = str(err["type"])
+    ctx = err.get("ctx") or {}
+    assert isinstance(ctx, dict)
+    if kind == "literal_error":
+        text = f"harus salah satu dari {ctx.get('expected', '')}".replace(" or ", " atau ")
+    elif kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        sign = {"greater_than_equal": "≥", "greater_than": ">", "less_than_equal": "≤",
+                "less_than": "<"}[kind]  # fmt: skip
+        limit = next(iter(ctx.values()), "")
+        text = f"harus {sign} {limit}"
+    elif kind == "value_error":
+        text = str(err["msg"]).removeprefix("Value error, ")
+    else:
+        text = _MESSAGES.get(kind, f"nilai tidak sah ({err['msg']})")
+    if kind != "missing" and "input" in err:
+        text += f" (tertulis: {err['input']!r})"
+    return text
+
+
 def _pydantic_lines(exc: ValidationError) -> list[str]:
     lines = []
     for err in exc.errors():
@@ -161,8 +201,17 @@ def _pydantic_lines(exc: ValidationError) -> list[str]:
         if err["type"] == "extra_forbidden":
             lines.append(f"{key}: kunci tidak dikenal (periksa ejaan; lihat schemas/settings.json)")
         else:
-            lines.append(f"{key}: {err['msg']}")
+            lines.append(f"{key}: {_indonesian(dict(err))}")
     return lines
+
+
+def _toml_line(exc: ValueError) -> str:
+    found = re.search(r"line (\d+), column (\d+)", str(exc))
+    where = f" di baris {found[1]} kolom {found[2]}" if found else ""
+    return (
+        f"bukan TOML yang sah{where}: periksa tanda kutip, tanda '=' dan nama bagian [..] "
+        f"(pesan pengurai: {exc})"
+    )
 
 
 def load_settings(root: Path) -> Settings:
@@ -173,7 +222,7 @@ def load_settings(root: Path) -> Settings:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise SettingsError(path, [f"bukan TOML yang sah: {exc}"]) from exc
+        raise SettingsError(path, [_toml_line(exc)]) from exc
     try:
         return Settings.model_validate(data)
     except ValidationError as exc:
