@@ -30,10 +30,6 @@ CODES: dict[str, tuple[Severity, str]] = {
     "berkas-terkunci": (E, "PDF dilindungi kata sandi: kirim versi tanpa kata sandi."),
     "jenis-berkas-tidak-dikenal": (E, "Ekstensi atau isi berkas tidak dikenali di folder ini."),
     "lokasi-berkas-salah": (E, "Pindaian/dokumen tidak berada di folder desa yang benar."),
-    "buku-kerja-tidak-dikenal": (
-        E,
-        "Buku kerja tidak mengikuti standar (lembar Identitas tidak ada).",
-    ),
     "makro-diabaikan": (W, "Berkas .xlsm: makro diabaikan, hanya nilai yang dibaca."),
     "rumus-tanpa-nilai": (
         E,
@@ -73,7 +69,6 @@ CODES: dict[str, tuple[Severity, str]] = {
     "prioritas-tidak-valid": (E, "Prioritas bukan bilangan bulat ≥ 1."),
     "prioritas-ganda": (E, "Prioritas yang sama dipakai dua usulan yang diterima."),
     "prioritas-pada-ditolak": (W, "Usulan Ditolak diberi Prioritas; prioritas itu diabaikan."),
-    "keputusan-terlalu-dini": (W, "Keputusan diisi sebelum tahap Verifikasi; disimpan apa adanya."),
     "catatan-wajib": (E, "Ditolak perlu alasan, Diterima dengan Revisi perlu catatan perubahan."),
     "jumlah-peserta-berbeda": (
         W,

@@ -499,3 +499,12 @@ def test_same_scan_under_another_name_is_a_duplicate(
         shutil.copyfile(src, folder / name)
         statuses.append(only(run()).status.value)
     assert statuses == ["accepted", "duplicate", "duplicate"]
+
+
+def test_kecamatan_level_inputs_say_not_built_yet(workspace: Workspace, run: Run) -> None:
+    kec = workspace.inbox / "12.05.01 Bahorok" / "pindaian" / "rekap"
+    kec.mkdir(parents=True, exist_ok=True)
+    make_scan(kec / "rekap.pdf", "REKAP", fmt="pdf")
+    r = only(run())
+    assert (r.status.value, [i.code for i in r.issues]) == ("rejected", ["belum-tersedia"])
+    assert r.region == "12.05.01"
