@@ -311,6 +311,8 @@ def run_demo(target: Path, log: Callable[[str], None] = print) -> int:
     folder = lau.current().parent
     log("\nLihat hasilnya:")
     log(f"  dokumen Lau Damak : {folder}")
+    for path in sorted(p for p in folder.iterdir() if p.is_file()):
+        log(f"      {path.name}")
     log(f"  tanda terima      : {ws.receipts}")
     log(f"  arsip masukan     : {ws.arsip}")
     log(f"  ledger            : {settings.database_path(target)}")
