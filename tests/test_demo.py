@@ -1,0 +1,43 @@
+"""`musrenbang demo`: the main job, end to end with real LibreOffice."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from pipeline.cli import main
+from tests.conftest import HAS_SOFFICE
+
+pytestmark = [
+    pytest.mark.libreoffice,
+    pytest.mark.skipif(not HAS_SOFFICE, reason="LibreOffice (soffice) tidak terpasang"),
+]
+
+
+def test_demo_runs_the_whole_flow(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "demo"
+    assert main(["demo", str(target)]) == 0
+    out = capsys.readouterr().out
+    assert "Lihat hasilnya" in out
+    [folder] = list((target / "outbox").glob("12.05.01 Bahorok/12.05.01.2002 Lau Damak/*"))
+    names = {p.name for p in folder.iterdir()}
+    year = folder.name
+    for stem in ("Daftar Hadir", "Berita Acara", "Kompilasi Usulan"):
+        assert f"{stem} Musrenbang Desa Lau Damak {year}.pdf" in names
+    signed = PdfReader(folder / f"Dokumen Musrenbang Desa Lau Damak {year} (ditandatangani).pdf")
+    titles = [o.title for o in signed.outline]
+    assert titles == [
+        "Berita Acara (ditandatangani)",
+        "Daftar Hadir (ditandatangani)",
+        "Kompilasi Usulan",
+    ]
+    receipts = [
+        json.loads(p.read_text()) for p in (target / "outbox" / "tanda-terima").glob("*.json")
+    ]
+    statuses = {(r["region"], r["status"]) for r in receipts}
+    assert ("12.05.01.2003", "rejected") in statuses  # Timbang Lawan's first Verifikasi
+    assert any(r["stage"] == "Kirim" and r["status"] == "accepted" for r in receipts)
+    assert any(i["code"] == "sudah-dikirim" for r in receipts for i in r["issues"])
