@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from pipeline.standard import Keputusan, Tahap
+from pipeline.standard import Keputusan, Tahap, TahapKecamatan
 
 # ----------------------------------------------------------------------------- raw input
 
@@ -170,3 +170,76 @@ class DesaSnapshot(BaseModel):
     terlambat: bool = False
     dikirim_pada: dt.datetime | None = None
     pindaian: dict[str, list[str]] = Field(default_factory=dict)  # jenis -> archived paths
+
+
+# ----------------------------------------------------------------------------- kecamatan
+
+
+class IdentitasKecamatan(BaseModel):
+    kode: str | None = None
+    nama: str | None = None
+    tahun: int | None = None
+    tahap: TahapKecamatan | None = None
+    tanggal_musrenbang: dt.date | None = None
+    jam_mulai: str | None = None
+    tempat: str | None = None
+    alamat: str | None = None
+    nama_camat: str | None = None
+    nip_camat: str | None = None
+    nama_sekcam: str | None = None
+    nip_sekcam: str | None = None
+    pimpinan_sidang: str | None = None
+    notulen: str | None = None
+    nomor_berita_acara: str | None = None
+    nomor_surat_pengantar: str | None = None
+    peserta_l: int | None = None
+    peserta_p: int | None = None
+
+
+class JadwalDesa(BaseModel):
+    """One row of the kecamatan's Jadwal sheet: when a desa holds its Musrenbang Desa."""
+
+    row: int | None = None
+    kode_desa: str
+    nama_desa: str | None = None
+    tanggal_musrenbang: dt.date | None = None
+    jam_mulai: str | None = None
+    tempat: str | None = None
+
+    @property
+    def terisi(self) -> bool:
+        """A filled row produces a Surat Pemberitahuan (SOP Sooko step 1)."""
+        return self.tanggal_musrenbang is not None
+
+
+class UsulanKecamatan(Usulan):
+    """An usulan in the kecamatan workbook: a desa's (with its Kode Usulan) or an UPT's."""
+
+    desa: str | None = None  # the Desa/Kelurahan column as written
+    opd_tujuan: str | None = None
+
+
+class BukuKerjaKecamatan(BaseModel):
+    identitas: IdentitasKecamatan
+    jadwal: list[JadwalDesa] = Field(default_factory=list)
+    peserta: list[Peserta] = Field(default_factory=list)
+    usulan: list[UsulanKecamatan] = Field(default_factory=list)
+    identitas_cells: dict[str, str] = Field(default_factory=dict)
+    usulan_columns: dict[str, str] = Field(default_factory=dict)
+    usulan_sheet: str = "Usulan"
+
+
+class KecamatanSnapshot(BaseModel):
+    """What the ledger knows of one kecamatan and year: the context of its documents."""
+
+    kecamatan: Wilayah
+    kabupaten: Wilayah
+    tahun: int
+    tahap: TahapKecamatan | None = None
+    identitas: IdentitasKecamatan = Field(default_factory=IdentitasKecamatan)
+    jadwal: list[JadwalDesa] = Field(default_factory=list)
+    peserta: list[Peserta] = Field(default_factory=list)
+    usulan: list[UsulanKecamatan] = Field(default_factory=list)
+    desa: list[Wilayah] = Field(default_factory=list)  # every desa of the kecamatan
+    desa_terkirim: list[str] = Field(default_factory=list)  # kode of desa that have sent
+    dikirim_pada: dt.datetime | None = None

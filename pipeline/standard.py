@@ -266,3 +266,42 @@ def match_choice(value: str, choices: list[str]) -> str | None:
         if normalise(choice) == key:
             return choice
     return None
+
+
+TAHAP_KECAMATAN_URUTAN: list[TahapKecamatan] = [
+    TahapKecamatan.PERSIAPAN,
+    TahapKecamatan.PELAKSANAAN,
+    TahapKecamatan.REKAP,
+    TahapKecamatan.KIRIM,
+]
+
+# Kecamatan Identitas labels required from each stage on (cumulative, like the desa's).
+KECAMATAN_WAJIB: dict[TahapKecamatan, tuple[str, ...]] = {
+    TahapKecamatan.PERSIAPAN: (
+        "Kode Kecamatan",
+        "Nama Kecamatan",
+        "Tahun Rencana",
+        "Tahap",
+        "Tanggal Musrenbang",
+        "Jam Mulai",
+        "Tempat",
+        "Alamat",
+        "Nama Camat",
+    ),
+    TahapKecamatan.PELAKSANAAN: (),
+    TahapKecamatan.REKAP: (
+        "Pimpinan Sidang",
+        "Notulen",
+        "Nomor Berita Acara",
+        "Jumlah Peserta Laki-laki",
+        "Jumlah Peserta Perempuan",
+    ),
+    TahapKecamatan.KIRIM: ("Nomor Surat Pengantar",),
+}
+
+
+def kecamatan_wajib(tahap: TahapKecamatan) -> list[str]:
+    labels: list[str] = []
+    for t in TAHAP_KECAMATAN_URUTAN[: TAHAP_KECAMATAN_URUTAN.index(tahap) + 1]:
+        labels.extend(KECAMATAN_WAJIB[t])
+    return labels
