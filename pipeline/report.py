@@ -98,6 +98,11 @@ CODES: dict[str, tuple[Severity, str]] = {
     ),
     "pdf-rusak": (E, "PDF tidak dapat dibaca."),
     "ukuran-melebihi-batas": (E, "Dokumen melebihi batas ukuran untuk jenisnya."),
+    "usulan-desa-belum-masuk": (
+        W,
+        "Usulan yang dikirim desa belum ada di buku kerja kecamatan (galat sejak tahap Rekap).",
+    ),
+    "desa-belum-kirim": (W, "Sebagian desa/kelurahan kecamatan belum mengirim usulannya."),
     "galat-internal": (
         E,
         "Galat sistem berulang saat memproses berkas ini; berkas aman di arsip, hubungi admin.",
