@@ -51,8 +51,8 @@ LEWAT_BATAS = "lewat batas"
 
 # Short names of the required signed scans, for the "Dokumen Belum Ada" column.
 PINDAIAN_SINGKAT: dict[str, str] = {
-    "berita-acara": "Berita Acara bertanda tangan",
-    "daftar-hadir": "Daftar Hadir bertanda tangan",
+    "berita-acara": "Berita Acara",
+    "daftar-hadir": "Daftar Hadir",
 }
 
 HEADER_ROW = 4
@@ -344,6 +344,7 @@ def _sheet(
     for col, (_label, width, _fmt) in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     for n in range(1, HEADER_ROW):
         line = heading[n - 1] if n <= len(heading) else None
         font = Font(bold=True, size=13 if n == 1 else 11)
@@ -379,7 +380,6 @@ def _sheet(
     ws.page_setup.paperSize = PAPER_CODE[settings.pdf.ukuran_kertas]
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.print_area = f"A1:{last_col}{max(r, HEADER_ROW)}"
     ws.oddFooter.center.text = "Halaman &P dari &N"
     return ws
@@ -538,6 +538,13 @@ PEMANTAUAN_COLUMNS: list[Column] = [
 ]
 SHEET_RINGKASAN = "Ringkasan"
 SHEET_PER_DESA = "Per Desa"
+CATATAN_DOKUMEN = (
+    "Dokumen lengkap: pindaian Berita Acara dan Daftar Hadir yang ditandatangani sudah diterima."
+)
+CATATAN_TERLAMBAT = (
+    "Terlambat: 'ya'/'tidak' untuk yang sudah kirim; 'lewat batas' bila belum kirim dan batas "
+    "kirim sudah lewat; kosong bila tanggal musrenbang belum tercatat."
+)
 
 
 def _kurang(d: DesaStatus) -> str:
@@ -572,7 +579,7 @@ def build_pemantauan(data: KabupatenYear, settings: Settings, stamp: str) -> Wor
     summary = ringkasan(data)
     _sheet(
         wb, SHEET_RINGKASAN, [title, sub], [("Uraian", 34, None), ("Jumlah", 20, COUNT_FORMAT)],
-        summary, settings,
+        summary, settings, notes=[CATATAN_DOKUMEN, CATATAN_TERLAMBAT],
     )  # fmt: skip
 
     rows = [
@@ -586,7 +593,10 @@ def build_pemantauan(data: KabupatenYear, settings: Settings, stamp: str) -> Wor
     total[1] = f"{len(rows)} desa/kelurahan"
     counts = [[d.usulan, d.diterima, d.ditolak, d.biaya_diterima] for d in data.desa]
     total[10:14] = _column_sums(counts, 4)
-    _sheet(wb, SHEET_PER_DESA, [title, sub], PEMANTAUAN_COLUMNS, rows, settings, total=total)
+    _sheet(
+        wb, SHEET_PER_DESA, [title, sub], PEMANTAUAN_COLUMNS, rows, settings, total=total,
+        notes=[CATATAN_DOKUMEN, CATATAN_TERLAMBAT],
+    )  # fmt: skip
     return wb
 
 
@@ -615,10 +625,11 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}
 .grafik svg{width:100%;height:auto}
 .legenda span{display:inline-block;margin-right:14px;font-size:13px}
 .legenda i{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:-1px}
-table{border-collapse:collapse;background:#fff;font-size:13px;width:100%}
+.tabel{overflow-x:auto}.catatan{color:#52606d;font-size:13px;margin:0 0 8px}
+table{border-collapse:collapse;background:#fff;font-size:12px;width:100%}
 th,td{border:1px solid #c8ced6;padding:4px 6px;text-align:left;vertical-align:top}
 th{background:#e4e7eb;position:sticky;top:0;cursor:pointer}
-td.n{text-align:right;white-space:nowrap}
+td.n{text-align:right;white-space:nowrap}td.d{white-space:nowrap}
 tr.ya td.t{color:#b42318;font-weight:600}tr.lewat td.t{color:#b54708;font-weight:600}
 tfoot td{font-weight:700;background:#f2f2f2}
 @media print{th{position:static}body{margin:8mm;background:#fff}}
@@ -740,7 +751,7 @@ def build_html(data: KabupatenYear, stamp: str) -> str:
             for b, t in data.per_bidang()
         ],
         title="Perkiraan biaya diterima per bidang",
-        label_width=380,
+        label_width=450,
     )  # fmt: skip
 
     head = "".join(f"<th>{_e(label)}</th>" for label, _w, _f in PEMANTAUAN_COLUMNS)
@@ -755,7 +766,7 @@ def build_html(data: KabupatenYear, stamp: str) -> str:
             f'<td data-v="{TAHAP_PEMANTAUAN.index(d.tahap) if d.tahap in TAHAP_PEMANTAUAN else 9}">'
             f"{_e(d.tahap)}</td>",
             *(
-                f'<td data-v="{_e(x.isoformat() if x else "")}">{_e(tanggal(x))}</td>'
+                f'<td class="d" data-v="{_e(x.isoformat() if x else "")}">{_e(tanggal(x))}</td>'
                 for x in dates
             ),
             f'<td class="t">{_e(d.terlambat)}</td>',
@@ -794,13 +805,14 @@ def build_html(data: KabupatenYear, stamp: str) -> str:
 <h2>Perkiraan biaya diterima per bidang</h2>
 <div class="grafik">{bidang_chart}</div>
 <h2>Per desa/kelurahan</h2>
-<table class="urut">
+<p class="catatan">{_e(CATATAN_DOKUMEN)} {_e(CATATAN_TERLAMBAT)} Klik judul kolom untuk mengurutkan.</p>
+<div class="tabel"><table class="urut">
 <thead><tr>{head}</tr></thead>
 <tbody>
 {chr(10).join(body)}
 </tbody>
 <tfoot>{foot}</tfoot>
-</table>
+</table></div>
 <script>{SORT_JS}</script>
 </body>
 </html>
