@@ -19,6 +19,7 @@ import hashlib
 import html
 import json
 import re
+import textwrap
 import zipfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -56,6 +57,8 @@ PINDAIAN_SINGKAT: dict[str, str] = {
 }
 
 HEADER_ROW = 4
+MIN_PRINT_WIDTH = 100  # characters (column width units) a printed page covers at least
+DEFAULT_WIDTH = 8.43  # Excel's width of a column not sized
 RUPIAH_FORMAT = "#,##0"
 COUNT_FORMAT = "#,##0"
 DATE_FORMAT = "dd-mm-yyyy"
@@ -344,10 +347,11 @@ def _sheet(
     for col, (_label, width, _fmt) in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
+    ws.row_dimensions[HEADER_ROW].height = 32  # two lines of wrapped header text
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     for n in range(1, HEADER_ROW):
         line = heading[n - 1] if n <= len(heading) else None
-        font = Font(bold=True, size=13 if n == 1 else 11)
+        font = Font(bold=True, size=13) if n == 1 else Font(size=11)
         ws.append([_styled(ws, line, font=font)] if line else [])
     ws.append(
         [
@@ -369,12 +373,20 @@ def _sheet(
                 for v, f in zip(total, formats, strict=False)
             ]
         )
+    # Printing covers at least MIN_PRINT_WIDTH characters, so titles and notes (text that
+    # overflows into empty cells) are not cut off on a narrow sheet; notes wrap to that width.
+    print_cols, print_width = len(columns), sum(w for _l, w, _f in columns)
+    while print_width < MIN_PRINT_WIDTH:
+        print_cols += 1
+        print_width += DEFAULT_WIDTH
+    last_col = get_column_letter(print_cols)
     for n, note in enumerate(notes):
         if n == 0:
             ws.append([])
             r += 1
-        r += 1
-        ws.append([_styled(ws, note, font=Font(italic=True))])
+        for line in textwrap.wrap(note, width=int(print_width)):
+            r += 1
+            ws.append([_styled(ws, line, font=Font(italic=True))])
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = PAPER_CODE[settings.pdf.ukuran_kertas]
@@ -470,7 +482,7 @@ def pemantauan_stem(settings: Settings, tahun: int) -> str:
 def build_rekap(data: KabupatenYear, settings: Settings, stamp: str) -> Workbook:
     wb = _new_workbook()
     title = f"REKAP USULAN MUSRENBANG {data.kabupaten.upper()} TAHUN RENCANA {data.tahun}"
-    sub = f"Dibuat {stamp}; semua usulan desa/kelurahan yang tercatat, pada tahap apa pun."
+    sub = f"Dibuat {stamp}. Semua usulan desa/kelurahan yang tercatat."
 
     names: list[list[object]] = []
     counts: list[list[int]] = []
@@ -822,7 +834,7 @@ def build_html(data: KabupatenYear, stamp: str) -> str:
 # ----------------------------------------------------------------------------- entry point
 
 # Bump when the Rekap workbook's layout changes, so existing files are rewritten.
-REKAP_FORMAT = 1
+REKAP_FORMAT = 4
 _IDENTIFIER = re.compile(r"<dc:identifier[^>]*>([^<]*)</dc:identifier>")
 
 
