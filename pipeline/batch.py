@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import logging
 import shutil
 import time
 import traceback
@@ -23,6 +22,7 @@ from zoneinfo import ZoneInfo
 from pipeline import atomic, inbox
 from pipeline.config import Settings
 from pipeline.convert import Converter
+from pipeline.kabupaten import write_kabupaten_reports
 from pipeline.ledger import InputRow, Ledger, now_iso
 from pipeline.lock import workspace_lock
 from pipeline.receipts import Kind, Receipt, Status, clash_free, receipt_stem, write_receipt
@@ -31,7 +31,6 @@ from pipeline.stages import Examined, Stages, locate
 from pipeline.wilayah import WilayahList, load_wilayah
 from pipeline.workspace import Workspace
 
-log_internal = logging.getLogger("musrenbang")
 MAX_ATTEMPTS = 3  # internal errors on one input before it gets a rejection receipt
 
 
@@ -40,6 +39,7 @@ class PassResult:
     receipts: list[Receipt] = field(default_factory=list)
     internal_errors: list[str] = field(default_factory=list)
     deferred: int = 0
+    reports: list[Path] = field(default_factory=list)  # kabupaten recap and monitoring
 
     @property
     def exit_code(self) -> int:
@@ -225,10 +225,36 @@ def run_pass(
                 taken = inbox.claim(ws, path)
                 if taken is not None:
                     _one(batch, result, claim=taken)
+            # `run` ("then recaps") always refreshes the kabupaten reports (Pemantauan shows
+            # who is past the deadline today); a watcher pass only when it changed something.
+            if readiness is None or result.receipts:
+                _kabupaten_reports(batch, result, wilayah, ledger)
         finally:
             batch.stages.close()
             ledger.close()
     return result
+
+
+def _kabupaten_reports(
+    batch: Batch, result: PassResult, wilayah: WilayahList, ledger: Ledger
+) -> None:
+    """A failed recap is an internal error of the pass, never a failed input."""
+    try:
+        result.reports = write_kabupaten_reports(
+            batch.ws, batch.settings, wilayah, ledger, now=dt.datetime.now(batch.tz)
+        )
+    except Exception as exc:  # noqa: BLE001
+        _log_internal(batch, "rekap kabupaten", exc)
+        result.internal_errors.append(f"rekap kabupaten: {exc}")
+
+
+def _log_internal(batch: Batch, name: str, exc: BaseException) -> None:
+    log_dir = batch.ws.runtime / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now(batch.tz).isoformat(timespec="seconds")
+    with open(log_dir / "pipeline.log", "a", encoding="utf-8") as fh:
+        fh.write(f"[{stamp}] {name}\n{traceback.format_exc()}\n")
+    batch.log(f"GALAT INTERNAL  {name}: {exc} (rincian: .musrenbang/logs/pipeline.log)")
 
 
 def _empty_folder(folder: Path) -> None:
@@ -278,14 +304,8 @@ def _one(
             assert row is not None
             receipt = batch.handle(batch.ws.root / row.archived_as, row)
     except Exception as exc:  # noqa: BLE001 - one bad input must not stop the pass
-        detail = traceback.format_exc()
-        log_dir = batch.ws.runtime / "logs"
-        log_dir.mkdir(parents=True, exist_ok=True)
-        stamp = dt.datetime.now(batch.tz).isoformat(timespec="seconds")
-        with open(log_dir / "pipeline.log", "a", encoding="utf-8") as fh:
-            fh.write(f"[{stamp}] {name}\n{detail}\n")
+        _log_internal(batch, name, exc)
         result.internal_errors.append(f"{name}: {exc}")
-        batch.log(f"GALAT INTERNAL  {name}: {exc} (rincian: .musrenbang/logs/pipeline.log)")
         if row is not None and batch.ledger.count_failure(row.id) >= MAX_ATTEMPTS:
             _give_up(batch, result, row, claim)
         return

@@ -508,3 +508,16 @@ def test_kecamatan_level_inputs_say_not_built_yet(workspace: Workspace, run: Run
     r = only(run())
     assert (r.status.value, [i.code for i in r.issues]) == ("rejected", ["belum-tersedia"])
     assert r.region == "12.05.01"
+
+
+def test_run_then_recaps_for_the_kabupaten(workspace: Workspace, run: Run, tmp_path: Path) -> None:
+    drop(workspace, tmp_path, tahap="Verifikasi")
+    result = run()
+    names = sorted(p.name for p in result.reports)
+    assert names == [
+        "Pemantauan Musrenbang Kabupaten Langkat 2027.html",
+        "Pemantauan Musrenbang Kabupaten Langkat 2027.xlsx",
+        "Rekap Usulan Musrenbang Kabupaten Langkat 2027.xlsx",
+    ]
+    assert all(p.parent == workspace.outbox for p in result.reports)
+    assert "Lau Damak" in (workspace.outbox / names[0]).read_text(encoding="utf-8")
