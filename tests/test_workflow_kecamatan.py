@@ -1,0 +1,86 @@
+"""Kecamatan stage guards (pure functions, no disk)."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from pipeline.models import BukuKerjaKecamatan, IdentitasKecamatan, UsulanKecamatan
+from pipeline.standard import TAHAP_KECAMATAN_URUTAN, TahapKecamatan
+from pipeline.workflow import KecamatanState, Rules, check_kecamatan, kecamatan_move_allowed
+
+K = TahapKecamatan
+
+
+def workbook(
+    tahap: TahapKecamatan, usulan: list[UsulanKecamatan] | None = None
+) -> BukuKerjaKecamatan:
+    return BukuKerjaKecamatan(
+        identitas=IdentitasKecamatan(kode="12.05.01", tahun=2027, tahap=tahap),
+        usulan=usulan or [],
+        identitas_cells={"Tahap": "B5"},
+        usulan_columns={"Kode Usulan": "B"},
+    )
+
+
+@pytest.mark.parametrize(
+    ("current", "requested"),
+    list(itertools.product([None, *TAHAP_KECAMATAN_URUTAN], TAHAP_KECAMATAN_URUTAN)),
+)
+def test_every_pair_of_kecamatan_stages(
+    current: TahapKecamatan | None, requested: TahapKecamatan
+) -> None:
+    order = TAHAP_KECAMATAN_URUTAN
+    expected = (
+        current is None
+        or (current is not K.KIRIM and order.index(requested) >= order.index(current))
+        or (current, requested) == (K.REKAP, K.PELAKSANAAN)
+    )
+    assert kecamatan_move_allowed(current, requested) is expected
+    state = KecamatanState(tahap=current, pindaian={"rekap"})
+    report, tahap = check_kecamatan(workbook(requested), state, Rules())
+    if expected:
+        assert report.errors == [] and tahap is requested
+    else:
+        assert tahap is None
+        assert [i.code for i in report.errors] == (
+            ["sudah-dikirim"] if current is K.KIRIM else ["tahap-mundur"]
+        )
+
+
+def test_desa_not_sent_is_a_warning_from_pelaksanaan() -> None:
+    state = KecamatanState(desa_belum_kirim=["Desa Lau Damak"])
+    report, tahap = check_kecamatan(workbook(K.PELAKSANAAN), state, Rules())
+    assert tahap is K.PELAKSANAAN and report.codes() == ["desa-belum-kirim"]
+    report, _ = check_kecamatan(workbook(K.PERSIAPAN), state, Rules())
+    assert report.codes() == []
+
+
+def test_kirim_needs_the_signed_rekap_scan() -> None:
+    report, tahap = check_kecamatan(workbook(K.KIRIM), KecamatanState(tahap=K.REKAP), Rules())
+    assert tahap is None and report.codes() == ["pindaian-belum-ada"]
+
+
+def test_usulan_codes_must_come_from_sent_desa_and_never_disappear() -> None:
+    state = KecamatanState(
+        tahap=K.PELAKSANAAN,
+        recorded={"12.05.01-2027-0001": "Puskesmas keliling"},
+        from_desa={"12.05.01.2002-2027-0001": "Rabat beton", "12.05.01.2002-2027-0003": "Drainase"},
+    )
+    wb = workbook(
+        K.PELAKSANAAN,
+        [
+            UsulanKecamatan(row=3, kode_usulan="12.05.01.2002-2027-0001"),
+            UsulanKecamatan(row=4, kode_usulan="12.05.01.2003-2027-0009"),
+        ],
+    )
+    report, _ = check_kecamatan(wb, state, Rules())
+    assert report.flatten(("code", "severity", "cell")) == [
+        ("kode-usulan-tidak-dikenal", "error", "B4"),
+        ("usulan-hilang", "error", None),
+        ("usulan-desa-belum-masuk", "warning", None),
+    ]
+    wb_rekap = workbook(K.REKAP, wb.usulan)
+    report, _ = check_kecamatan(wb_rekap, state, Rules())
+    assert ("usulan-desa-belum-masuk", "error") in report.flatten(("code", "severity"))
