@@ -83,6 +83,7 @@ CODES: dict[str, tuple[Severity, str]] = {
         "Kode Usulan bukan milik desa dan tahun ini, atau tidak tercatat.",
     ),
     "kode-usulan-ganda": (E, "Kode Usulan yang sama muncul di dua baris."),
+    "jadwal-ganda": (E, "Satu desa/kelurahan tercatat di dua baris lembar Jadwal kecamatan."),
     # --- workflow
     "tahap-mundur": (E, "Tahap tidak boleh mundur (kecuali Verifikasi ke Pelaksanaan)."),
     "pindaian-belum-ada": (

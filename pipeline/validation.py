@@ -32,7 +32,10 @@ from typing import Any
 
 from pipeline.models import (
     BukuKerjaDesa,
+    BukuKerjaKecamatan,
     IdentitasDesa,
+    IdentitasKecamatan,
+    JadwalDesa,
     Peserta,
     RawCell,
     RawKeyValue,
@@ -40,6 +43,8 @@ from pipeline.models import (
     RawTable,
     RawWorkbook,
     Usulan,
+    UsulanKecamatan,
+    Wilayah,
 )
 from pipeline.parse import (
     Parsed,
@@ -61,20 +66,26 @@ from pipeline.parse import (
 from pipeline.report import Report, where
 from pipeline.standard import (
     BIDANG,
+    JADWAL_COLUMNS,
+    KECAMATAN_USULAN_COLUMNS,
     KEPUTUSAN_DITERIMA,
     PESERTA_REQUIRED,
     SHEET_IDENTITAS,
+    SHEET_JADWAL,
     SHEET_PESERTA,
     SHEET_USULAN,
     SUMBER_DANA,
+    TAHAP_KECAMATAN_URUTAN,
     TAHAP_URUTAN,
     UNSUR,
     USULAN_REQUIRED_COLUMNS,
     IdentitasField,
     Keputusan,
     Tahap,
+    TahapKecamatan,
     UsulanColumn,
     identitas_wajib,
+    kecamatan_wajib,
     normalise,
 )
 from pipeline.wilayah import WilayahList
@@ -785,6 +796,610 @@ def validate_desa(
         usulan = checker.usulan(raw.usulan, identitas, usulan_missing)
     book = BukuKerjaDesa(
         identitas=identitas,
+        peserta=peserta,
+        usulan=usulan,
+        identitas_cells=cells,
+        usulan_columns=dict(raw.usulan.columns) if raw.usulan else {},
+        usulan_sheet=raw.usulan.sheet if raw.usulan else SHEET_USULAN,
+    )
+    return book, checker.report
+
+
+# ============================================================================= kecamatan
+#
+# validate_kecamatan: the Buku Kerja Musrenbang Kecamatan (spec/workbooks.md), with the
+# machinery above. Choices made where the spec is silent:
+# - Decision rules (and `usulan-kosong`) apply from Tahap Rekap on, like Verifikasi for a desa.
+# - Kode Usulan, when filled, is a desa kode of a desa of this kecamatan and this year, or a
+#   kecamatan kode (UPT/instansi usulan already recorded) of this kecamatan and year. A row
+#   with an empty Kode Usulan is a new UPT/instansi usulan: its Asal Usulan names the UPT.
+# - Desa/Kelurahan of a desa row (its kode names the desa) may be left empty: the official
+#   name is filled in; a different name is a warning. On UPT rows it is optional text.
+# - Jadwal: a row with a Tanggal needs Jam Mulai and Tempat (the letter names them); a row
+#   with Jam or Tempat but no Tanggal needs the Tanggal (otherwise no letter would be made
+#   without a word). A desa on two Jadwal rows is `jadwal-ganda` (two letters to one desa).
+#   Rows whose kode is unknown or not of this kecamatan are left out of the model.
+
+KODE_USULAN_KECAMATAN = re.compile(
+    r"^(?P<wilayah>\d{2}\.\d{2}\.\d{2}(?:\.[12]\d{3})?)-(?P<tahun>\d{4})-(?P<nomor>\d{4})$"
+)
+_KODE_KECAMATAN = re.compile(r"^\d{2}\.\d{2}\.\d{2}$")
+
+
+def _parse_kode_kecamatan(value: object) -> Parsed[str]:
+    """A kode wilayah of a kecamatan, `PP.KK.CC` (spaces ignored)."""
+    if value is None or is_blank(value):
+        return None, None
+    text = (clean_text(value) or "").replace(" ", "")
+    if isinstance(value, str) and _KODE_KECAMATAN.match(text):
+        return text, None
+    return None, (
+        f"{show(value)} bukan kode kecamatan berbentuk PP.KK.CC; tulis kode wilayah "
+        "Kepmendagri, mis. 12.05.01"
+    )
+
+
+# Kecamatan Identitas label -> (model attribute, parser, issue code for an unreadable value).
+KECAMATAN_IDENTITAS_FIELDS: dict[str, tuple[str, Parser, str]] = {
+    "Kode Kecamatan": ("kode", _parse_kode_kecamatan, "wilayah-tidak-dikenal"),
+    "Nama Kecamatan": ("nama", _text, ""),
+    "Tahun Rencana": ("tahun", parse_year, "tahun-tidak-valid"),
+    "Tahap": ("tahap", _choice([t.value for t in TahapKecamatan], "Tahap"), "tahap-tidak-valid"),
+    "Tanggal Musrenbang": ("tanggal_musrenbang", parse_date, "tanggal-tidak-valid"),
+    "Jam Mulai": ("jam_mulai", parse_time, "jam-tidak-valid"),
+    "Tempat": ("tempat", _text, ""),
+    "Alamat": ("alamat", _text, ""),
+    "Nama Camat": ("nama_camat", _text, ""),
+    "NIP Camat": ("nip_camat", parse_nip, "nip-tidak-valid"),
+    "Nama Sekretaris Camat": ("nama_sekcam", _text, ""),
+    "NIP Sekretaris Camat": ("nip_sekcam", parse_nip, "nip-tidak-valid"),
+    "Pimpinan Sidang": ("pimpinan_sidang", _text, ""),
+    "Notulen": ("notulen", _text, ""),
+    "Nomor Berita Acara": ("nomor_berita_acara", _text, ""),
+    "Nomor Surat Pengantar": ("nomor_surat_pengantar", _text, ""),
+    "Jumlah Peserta Laki-laki": ("peserta_l", _whole(0), "angka-tidak-valid"),
+    "Jumlah Peserta Perempuan": ("peserta_p", _whole(0), "angka-tidak-valid"),
+}
+KECAMATAN_IDENTITAS_HINTS: dict[str, str] = {
+    "Kode Kecamatan": "kode wilayah kecamatan, mis. 12.05.01",
+    "Nama Kecamatan": "nama kecamatan",
+    "Tahun Rencana": "tahun rencana, mis. 2027",
+    "Tahap": "salah satu: Persiapan, Pelaksanaan, Rekap, Kirim",
+    "Tanggal Musrenbang": "tanggal musyawarah, mis. 10/02/2026",
+    "Jam Mulai": "jam mulai, mis. 09.00",
+    "Tempat": "tempat musyawarah, mis. Aula Kantor Camat",
+    "Alamat": "alamat tempat musyawarah",
+    "Nama Camat": "nama camat",
+    "Pimpinan Sidang": "nama pimpinan sidang",
+    "Notulen": "nama notulen",
+    "Nomor Berita Acara": "nomor berita acara Musrenbang Kecamatan",
+    "Nomor Surat Pengantar": "nomor surat pengantar ke Bappeda",
+    "Jumlah Peserta Laki-laki": "jumlah peserta laki-laki yang hadir, mis. 30",
+    "Jumlah Peserta Perempuan": "jumlah peserta perempuan yang hadir, mis. 25",
+}
+
+# Kecamatan Usulan column -> (model attribute, parser, issue code); shared columns as the desa's.
+KECAMATAN_USULAN_FIELDS: dict[str, tuple[str, Parser, str]] = {
+    C.ASAL.value: USULAN_FIELDS[C.ASAL],
+    "Desa/Kelurahan": ("desa", _text, ""),
+    **{
+        c.value: USULAN_FIELDS[c]
+        for c in (C.BIDANG, C.KEGIATAN, C.LOKASI, C.VOLUME, C.SATUAN, C.BIAYA, C.SUMBER_DANA)
+    },
+    "OPD Tujuan": ("opd_tujuan", _text, ""),
+    **{c.value: USULAN_FIELDS[c] for c in (C.PRIORITAS, C.KEPUTUSAN, C.CATATAN)},
+}
+KECAMATAN_USULAN_REQUIRED_COLUMNS: list[str] = [
+    c for c in KECAMATAN_USULAN_COLUMNS if c not in ("No", "Kode Usulan", "OPD Tujuan")
+]
+
+JADWAL_FIELDS: dict[str, tuple[str, Parser, str]] = {
+    "Nama Desa/Kelurahan": ("nama_desa", _text, ""),
+    "Tanggal Musrenbang": ("tanggal_musrenbang", parse_date, "tanggal-tidak-valid"),
+    "Jam Mulai": ("jam_mulai", parse_time, "jam-tidak-valid"),
+    "Tempat": ("tempat", _text, ""),
+}
+_KODE_DESA_LABEL = "Kode Desa/Kelurahan"
+
+
+def _rank_kecamatan(tahap: TahapKecamatan) -> int:
+    return TAHAP_KECAMATAN_URUTAN.index(tahap)
+
+
+class _KecamatanChecker(_Checker):
+    """The desa checker's machinery, with the kecamatan workbook's own rules."""
+
+    def table_missing(
+        self, raw: RawWorkbook, sheet: str, table: RawTable | None, required: list[str]
+    ) -> set[str]:
+        """Report required header columns missing from `table`; return them."""
+        if table is None:
+            return set()
+        missing: list[str] = []
+        for key, columns in raw.missing_columns.items():
+            if normalise(key) in (normalise(sheet), normalise(table.sheet)):
+                missing.extend(columns)
+        present = {normalise(label) for label in table.columns}
+        missing.extend(c for c in required if normalise(c) not in present)
+        unique = list(dict.fromkeys(missing))
+        for column in unique:
+            self.add(
+                "kolom-hilang",
+                f"kolom '{column}' tidak ditemukan di baris judul tabel; tambahkan kolom itu "
+                "dengan judul persis seperti di buku kerja yang diterbitkan",
+                sheet=table.sheet,
+                row=table.header_row or None,
+                column=column,
+            )
+        return set(unique)
+
+    # ---------------------------------------------------------------- identitas
+
+    def kecamatan_identitas(self, kv: RawKeyValue) -> tuple[IdentitasKecamatan, dict[str, str]]:
+        sheet = kv.sheet
+        values = {normalise(k): v for k, v in kv.values.items()}
+        label_rows = {normalise(k): r for k, r in kv.label_rows.items()}
+        cells: dict[str, str] = {}
+        found = _Found()
+
+        def present(label: str) -> bool:
+            return normalise(label) in values or normalise(label) in label_rows
+
+        def cell_of(label: str) -> tuple[str | None, int | None]:
+            raw = values.get(normalise(label))
+            if raw is not None:
+                return raw.cell, raw.row
+            row = label_rows.get(normalise(label))
+            return (f"B{row}", row) if row else (None, None)
+
+        for label, (attr, parser, code) in KECAMATAN_IDENTITAS_FIELDS.items():
+            ref, _ = cell_of(label)
+            if ref:
+                cells[label] = ref
+            self.read_cell(
+                values.get(normalise(label)),
+                parser,
+                code,
+                sheet=sheet,
+                column=label,
+                found=found,
+                attr=attr,
+            )
+
+        tahap_text = found.values.get("tahap")
+        tahap = TahapKecamatan(tahap_text) if tahap_text else None
+        found.values["tahap"] = tahap
+        stage = tahap or TahapKecamatan.PERSIAPAN
+        for label in kecamatan_wajib(stage):
+            attr = KECAMATAN_IDENTITAS_FIELDS[label][0]
+            if found.values.get(attr) is not None or label in found.troubled:
+                continue
+            when = f"tahap {stage}" if tahap else "setiap tahap"
+            if not present(label):
+                self.add(
+                    "label-hilang",
+                    f"label '{label}' tidak ada di kolom A; tambahkan baris berlabel "
+                    f"'{label}' dengan nilainya di kolom B (wajib untuk {when})",
+                    sheet=sheet,
+                    column=label,
+                )
+                continue
+            ref, row = cell_of(label)
+            self.add(
+                "wajib-diisi",
+                f"{label} masih kosong, padahal wajib diisi untuk {when}; "
+                f"isi {KECAMATAN_IDENTITAS_HINTS.get(label, label)}",
+                sheet=sheet,
+                cell=ref,
+                row=row,
+                column=label,
+            )
+
+        identitas = IdentitasKecamatan(**found.values)
+        self.kecamatan_region(identitas, sheet, cell_of)
+        tanggal = identitas.tanggal_musrenbang
+        pelaksanaan = _rank_kecamatan(TahapKecamatan.PELAKSANAAN)
+        if tahap and _rank_kecamatan(tahap) >= pelaksanaan and tanggal and tanggal > self.today:
+            ref, row = cell_of("Tanggal Musrenbang")
+            self.add(
+                "tanggal-di-masa-depan",
+                f"Tanggal Musrenbang {tanggal:%d/%m/%Y} belum terjadi, padahal Tahap {tahap} "
+                "berarti musyawarah sudah berlangsung; perbaiki tanggalnya atau isi Tahap "
+                "Persiapan",
+                sheet=sheet,
+                cell=ref,
+                row=row,
+                column="Tanggal Musrenbang",
+            )
+        return identitas, cells
+
+    def kecamatan_region(
+        self,
+        identitas: IdentitasKecamatan,
+        sheet: str,
+        cell_of: Callable[[str], tuple[str | None, int | None]],
+    ) -> None:
+        """The kode must be a known kecamatan; its name is compared with the list."""
+        if identitas.kode is None:
+            return
+        kecamatan = self.wilayah.get(identitas.kode)
+        if kecamatan is None:
+            ref, row = cell_of("Kode Kecamatan")
+            self.add(
+                "wilayah-tidak-dikenal",
+                f"kode '{identitas.kode}' tidak ada dalam daftar wilayah; periksa kodenya "
+                "(salin dari buku kerja yang diterbitkan untuk kecamatan ini)",
+                sheet=sheet,
+                cell=ref,
+                row=row,
+                column="Kode Kecamatan",
+            )
+            identitas.kode = None
+            return
+        written, official = identitas.nama, kecamatan.nama
+        prefixes = ("kecamatan", "kec.")
+        if written is None or _name_key(written, prefixes) == _name_key(official, prefixes):
+            return
+        ref, row = cell_of("Nama Kecamatan")
+        self.add(
+            "nama-wilayah-berbeda",
+            f"Nama Kecamatan '{written}' berbeda dari daftar wilayah untuk kode "
+            f"{kecamatan.kode} ('{official}'); periksa kodenya, dokumen memakai nama resmi "
+            f"'{official}'",
+            sheet=sheet,
+            cell=ref,
+            row=row,
+            column="Nama Kecamatan",
+        )
+
+    def desa_of(self, kode: str, kecamatan: str | None) -> Wilayah | None:
+        """The desa/kelurahan `kode` when it belongs to `kecamatan` (any, when unknown)."""
+        desa = self.wilayah.desa(kode)
+        if desa is None or (kecamatan and not kode.startswith(kecamatan + ".")):
+            return None
+        return desa
+
+    # ---------------------------------------------------------------- jadwal
+
+    def jadwal(
+        self, table: RawTable, identitas: IdentitasKecamatan, missing: set[str]
+    ) -> list[JadwalDesa]:
+        sheet = table.sheet
+        out: list[JadwalDesa] = []
+        seen: dict[str, int] = {}
+        for row in table.rows:
+            if not _has_data(row):
+                continue
+            found = _Found()
+            for label, (attr, parser, code) in JADWAL_FIELDS.items():
+                self.read_cell(
+                    _row_cell(row, label),
+                    parser,
+                    code,
+                    sheet=sheet,
+                    column=label,
+                    found=found,
+                    attr=attr,
+                )
+            desa = self.jadwal_desa(table, row, identitas, found, missing)
+            values = found.values
+            has_date = "tanggal_musrenbang" in values or "Tanggal Musrenbang" in found.troubled
+            needed: list[tuple[str, str]] = []
+            if has_date:
+                needed = [("Jam Mulai", "jam mulai, mis. 09.00"), ("Tempat", "tempat musyawarah")]
+            elif "jam_mulai" in values or "tempat" in values:
+                needed = [("Tanggal Musrenbang", "tanggal musyawarah desa, mis. 13/01/2026")]
+            for label, hint in needed:
+                attr = JADWAL_FIELDS[label][0]
+                if attr in values or label in found.troubled or label in missing:
+                    continue
+                self.add(
+                    "wajib-diisi",
+                    f"{label} masih kosong, padahal surat pemberitahuan untuk desa/kelurahan "
+                    f"di baris ini memerlukannya; isi {hint}",
+                    sheet=sheet,
+                    cell=_ref(table, label, row.row),
+                    row=row.row,
+                    column=label,
+                )
+            if desa is None:
+                continue
+            if desa.kode in seen:
+                self.add(
+                    "jadwal-ganda",
+                    f"{desa.level_word} {desa.nama} ({desa.kode}) sudah ada di baris "
+                    f"{seen[desa.kode]}; satu desa/kelurahan hanya satu baris Jadwal, hapus "
+                    "salah satunya",
+                    sheet=sheet,
+                    cell=_ref(table, _KODE_DESA_LABEL, row.row),
+                    row=row.row,
+                    column=_KODE_DESA_LABEL,
+                )
+                continue
+            seen[desa.kode] = row.row
+            values.setdefault("nama_desa", desa.nama)
+            out.append(JadwalDesa(row=row.row, kode_desa=desa.kode, **values))
+        return out
+
+    def jadwal_desa(
+        self,
+        table: RawTable,
+        row: RawRow,
+        identitas: IdentitasKecamatan,
+        found: _Found,
+        missing: set[str],
+    ) -> Wilayah | None:
+        """The desa of a Jadwal row (None, reported, when missing, unknown or elsewhere)."""
+        sheet = table.sheet
+        label = _KODE_DESA_LABEL
+        self.read_cell(
+            _row_cell(row, label),
+            parse_kode_desa,
+            "wilayah-tidak-dikenal",
+            sheet=sheet,
+            column=label,
+            found=found,
+            attr="kode_desa",
+        )
+        kode = found.values.pop("kode_desa", None)
+        if kode is None:
+            if label not in found.troubled and label not in missing:
+                self.add(
+                    "wajib-diisi",
+                    f"{label} masih kosong; isi kode wilayah desa/kelurahan, mis. "
+                    f"{identitas.kode or '12.05.01'}.2002, atau kosongkan seluruh baris",
+                    sheet=sheet,
+                    cell=_ref(table, label, row.row),
+                    row=row.row,
+                    column=label,
+                )
+            return None
+        desa = self.desa_of(kode, identitas.kode)
+        if desa is None:
+            where_ = f"kecamatan {identitas.kode}" if identitas.kode else "daftar wilayah"
+            self.add(
+                "wilayah-tidak-dikenal",
+                f"kode '{kode}' bukan desa/kelurahan {where_}; salin kode dari buku kerja "
+                "yang diterbitkan atau hapus baris ini",
+                sheet=sheet,
+                cell=_ref(table, label, row.row),
+                row=row.row,
+                column=label,
+            )
+            return None
+        written = found.values.get("nama_desa")
+        prefixes = ("desa", "kelurahan", "kel.")
+        if written is not None and _name_key(written, prefixes) != _name_key(desa.nama, prefixes):
+            self.add(
+                "nama-wilayah-berbeda",
+                f"Nama Desa/Kelurahan '{written}' berbeda dari daftar wilayah untuk kode "
+                f"{desa.kode} ('{desa.nama}'); periksa kodenya, surat memakai nama resmi "
+                f"'{desa.nama}'",
+                sheet=sheet,
+                cell=_ref(table, "Nama Desa/Kelurahan", row.row),
+                row=row.row,
+                column="Nama Desa/Kelurahan",
+            )
+            found.values["nama_desa"] = desa.nama
+        return desa
+
+    # ---------------------------------------------------------------- usulan
+
+    def kecamatan_usulan(
+        self, table: RawTable, identitas: IdentitasKecamatan, missing: set[str]
+    ) -> list[UsulanKecamatan]:
+        sheet = table.sheet
+        tahap = identitas.tahap
+        deciding = tahap is not None and _rank_kecamatan(tahap) >= _rank_kecamatan(
+            TahapKecamatan.REKAP
+        )
+        out: list[UsulanKecamatan] = []
+        troubles: dict[int, set[str]] = {}
+        for row in table.rows:
+            if not _has_data(row):
+                continue
+            found = _Found()
+            for column, (attr, parser, code) in KECAMATAN_USULAN_FIELDS.items():
+                self.read_cell(
+                    _row_cell(row, column),
+                    parser,
+                    code,
+                    sheet=sheet,
+                    column=column,
+                    found=found,
+                    attr=attr,
+                )
+            kode, desa = self.kecamatan_kode_usulan(table, row, identitas, found)
+            if kode:
+                found.values["kode_usulan"] = kode
+            if desa is not None:
+                self.usulan_desa_name(table, row.row, desa, found)
+            upt = kode is None and C.KODE.value not in found.troubled
+            for column in USULAN_WAJIB:
+                attr = USULAN_FIELDS[column][0]
+                if attr in found.values or column in found.troubled or column in missing:
+                    continue
+                if column is C.ASAL and upt:
+                    self.add(
+                        "wajib-diisi",
+                        "Asal Usulan masih kosong; baris tanpa Kode Usulan adalah usulan "
+                        "UPT/instansi: isi nama UPT/instansi pengusul, mis. UPT Puskesmas",
+                        sheet=sheet,
+                        cell=_ref(table, column.value, row.row),
+                        row=row.row,
+                        column=column.value,
+                    )
+                    continue
+                self.required(table, row.row, column, "")
+            troubles[row.row] = found.troubled
+            out.append(UsulanKecamatan(row=row.row, **found.values))
+
+        as_usulan: list[Usulan] = list(out)
+        self.duplicate_kode(table, as_usulan)
+        if deciding:
+            assert tahap is not None
+            if not out and not missing:
+                self.add(
+                    "usulan-kosong",
+                    f"Tahap {tahap} memerlukan sedikitnya satu usulan; terbitkan ulang buku "
+                    "kerja kecamatan agar usulan desa tercantum, atau kembalikan Tahap ke "
+                    "Pelaksanaan",
+                    sheet=sheet,
+                )
+            self.decisions(table, as_usulan, troubles, missing)
+        self.duplicate_usulan_kecamatan(table, out)
+        return out
+
+    def kecamatan_kode_usulan(
+        self, table: RawTable, row: RawRow, identitas: IdentitasKecamatan, found: _Found
+    ) -> tuple[str | None, Wilayah | None]:
+        """(Kode Usulan, its desa when it is a desa's) of a row; None when empty or bad."""
+        raw = _row_cell(row, C.KODE)
+        if raw is None:
+            return None, None
+        column = C.KODE.value
+        if raw.is_formula_without_value or is_excel_error(raw.value):
+            self.read_cell(
+                raw, _text, "", sheet=table.sheet, column=column, found=found, attr="kode_usulan"
+            )
+            found.values.pop("kode_usulan", None)
+            return None, None
+        text = clean_text(raw.value)
+        if text is None:
+            return None, None
+        kode = text.replace(" ", "")
+        match = KODE_USULAN_KECAMATAN.match(kode) if isinstance(raw.value, str) else None
+        kec, tahun = identitas.kode, identitas.tahun
+        problem = ""
+        desa: Wilayah | None = None
+        if match is None:
+            problem = (
+                f"{show(raw.value)} bukan Kode Usulan yang sah (bentuknya "
+                f"{kec or '12.05.01'}.2002-{tahun or 2027}-0001 untuk usulan desa); kosongkan "
+                "sel ini bila usulan ini usulan UPT/instansi yang baru, kode diisi oleh sistem"
+            )
+        else:
+            wilayah_kode = match["wilayah"]
+            own_year = tahun is None or int(match["tahun"]) == tahun
+            if _KODE_KECAMATAN.match(wilayah_kode):
+                mine = kec is None or wilayah_kode == kec
+            else:
+                desa = self.desa_of(wilayah_kode, kec)
+                mine = desa is not None
+            if not (mine and own_year):
+                desa = None
+                problem = (
+                    f"Kode Usulan {show(kode)} bukan milik desa/kelurahan kecamatan ini atau "
+                    f"tahun ini (buku kerja ini untuk kecamatan {kec or '?'} tahun "
+                    f"{tahun or '?'}); kosongkan sel ini bila usulan ini usulan UPT/instansi "
+                    "yang baru, atau salin baris dari buku kerja yang diterbitkan"
+                )
+        if problem:
+            self.add(
+                "kode-usulan-tidak-dikenal",
+                problem,
+                sheet=table.sheet,
+                cell=raw.cell,
+                row=raw.row,
+                column=column,
+            )
+            found.troubled.add(column)
+            return None, None
+        return kode, desa
+
+    def usulan_desa_name(self, table: RawTable, row: int, desa: Wilayah, found: _Found) -> None:
+        """Desa/Kelurahan of a desa's usulan: empty -> the official name; another -> warning."""
+        label = "Desa/Kelurahan"
+        written = found.values.get("desa")
+        if label in found.troubled:
+            return
+        if written is None:
+            found.values["desa"] = desa.nama
+            return
+        prefixes = ("desa", "kelurahan", "kel.")
+        if _name_key(written, prefixes) == _name_key(desa.nama, prefixes):
+            return
+        self.add(
+            "nama-wilayah-berbeda",
+            f"Desa/Kelurahan '{written}' berbeda dari desa/kelurahan Kode Usulan ini "
+            f"({desa.kode} '{desa.nama}'); periksa barisnya, rekap memakai nama resmi "
+            f"'{desa.nama}'",
+            sheet=table.sheet,
+            cell=_ref(table, label, row),
+            row=row,
+            column=label,
+        )
+        found.values["desa"] = desa.nama
+
+    def duplicate_usulan_kecamatan(self, table: RawTable, usulan: list[UsulanKecamatan]) -> None:
+        seen: dict[tuple[str, str, str], UsulanKecamatan] = {}
+        for u in usulan:
+            if not u.kegiatan or not u.lokasi or u.row is None:
+                continue
+            key = (_loose(u.kegiatan), _loose(u.lokasi), _loose(u.desa or ""))
+            first = seen.setdefault(key, u)
+            if first is u:
+                continue
+            self.add(
+                "usulan-ganda",
+                f"usulan '{u.kegiatan}' di '{u.lokasi}'"
+                + (f" ({u.desa})" if u.desa else "")
+                + f" sama dengan usulan di baris {first.row}; bila tercatat dua kali, beri "
+                "salah satunya Keputusan Ditolak dengan alasan 'ganda' (usulan UPT/instansi "
+                "yang belum punya Kode Usulan boleh dihapus)",
+                sheet=table.sheet,
+                cell=_ref(table, C.KEGIATAN.value, u.row),
+                row=u.row,
+                column=C.KEGIATAN.value,
+            )
+
+
+def validate_kecamatan(
+    raw: RawWorkbook, wilayah: WilayahList, *, today: dt.date
+) -> tuple[BukuKerjaKecamatan | None, Report]:
+    """Every problem of a kecamatan workbook at once, and the workbook as far as readable.
+
+    The model is returned even with errors (None only when the Identitas sheet is missing).
+    Whether a Kode Usulan is recorded or was sent, stage moves and scans belong to
+    workflow.check_kecamatan. `today` is the date in the configured time zone.
+    """
+    checker = _KecamatanChecker(wilayah, today)
+    for name, sheet in (
+        (SHEET_IDENTITAS, raw.identitas),
+        (SHEET_JADWAL, raw.jadwal),
+        (SHEET_PESERTA, raw.peserta),
+        (SHEET_USULAN, raw.usulan),
+    ):
+        if sheet is None:
+            checker.add(
+                "lembar-hilang",
+                f"lembar '{name}' tidak ada di buku kerja; tambahkan lembar itu (salin dari buku "
+                "kerja kecamatan yang diterbitkan) atau perbaiki nama lembarnya",
+                sheet=name,
+            )
+    jadwal_missing = checker.table_missing(raw, SHEET_JADWAL, raw.jadwal, JADWAL_COLUMNS)
+    peserta_missing = checker.table_missing(raw, SHEET_PESERTA, raw.peserta, PESERTA_REQUIRED)
+    usulan_missing = checker.table_missing(
+        raw, SHEET_USULAN, raw.usulan, KECAMATAN_USULAN_REQUIRED_COLUMNS
+    )
+    if raw.identitas is None:
+        return None, checker.report
+
+    identitas, cells = checker.kecamatan_identitas(raw.identitas)
+    jadwal: list[JadwalDesa] = []
+    if raw.jadwal is not None:
+        jadwal = checker.jadwal(raw.jadwal, identitas, jadwal_missing)
+    peserta: list[Peserta] = []
+    if raw.peserta is not None:
+        peserta = checker.peserta(raw.peserta, peserta_missing)
+        counts = IdentitasDesa(peserta_l=identitas.peserta_l, peserta_p=identitas.peserta_p)
+        checker.jumlah_peserta(counts, peserta, raw.identitas.sheet, cells)
+    usulan: list[UsulanKecamatan] = []
+    if raw.usulan is not None:
+        usulan = checker.kecamatan_usulan(raw.usulan, identitas, usulan_missing)
+    book = BukuKerjaKecamatan(
+        identitas=identitas,
+        jadwal=jadwal,
         peserta=peserta,
         usulan=usulan,
         identitas_cells=cells,

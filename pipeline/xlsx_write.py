@@ -41,15 +41,28 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.atomic import write_with
-from pipeline.models import IdentitasDesa, Peserta, RawWorkbook, Usulan, Wilayah
+from pipeline.models import (
+    IdentitasDesa,
+    IdentitasKecamatan,
+    JadwalDesa,
+    Peserta,
+    RawWorkbook,
+    Usulan,
+    UsulanKecamatan,
+    Wilayah,
+)
 from pipeline.report import Issue, Severity
 from pipeline.standard import (
     BIDANG,
     IDENTITAS_LABELS,
     IDENTITAS_PREFILLED,
+    JADWAL_COLUMNS,
+    KECAMATAN_IDENTITAS_LABELS,
+    KECAMATAN_USULAN_COLUMNS,
     PESERTA_COLUMNS,
     SHEET_DAFTAR,
     SHEET_IDENTITAS,
+    SHEET_JADWAL,
     SHEET_PESERTA,
     SHEET_PETUNJUK,
     SHEET_USULAN,
@@ -59,6 +72,7 @@ from pipeline.standard import (
     IdentitasField,
     Keputusan,
     Tahap,
+    TahapKecamatan,
     UsulanColumn,
     normalise,
 )
@@ -864,3 +878,440 @@ def _match_label(text: str | None, labels: list[str]) -> str | None:
         return None
     key = normalise(text)
     return next((lbl for lbl in labels if normalise(lbl) == key), None)
+
+
+# ============================================================================= kecamatan
+#
+# The Buku Kerja Musrenbang Kecamatan (spec/workbooks.md): the same look as the desa workbook
+# (Petunjuk, hidden Daftar lists, dropdowns, formats, protection, issue marks) with the
+# kecamatan's Identitas labels, a Jadwal sheet (one row per desa, the letters of SOP Sooko
+# step 1), Peserta as in the desa workbook and the kecamatan's Usulan columns.
+# Layout: Identitas labels in A2:A19 in standard order; Jadwal, Peserta and Usulan have their
+# title in row 1, the header in HEADER_ROW and data from FIRST_DATA_ROW, standard columns in
+# standard order from column A.
+
+DAFTAR_KECAMATAN: dict[str, list[str]] = {**DAFTAR, "Tahap": [t.value for t in TahapKecamatan]}
+
+KECAMATAN_USULAN_WIDTHS: dict[str, float] = {
+    **USULAN_WIDTHS,
+    "Asal Usulan": 22,
+    "Desa/Kelurahan": 20,
+    "OPD Tujuan": 26,
+}
+KECAMATAN_USULAN_FORMATS: dict[str, str] = {
+    "No": "0",
+    "Kode Usulan": TEXT_FORMAT,
+    "Perkiraan Biaya (Rp)": RUPIAH_FORMAT,
+    "Prioritas": "0",
+}
+JADWAL_WIDTHS: dict[str, float] = {
+    "Kode Desa/Kelurahan": 18,
+    "Nama Desa/Kelurahan": 28,
+    "Tanggal Musrenbang": 18,
+    "Jam Mulai": 11,
+    "Tempat": 40,
+}
+JADWAL_FORMATS: dict[str, str] = {
+    "Kode Desa/Kelurahan": TEXT_FORMAT,
+    "Tanggal Musrenbang": DATE_FORMAT,
+    "Jam Mulai": TEXT_FORMAT,
+}
+# Usulan cells locked on the rows that came from the desa (`locked_usulan`).
+KECAMATAN_USULAN_LOCKED = ("Kode Usulan", "Asal Usulan", "Desa/Kelurahan")
+KECAMATAN_PREFILLED = ("Kode Kecamatan", "Nama Kecamatan", "Tahun Rencana")
+
+KECAMATAN_IDENTITAS_HINTS: dict[str, str] = {
+    "Kode Kecamatan": "Diisi sistem; jangan diubah.",
+    "Nama Kecamatan": "Diisi sistem; jangan diubah.",
+    "Tahun Rencana": "Tahun rencana (RKPD) yang dibahas; diisi sistem.",
+    "Tahap": "Pilih: Persiapan, Pelaksanaan, Rekap atau Kirim.",
+    "Tanggal Musrenbang": "Wajib sejak Persiapan. Tanggal, contoh 10/02/2026.",
+    "Jam Mulai": "Wajib sejak Persiapan. Contoh 09.00.",
+    "Tempat": "Wajib sejak Persiapan, contoh Aula Kantor Camat.",
+    "Alamat": "Wajib sejak Persiapan.",
+    "Nama Camat": "Wajib sejak Persiapan.",
+    "NIP Camat": "Boleh kosong. 18 angka, ditulis sebagai teks.",
+    "Nama Sekretaris Camat": "Boleh kosong; untuk paraf pada rekap.",
+    "NIP Sekretaris Camat": "Boleh kosong. 18 angka, ditulis sebagai teks.",
+    "Pimpinan Sidang": "Wajib sejak Rekap.",
+    "Notulen": "Wajib sejak Rekap.",
+    "Nomor Berita Acara": "Wajib sejak Rekap.",
+    "Nomor Surat Pengantar": "Wajib untuk Kirim (nomor surat keluar ke Bappeda).",
+    "Jumlah Peserta Laki-laki": "Wajib sejak Rekap. Angka bulat.",
+    "Jumlah Peserta Perempuan": "Wajib sejak Rekap. Angka bulat.",
+}
+
+PETUNJUK_KECAMATAN: list[str] = [
+    "PETUNJUK PENGISIAN BUKU KERJA MUSRENBANG KECAMATAN",
+    "",
+    "Buku kerja ini dibaca otomatis. Jangan mengganti nama lembar dan judul kolom. "
+    "Simpan selalu sebagai .xlsx (bukan .xls, .ods atau .csv).",
+    "",
+    "1. Lembar Identitas",
+    "   Isi kolom B. Kode Kecamatan, Nama Kecamatan dan Tahun Rencana sudah diisi sistem dan "
+    "dikunci; jangan diubah. NIP Camat dan NIP Sekretaris Camat ditulis sebagai teks (18 angka).",
+    "   Tahap dipilih dari daftar. Kebutuhan setiap tahap:",
+    "   - Persiapan: Tanggal Musrenbang, Jam Mulai, Tempat, Alamat, Nama Camat. Isi juga lembar "
+    "Jadwal agar surat pemberitahuan ke setiap desa/kelurahan dibuat.",
+    "   - Pelaksanaan: sama dengan Persiapan; semua desa/kelurahan sudah mengirim usulannya "
+    "(desa yang belum mengirim disebutkan sebagai peringatan). Usulan UPT/instansi dicatat.",
+    "   - Rekap: setiap usulan diberi Keputusan; Prioritas untuk usulan yang diterima; Pimpinan "
+    "Sidang, Notulen, Nomor Berita Acara, Jumlah Peserta Laki-laki dan Perempuan.",
+    "   - Kirim: semua syarat Rekap, Nomor Surat Pengantar, dan pindaian Rekap Usulan yang "
+    "ditandatangani Camat (dengan paraf Sekretaris Camat) di folder pindaian/rekap.",
+    "",
+    "2. Lembar Jadwal (surat pemberitahuan Musrenbang Desa/Kelurahan)",
+    "   Setiap desa/kelurahan kecamatan sudah tercantum; Kode dan Nama dikunci. Isi Tanggal "
+    "Musrenbang, Jam Mulai dan Tempat: setiap baris yang terisi menghasilkan satu Surat "
+    "Pemberitahuan untuk desa/kelurahan itu. Baris yang bertanggal wajib berisi Jam dan Tempat.",
+    "",
+    "3. Lembar Peserta",
+    "   Satu baris per peserta Musrenbang Kecamatan: Nama, Jenis Kelamin (L/P), Unsur (pilih "
+    "dari daftar), Jabatan/Lembaga, Alamat, No. HP. Boleh kosong; daftar hadir lalu dicetak "
+    "dengan baris kosong.",
+    "",
+    "4. Lembar Usulan",
+    "   Sudah berisi usulan yang dikirim desa/kelurahan, masing-masing dengan Kode Usulan dan "
+    "nama Desa/Kelurahan. Baris itu JANGAN dihapus dan Kode Usulan-nya JANGAN diubah.",
+    "   - Usulan UPT/instansi: tambahkan baris baru dengan Kode Usulan kosong (sistem "
+    "mengisinya) dan Asal Usulan = nama UPT/instansi, mis. UPT Puskesmas Bahorok. "
+    "Desa/Kelurahan diisi bila usulan itu untuk satu desa/kelurahan.",
+    "   - OPD Tujuan: perangkat daerah yang diusulkan melaksanakan, mis. Dinas PUPR (boleh "
+    "kosong).",
+    "   - Keputusan: Diterima, Diterima dengan Revisi, atau Ditolak. Ditolak perlu alasan dan "
+    "Diterima dengan Revisi perlu catatan perubahan di Catatan Keputusan. Usulan yang tidak "
+    "disetujui tetap dicatat dengan Keputusan Ditolak, tidak dihapus.",
+    "   - Prioritas: angka bulat 1, 2, 3, ... tidak boleh sama di antara usulan yang diterima.",
+    "   - Bidang, Sumber Dana dan Keputusan dipilih dari daftar.",
+    "",
+    "5. Cara menulis angka dan tanggal",
+    "   - Perkiraan Biaya: rupiah bulat, contoh 15000000 atau 15.000.000 (bukan '15 jt').",
+    "   - Volume: angka, contoh 250 atau 1,5 (koma untuk desimal).",
+    "   - Tanggal: contoh 10/02/2026 atau 10 Februari 2026. Jam: contoh 09.00.",
+    "",
+    "6. Mengirim",
+    "   Simpan buku kerja, lalu taruh di folder inbox kecamatan. Tanda terima muncul di folder "
+    "outbox/tanda-terima. Jika ditolak, buka salinan '(perbaiki)' di outbox: setiap masalah "
+    "ditandai warna dan komentar pada selnya (merah = kesalahan, kuning = peringatan).",
+]
+
+
+def _petunjuk_lines(ws: Worksheet, lines: list[str]) -> None:
+    ws.column_dimensions["A"].width = 120
+    for i, line in enumerate(lines, start=1):
+        cell = ws.cell(row=i, column=1)
+        put(cell, line)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if i == 1 or (line[:2].rstrip(".").isdigit() and not line.startswith(" ")):
+            cell.font = _TITLE if i == 1 else _BOLD
+    _protect(ws)
+
+
+def _daftar_lists(ws: Worksheet, lists: dict[str, list[str]]) -> dict[str, str]:
+    """Fill the hidden list sheet with `lists`; return list title -> range reference."""
+    refs: dict[str, str] = {}
+    for col, (title, values) in enumerate(lists.items(), start=1):
+        letter = get_column_letter(col)
+        put(ws.cell(row=1, column=col), title)
+        for r, value in enumerate(values, start=2):
+            put(ws.cell(row=r, column=col), value)
+        refs[title] = f"{SHEET_DAFTAR}!${letter}$2:${letter}${len(values) + 1}"
+        ws.column_dimensions[letter].width = 40
+    ws.sheet_state = "hidden"
+    ws.protection.sheet = True
+    return refs
+
+
+def _kecamatan_identitas(
+    ws: Worksheet, refs: dict[str, str], values: dict[str, Any]
+) -> dict[str, int]:
+    """Write the kecamatan Identitas labels, values and hints; return label -> row."""
+    for col, title in enumerate(("Isian", "Nilai", "Keterangan"), start=1):
+        cell = ws.cell(row=1, column=col)
+        put(cell, title)
+        cell.font = _BOLD
+        cell.fill = _HEADER_FILL
+    rows: dict[str, int] = {}
+    for i, label in enumerate(KECAMATAN_IDENTITAS_LABELS):
+        r = IDENTITAS_FIRST_ROW + i
+        rows[label] = r
+        put(ws.cell(row=r, column=1), label)
+        ws.cell(row=r, column=1).font = _BOLD
+        value_cell = ws.cell(row=r, column=2)
+        put(value_cell, values.get(label))
+        if label in KECAMATAN_PREFILLED:
+            value_cell.protection = _LOCKED
+            value_cell.fill = _PREFILLED_FILL
+        else:
+            value_cell.protection = _UNLOCKED
+        if label in ("Kode Kecamatan", "Jam Mulai", "NIP Camat", "NIP Sekretaris Camat"):
+            value_cell.number_format = TEXT_FORMAT
+        elif label == "Tanggal Musrenbang":
+            value_cell.number_format = DATE_FORMAT
+        elif label in ("Tahun Rencana", "Jumlah Peserta Laki-laki", "Jumlah Peserta Perempuan"):
+            value_cell.number_format = "0"
+        value_cell.alignment = Alignment(horizontal="left")
+        hint = ws.cell(row=r, column=3)
+        put(hint, KECAMATAN_IDENTITAS_HINTS.get(label, ""))
+        hint.font = Font(italic=True, color="666666")
+    ws.column_dimensions["A"].width = 30
+    ws.column_dimensions["B"].width = 40
+    ws.column_dimensions["C"].width = 55
+    ws.freeze_panes = "A2"
+    _dropdown(ws, refs["Tahap"], f"B{rows['Tahap']}", "Tahap")
+    _protect(ws)
+    return rows
+
+
+def _kecamatan_identitas_values(
+    kecamatan: Wilayah, tahun: int, tahap: TahapKecamatan | None, i: IdentitasKecamatan | None
+) -> dict[str, Any]:
+    i = i or IdentitasKecamatan()
+    return {
+        "Kode Kecamatan": kecamatan.kode,
+        "Nama Kecamatan": kecamatan.nama,
+        "Tahun Rencana": tahun,
+        "Tahap": tahap.value if tahap else None,
+        "Tanggal Musrenbang": i.tanggal_musrenbang,
+        "Jam Mulai": i.jam_mulai,
+        "Tempat": i.tempat,
+        "Alamat": i.alamat,
+        "Nama Camat": i.nama_camat,
+        "NIP Camat": i.nip_camat,
+        "Nama Sekretaris Camat": i.nama_sekcam,
+        "NIP Sekretaris Camat": i.nip_sekcam,
+        "Pimpinan Sidang": i.pimpinan_sidang,
+        "Notulen": i.notulen,
+        "Nomor Berita Acara": i.nomor_berita_acara,
+        "Nomor Surat Pengantar": i.nomor_surat_pengantar,
+        "Jumlah Peserta Laki-laki": i.peserta_l,
+        "Jumlah Peserta Perempuan": i.peserta_p,
+    }
+
+
+def _jadwal_values(j: JadwalDesa) -> dict[str, Any]:
+    return {
+        "Kode Desa/Kelurahan": j.kode_desa,
+        "Nama Desa/Kelurahan": j.nama_desa,
+        "Tanggal Musrenbang": j.tanggal_musrenbang,
+        "Jam Mulai": j.jam_mulai,
+        "Tempat": j.tempat,
+    }
+
+
+def _kecamatan_usulan_values(n: int, u: UsulanKecamatan) -> dict[str, Any]:
+    return {
+        "No": n,
+        "Kode Usulan": u.kode_usulan,
+        "Asal Usulan": u.asal,
+        "Desa/Kelurahan": u.desa,
+        "Bidang": u.bidang,
+        "Kegiatan": u.kegiatan,
+        "Lokasi": u.lokasi,
+        "Volume": u.volume,
+        "Satuan": u.satuan,
+        "Perkiraan Biaya (Rp)": u.biaya,
+        "Sumber Dana": u.sumber_dana,
+        "OPD Tujuan": u.opd_tujuan,
+        "Prioritas": u.prioritas,
+        "Keputusan": u.keputusan.value if u.keputusan else None,
+        "Catatan Keputusan": u.catatan,
+    }
+
+
+def _lock_cells(ws: Worksheet, columns: list[str], labels: Iterable[str], rows: range) -> None:
+    """Lock (and grey) the cells of `labels` on `rows` of a table sheet."""
+    for label in labels:
+        col = columns.index(label) + 1
+        for r in rows:
+            cell = ws.cell(row=r, column=col)
+            cell.protection = _LOCKED
+            cell.fill = _PREFILLED_FILL
+
+
+def build_kecamatan_workbook(
+    *,
+    kecamatan: Wilayah,
+    tahun: int,
+    tahap: TahapKecamatan | None,
+    identitas: IdentitasKecamatan | None,
+    jadwal: Sequence[JadwalDesa],
+    peserta: Sequence[Peserta],
+    usulan: Sequence[UsulanKecamatan],
+    issues: Iterable[Issue] = (),
+    locked_usulan: int = 0,
+    source: RawWorkbook | None = None,
+) -> Workbook:
+    """The kecamatan workbook as an openpyxl Workbook, not saved (see write_kecamatan_workbook)."""
+    issues = list(issues)
+    wb = Workbook()
+    petunjuk = wb.active
+    assert petunjuk is not None
+    petunjuk.title = SHEET_PETUNJUK
+    ws_id = wb.create_sheet(SHEET_IDENTITAS)
+    ws_jadwal = wb.create_sheet(SHEET_JADWAL)
+    ws_peserta = wb.create_sheet(SHEET_PESERTA)
+    ws_usulan = wb.create_sheet(SHEET_USULAN)
+    refs = _daftar_lists(wb.create_sheet(SHEET_DAFTAR), DAFTAR_KECAMATAN)
+    _petunjuk_lines(petunjuk, PETUNJUK_KECAMATAN)
+    values = _kecamatan_identitas_values(kecamatan, tahun, tahap, identitas)
+    id_rows = _kecamatan_identitas(ws_id, refs, values)
+    nama = f"Kecamatan {kecamatan.nama} Tahun Rencana {tahun}"
+    _table(
+        ws_jadwal,
+        f"Jadwal Musrenbang Desa/Kelurahan {nama}",
+        JADWAL_COLUMNS,
+        JADWAL_WIDTHS,
+        JADWAL_FORMATS,
+        {},
+        refs,
+        [_jadwal_values(j) for j in jadwal],
+        freeze=f"C{FIRST_DATA_ROW}",
+    )
+    # Every desa has its row: kode and name are locked, rows are neither added nor deleted.
+    _lock_cells(
+        ws_jadwal,
+        JADWAL_COLUMNS,
+        ("Kode Desa/Kelurahan", "Nama Desa/Kelurahan"),
+        range(FIRST_DATA_ROW, FIRST_DATA_ROW + len(jadwal)),
+    )
+    ws_jadwal.protection.insertRows = True
+    ws_jadwal.protection.deleteRows = True
+    ws_jadwal.page_setup.orientation = "portrait"
+    _table(
+        ws_peserta,
+        f"Daftar Peserta Musrenbang {nama}",
+        PESERTA_COLUMNS,
+        PESERTA_WIDTHS,
+        PESERTA_FORMATS,
+        PESERTA_DROPDOWNS,
+        refs,
+        [_peserta_values(n, p) for n, p in enumerate(peserta, start=1)],
+        freeze=f"A{FIRST_DATA_ROW}",
+    )
+    _table(
+        ws_usulan,
+        f"Daftar Usulan Musrenbang {nama}",
+        KECAMATAN_USULAN_COLUMNS,
+        KECAMATAN_USULAN_WIDTHS,
+        KECAMATAN_USULAN_FORMATS,
+        USULAN_DROPDOWNS,
+        refs,
+        [_kecamatan_usulan_values(n, u) for n, u in enumerate(usulan, start=1)],
+        freeze=f"C{FIRST_DATA_ROW}",
+    )
+    locked = max(0, min(locked_usulan, len(usulan)))
+    _lock_cells(
+        ws_usulan,
+        KECAMATAN_USULAN_COLUMNS,
+        KECAMATAN_USULAN_LOCKED,
+        range(FIRST_DATA_ROW, FIRST_DATA_ROW + locked),
+    )
+    wb.active = 1  # open on Identitas
+    petunjuk.sheet_view.tabSelected = False
+    if issues:
+        placed, loose = _place_kecamatan_issues(
+            issues, id_rows, list(jadwal), list(peserta), list(usulan), source
+        )
+        sheets = {
+            SHEET_IDENTITAS: ws_id,
+            SHEET_JADWAL: ws_jadwal,
+            SHEET_PESERTA: ws_peserta,
+            SHEET_USULAN: ws_usulan,
+        }
+        marked = [(sheets[s], ref, i) for s, ref, i in placed]
+        _apply_marks(wb, marked, loose, fallback=ws_id)
+    return wb
+
+
+def write_kecamatan_workbook(
+    target: Path,
+    *,
+    kecamatan: Wilayah,
+    tahun: int,
+    tahap: TahapKecamatan | None,
+    identitas: IdentitasKecamatan | None,
+    jadwal: Sequence[JadwalDesa],
+    peserta: Sequence[Peserta],
+    usulan: Sequence[UsulanKecamatan],
+    issues: Iterable[Issue] = (),
+    locked_usulan: int = 0,
+    source: RawWorkbook | None = None,
+) -> Path:
+    """Write the Buku Kerja Musrenbang Kecamatan to `target` atomically; return `target`.
+
+    Kode/Nama Kecamatan and Tahun come from `kecamatan` and `tahun` (locked), Tahap from
+    `tahap` (None leaves it blank), the other Identitas values from `identitas`. Jadwal rows,
+    peserta and usulan are written in the order given (No renumbered 1..n, Kode Usulan as
+    given); the Jadwal kode and nama cells are locked. The first `locked_usulan` usulan rows
+    (the desa's, when the caller puts them first) get Kode Usulan, Asal Usulan and
+    Desa/Kelurahan locked; UPT/instansi rows added below stay editable.
+
+    `issues` are marked as write_desa_workbook marks them: Jadwal/Usulan/Peserta issues move
+    to the written row of the model whose `row` equals the issue's row (or to `source`'s data
+    rows in order when the models carry no rows), Identitas issues to their label's value cell,
+    the rest in a note on A1; every issue is listed on a first sheet "Daftar Masalah".
+    """
+    wb = build_kecamatan_workbook(
+        kecamatan=kecamatan,
+        tahun=tahun,
+        tahap=tahap,
+        identitas=identitas,
+        jadwal=jadwal,
+        peserta=peserta,
+        usulan=usulan,
+        issues=issues,
+        locked_usulan=locked_usulan,
+        source=source,
+    )
+    return write_with(target, wb.save)
+
+
+def _std_kecamatan_sheet(name: str | None) -> str | None:
+    if not name:
+        return None
+    key = normalise(name)
+    for std in (SHEET_IDENTITAS, SHEET_JADWAL, SHEET_PESERTA, SHEET_USULAN):
+        if normalise(std) == key:
+            return std
+    return None
+
+
+def _place_kecamatan_issues(
+    issues: list[Issue],
+    id_rows: dict[str, int],
+    jadwal: list[JadwalDesa],
+    peserta: list[Peserta],
+    usulan: list[UsulanKecamatan],
+    source: RawWorkbook | None,
+) -> tuple[list[tuple[str, str, Issue]], list[Issue]]:
+    """Translate issue cells of the dropped kecamatan workbook to cells of the written one."""
+    placed: list[tuple[str, str, Issue]] = []
+    loose: list[Issue] = []
+    for i in issues:
+        std = _std_kecamatan_sheet(i.sheet)
+        ref: str | None = None
+        if std == SHEET_IDENTITAS:
+            label = _match_label(i.column, KECAMATAN_IDENTITAS_LABELS)
+            if label is None and source is not None and source.identitas is not None and i.cell:
+                for lbl, raw in source.identitas.values.items():
+                    if raw.cell == i.cell or source.identitas.label_rows.get(lbl) == i.row:
+                        label = _match_label(lbl, KECAMATAN_IDENTITAS_LABELS)
+                        break
+            if label is not None:
+                ref = f"B{id_rows[label]}"
+            elif source is None and i.cell and _valid_ref(i.cell):
+                ref = i.cell
+        elif std == SHEET_JADWAL:
+            rows = [j.row for j in jadwal]
+            ref = _table_target(i, JADWAL_COLUMNS, rows, source, "jadwal")
+        elif std == SHEET_USULAN:
+            rows = [u.row for u in usulan]
+            ref = _table_target(i, KECAMATAN_USULAN_COLUMNS, rows, source, "usulan")
+        elif std == SHEET_PESERTA:
+            ref = _table_target(i, PESERTA_COLUMNS, [p.row for p in peserta], source, "peserta")
+        if std and ref:
+            placed.append((std, ref, i))
+        else:
+            loose.append(i)
+    return placed, loose
