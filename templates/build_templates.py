@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from docx import Document
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
@@ -570,15 +570,532 @@ def kompilasi() -> Document:  # type: ignore[valid-type]
     return doc
 
 
+# ----------------------------------------------------------------------------- kecamatan
+
+
+def kop_kecamatan(doc: object) -> None:
+    """Letterhead of the kecamatan office: kabupaten, KECAMATAN <NAMA>, address, double rule."""
+    para(doc, "{{ kop.pemerintah }}", bold=True, size=14, align="center")
+    para(doc, "{{ kop.kecamatan }}", bold=True, size=16, align="center")
+    p = para(doc, "{{ kop.alamat }}", italic=True, size=10, align="center", after=2)
+    bottom_rule(p)
+    para(doc, "", after=6)
+
+
+def landscape_section(doc: object) -> None:
+    """A new page in landscape for wide tables (the footer carries on from the section before)."""
+    section = doc.add_section(WD_SECTION.NEW_PAGE)  # type: ignore[attr-defined]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+    section.left_margin = Cm(2.0)
+    section.right_margin = Cm(2.0)
+
+
+def letter_head(doc: object, nomor: str, lampiran: str, perihal: str, kepada: list[str]) -> None:
+    """Date on the right, then Nomor/Lampiran/Perihal on the left and the addressee right."""
+    para(doc, "{{ tempat_tanggal_surat }}", align="right", after=6)
+    table = doc.add_table(rows=1, cols=2)  # type: ignore[attr-defined]
+    no_borders(table)
+    left, right = table.rows[0].cells
+    inner = left.add_table(rows=0, cols=3)
+    no_borders(inner)
+    for label, value in (("Nomor", nomor), ("Lampiran", lampiran), ("Perihal", perihal)):
+        row = inner.add_row()
+        cell_text(row.cells[0], label, size=12)
+        cell_text(row.cells[1], ":", size=12)
+        cell_text(row.cells[2], value, size=12, bold=label == "Perihal")
+    widths(inner, [2.3, 0.4, 6.3])
+    first = True
+    for line in kepada:
+        p = right.paragraphs[0] if first else right.add_paragraph()
+        first = False
+        p.add_run(line).font.size = Pt(12)
+        p.paragraph_format.left_indent = Cm(0.8)
+    widths(table, [9.5, 7.0])
+    para(doc, "", after=10)
+
+
+def camat_signature(doc: object, lines: list[str]) -> None:
+    sign = doc.add_table(rows=1, cols=2)  # type: ignore[attr-defined]
+    no_borders(sign)
+    cell_text(sign.rows[0].cells[0], "", size=12)
+    signature(sign.rows[0].cells[1], lines, "{{ camat.nama }}", "{{ camat.nip_baris }}")
+    cant_split(sign.rows[0])
+    widths(sign, [8.0, 8.5])
+
+
+def tembusan(doc: object, items: list[str]) -> None:
+    para(doc, "", after=10)
+    para(doc, "Tembusan:", size=10, underline=True)
+    for no, text in enumerate(items, 1):
+        para(doc, f"{no}. {text}", size=10)
+
+
+def surat_pemberitahuan_desa() -> Document:  # type: ignore[valid-type]
+    doc = new_document()
+    kop_kecamatan(doc)
+    letter_head(
+        doc,
+        "{{ nomor_surat }}",
+        "{{ lampiran }}",
+        "{{ perihal }}",
+        ["Kepada", "{{ kepada }}", "di -", "       {{ desa.nama }}"],
+    )
+    body = (
+        "Dalam rangka penyusunan rencana pembangunan Tahun {{ tahun }} melalui Musyawarah "
+        "Perencanaan Pembangunan (Musrenbang) secara berjenjang di {{ kabupaten.nama }}, "
+        "bersama ini diberitahukan bahwa Musrenbang {{ desa.level }} {{ desa.nama }} "
+        "dijadwalkan akan dilaksanakan pada:"
+    )
+    para(doc, "Dengan hormat,", after=6)
+    para(doc, body, align="justify", after=6, first_line_cm=1.0)
+    table = doc.add_table(rows=0, cols=3)
+    no_borders(table)
+    for label, value in (
+        ("Hari/Tanggal", "{{ jadwal.hari_tanggal }}"),
+        ("Jam", "{{ jadwal.jam }}"),
+        ("Tempat", "{{ jadwal.tempat }}"),
+    ):
+        row = table.add_row()
+        cell_text(row.cells[0], label, size=12)
+        cell_text(row.cells[1], ":", size=12)
+        cell_text(row.cells[2], value, size=12, bold=True)
+    widths(table, [3.5, 0.5, 11.0])
+    table.alignment = WD_TABLE_ALIGNMENT.RIGHT
+    para(doc, "", after=6)
+    for text in (
+        "Sehubungan dengan hal tersebut, dimohon kepada Saudara {{ desa.jabatan_kepala }} "
+        "{{ desa.nama }} untuk mempersiapkan pelaksanaan Musrenbang {{ desa.level }} dengan "
+        "mengundang unsur masyarakat (kepala dusun/lingkungan, BPD, LPM, PKK, Karang Taruna, "
+        "tokoh agama, tokoh masyarakat dan perwakilan perempuan), serta menyampaikan hasilnya "
+        "(berita acara, daftar hadir dan kompilasi usulan) kepada Camat paling lambat "
+        "{{ batas_hari_kerja }} ({{ batas_hari_kerja_kata }}) hari kerja setelah pelaksanaan.",
+        "Demikian disampaikan, atas perhatian dan kerja sama Saudara diucapkan terima kasih.",
+    ):
+        para(doc, text, align="justify", after=6, first_line_cm=1.0)
+    para(doc, "", after=6)
+    camat_signature(doc, ["{{ camat.jabatan }},"])
+    tembusan(
+        doc,
+        [
+            "{{ kabupaten.kepala_daerah }} c.q. Kepala Bappeda {{ kabupaten.nama }} "
+            "(sebagai laporan);",
+            "Arsip.",
+        ],
+    )
+    footer(doc)
+    return doc
+
+
+def surat_pengantar_kecamatan() -> Document:  # type: ignore[valid-type]
+    doc = new_document()
+    kop_kecamatan(doc)
+    letter_head(
+        doc,
+        "{{ nomor_surat }}",
+        "1 (satu) berkas",
+        "{{ perihal }}",
+        [
+            "Kepada",
+            "Yth. {{ kabupaten.kepala_daerah }}",
+            "c.q. Kepala Bappeda {{ kabupaten.nama }}",
+            "di -",
+            "       {{ kabupaten.ibu_kota }}",
+        ],
+    )
+    para(doc, "Dengan hormat,", after=6)
+    para(
+        doc,
+        "Bersama ini kami sampaikan hasil Musyawarah Perencanaan Pembangunan (Musrenbang) "
+        "Kecamatan {{ kecamatan.nama }} Tahun Rencana {{ tahun }} yang dilaksanakan pada hari "
+        "{{ musrenbang.hari_tanggal }} bertempat di {{ musrenbang.tempat }}, dengan rincian "
+        "sebagai berikut:",
+        align="justify",
+        after=6,
+        first_line_cm=1.0,
+    )
+    labels = ["No", "Uraian", "Jumlah/Keterangan"]
+    table = doc.add_table(rows=1, cols=3)
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    header_row(table, labels, size=11)
+    loop_row(table, "{%tr for b in berkas %}")
+    row = table.add_row()
+    cant_split(row)
+    cell_text(row.cells[0], "{{ b.no }}", size=11, align="center")
+    cell_text(row.cells[1], "{{ b.uraian }}", size=11)
+    cell_text(row.cells[2], "{{ b.jumlah }}", size=11)
+    loop_row(table, "{%tr endfor %}")
+    widths(table, [1.0, 8.5, 7.0])
+    para(doc, "", after=6)
+    for text in (
+        "Usulan tersebut berasal dari {{ asal_ringkas }}. Data dan dokumen elektronik "
+        "disampaikan pula dalam berkas {{ paket }}.",
+        "Demikian disampaikan untuk dapat dipergunakan sebagaimana mestinya. Atas perhatian "
+        "Bapak diucapkan terima kasih.",
+    ):
+        para(doc, text, align="justify", after=6, first_line_cm=1.0)
+    para(doc, "", after=6)
+    camat_signature(doc, ["{{ camat.jabatan }},"])
+    tembusan(doc, ["Arsip."])
+    footer(doc)
+    return doc
+
+
+def daftar_hadir_kecamatan() -> Document:  # type: ignore[valid-type]
+    doc = new_document()
+    kop_kecamatan(doc)
+    para(doc, "DAFTAR HADIR", bold=True, size=14, align="center")
+    para(doc, "{{ judul_musrenbang }}", bold=True, size=12, align="center")
+    para(doc, "TAHUN RENCANA {{ tahun }}", bold=True, size=12, align="center", after=10)
+    info_table(
+        doc,
+        [
+            ("Kecamatan", "{{ kecamatan.nama }}"),
+            ("Kabupaten", "{{ kabupaten.nama }}"),
+            ("Hari/Tanggal", "{{ musrenbang.hari_tanggal }}"),
+            ("Jam", "{{ musrenbang.jam }}"),
+            ("Tempat", "{{ musrenbang.tempat }}"),
+            ("Alamat", "{{ musrenbang.alamat }}"),
+        ],
+        label_cm=3.5,
+    )
+    para(doc, "", after=6)
+    labels = ["No", "Nama", "L/P", "Unsur/Lembaga", "Alamat", "Tanda Tangan"]
+    table = doc.add_table(rows=1, cols=len(labels))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    header_row(table, labels)
+    loop_row(table, "{%tr for p in peserta %}")
+    row = table.add_row()
+    row_height(row, 0.85)
+    cant_split(row)
+    cell_text(row.cells[0], "{{ p.no }}", align="center")
+    cell_text(row.cells[1], "{{ p.nama }}")
+    cell_text(row.cells[2], "{{ p.jenis_kelamin }}", align="center")
+    cell_text(row.cells[3], "{{ p.unsur }}")
+    cell_text(row.cells[4], "{{ p.alamat }}")
+    sig = cell_text(row.cells[5], "{{ p.ttd_kiri }}\t{{ p.ttd_kanan }}", size=9)
+    sig.paragraph_format.tab_stops.add_tab_stop(Cm(1.7), WD_TAB_ALIGNMENT.LEFT)
+    loop_row(table, "{%tr endfor %}")
+    widths(table, [1.0, 4.3, 1.0, 3.6, 3.0, 3.6])
+    para(doc, "", after=12)
+    camat_signature(doc, ["{{ tempat_tanggal_ttd }}", "Mengetahui,", "{{ camat.jabatan }}"])
+    footer(doc)
+    return doc
+
+
+def _usulan_table(doc: object, rows_var: str, columns: list[tuple[str, str, str, float]]) -> None:
+    """A Lampiran table: a header row and one row per item of `rows_var` (`u`)."""
+    table = doc.add_table(rows=1, cols=len(columns))  # type: ignore[attr-defined]
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    header_row(table, [c[0] for c in columns], size=9)
+    loop_row(table, f"{{%tr for u in {rows_var} %}}")
+    row = table.add_row()
+    cant_split(row)
+    for idx, (_label, text, align, _cm) in enumerate(columns):
+        cell_text(row.cells[idx], text, size=9, align=align)
+    loop_row(table, "{%tr endfor %}")
+    loop_row(table, f"{{%tr if not {rows_var} %}}")
+    row = table.add_row()
+    merged = span(row, 0, len(columns) - 1)
+    cell_text(merged, "Tidak ada usulan.", size=9, align="center")
+    loop_row(table, "{%tr endif %}")
+    if rows_var == "disepakati":
+        row = table.add_row()
+        cant_split(row)
+        merged = span(row, 0, len(columns) - 3)
+        cell_text(merged, "JUMLAH", bold=True, size=9, align="center")
+        cell_text(row.cells[-2], "{{ jumlah_disepakati_rupiah }}", bold=True, size=9, align="right")
+    widths(table, [c[3] for c in columns])
+
+
+def berita_acara_kecamatan() -> Document:  # type: ignore[valid-type]
+    doc = new_document()
+    kop_kecamatan(doc)
+    para(doc, "BERITA ACARA", bold=True, size=14, align="center")
+    para(doc, "{{ judul_musrenbang }}", bold=True, size=12, align="center")
+    para(doc, "TAHUN RENCANA {{ tahun }}", bold=True, size=12, align="center")
+    para(doc, "Nomor: {{ nomor_berita_acara }}", size=12, align="center", after=12)
+    body = [
+        "Pada hari ini {{ musrenbang.hari }} tanggal {{ musrenbang.tanggal_kata }} bulan "
+        "{{ musrenbang.bulan }} tahun {{ musrenbang.tahun_kata }} ({{ musrenbang.tanggal_angka }}), "
+        "pukul {{ musrenbang.jam }}, bertempat di {{ musrenbang.tempat }}, {{ musrenbang.alamat }}, "
+        "telah dilaksanakan Musyawarah Perencanaan Pembangunan (Musrenbang) Kecamatan "
+        "{{ kecamatan.nama }}, {{ kabupaten.nama }}, untuk membahas dan menyepakati usulan "
+        "rencana pembangunan dari desa/kelurahan dan UPT/instansi di Kecamatan "
+        "{{ kecamatan.nama }} untuk Tahun Rencana {{ tahun }}.",
+        "Musrenbang Kecamatan dihadiri oleh {{ hadir.jumlah }} ({{ hadir.jumlah_kata }}) orang "
+        "peserta, terdiri atas {{ hadir.l }} ({{ hadir.l_kata }}) orang laki-laki dan "
+        "{{ hadir.p }} ({{ hadir.p_kata }}) orang perempuan, sebagaimana tercantum dalam daftar "
+        "hadir terlampir.",
+        "Sidang dipimpin oleh {{ pimpinan_sidang }} selaku pimpinan sidang, dengan notulen "
+        "{{ notulen }}. Usulan yang dibahas berjumlah {{ keputusan.jumlah_usulan }} "
+        "({{ keputusan.jumlah_usulan_kata }}) usulan, terdiri atas {{ asal_ringkas }}. "
+        "Musyawarah menyepakati hal-hal sebagai berikut:",
+    ]
+    for text in body:
+        para(doc, text, align="justify", after=6, first_line_cm=1.0)
+    items = [
+        "Sebanyak {{ keputusan.disepakati }} ({{ keputusan.disepakati_kata }}) usulan disepakati, "
+        "terdiri atas {{ keputusan.diterima }} ({{ keputusan.diterima_kata }}) usulan diterima dan "
+        "{{ keputusan.revisi }} ({{ keputusan.revisi_kata }}) usulan diterima dengan revisi, "
+        "dengan urutan prioritas dan OPD tujuan sebagaimana tercantum dalam Lampiran I;",
+        "Sebanyak {{ keputusan.ditolak }} ({{ keputusan.ditolak_kata }}) usulan belum disepakati "
+        "(ditolak), dengan alasan sebagaimana tercantum dalam Lampiran II;",
+        "Jumlah perkiraan biaya usulan yang disepakati sebesar {{ keputusan.biaya_rupiah }} "
+        "({{ keputusan.biaya_kata }} rupiah).",
+    ]
+    for no, text in enumerate(items, 1):
+        p = para(doc, f"{no}.\t{text}", align="justify", after=4, indent_cm=0.8)
+        p.paragraph_format.first_line_indent = Cm(-0.8)
+        p.paragraph_format.tab_stops.add_tab_stop(Cm(0.8))
+    para(doc, "{%p if keputusan.belum %}")
+    para(
+        doc,
+        "Sebanyak {{ keputusan.belum }} ({{ keputusan.belum_kata }}) usulan belum diputuskan.",
+        align="justify",
+        after=4,
+        indent_cm=0.8,
+    )
+    para(doc, "{%p endif %}")
+    para(
+        doc,
+        "Demikian berita acara ini dibuat dengan sebenarnya untuk dipergunakan "
+        "sebagaimana mestinya.",
+        align="justify",
+        before=4,
+        after=12,
+        first_line_cm=1.0,
+    )
+    para(doc, "{{ tempat_tanggal_ttd }}", align="right", after=6)
+    sign = doc.add_table(rows=2, cols=2)
+    no_borders(sign)
+    signature(sign.rows[0].cells[0], ["Pimpinan Sidang,"], "{{ pimpinan_sidang }}")
+    signature(sign.rows[0].cells[1], ["Notulen,"], "{{ notulen }}")
+    merged = span(sign.rows[1], 0, 1)
+    signature(
+        merged,
+        ["Mengetahui,", "{{ camat.jabatan }}"],
+        "{{ camat.nama }}",
+        "{{ camat.nip_baris }}",
+    )
+    for row in sign.rows:
+        cant_split(row)
+    widths(sign, [8.0, 8.5])
+
+    landscape_section(doc)
+    para(doc, "LAMPIRAN I", bold=True, size=11)
+    para(doc, "{{ judul_lampiran }}", size=11, after=8)
+    para(doc, "DAFTAR USULAN YANG DISEPAKATI (BERDASARKAN PRIORITAS)", bold=True, align="center")
+    para(doc, "", after=4)
+    _usulan_table(
+        doc,
+        "disepakati",
+        [
+            ("Prio-ritas", "{{ u.prioritas }}", "center", 1.3),
+            ("Kode Usulan", "{{ u.kode }}", "left", 3.6),
+            ("Desa/Kelurahan / Asal", "{{ u.asal_judul }}", "left", 3.0),
+            ("Bidang", "{{ u.bidang }}", "left", 3.0),
+            ("Kegiatan", "{{ u.kegiatan }}{{ u.revisi_catatan }}", "left", 4.6),
+            ("Lokasi", "{{ u.lokasi }}", "left", 2.4),
+            ("Volume", "{{ u.volume_satuan }}", "center", 1.7),
+            ("Biaya", "{{ u.biaya_rupiah }}", "right", 2.7),
+            ("OPD Tujuan", "{{ u.opd_tujuan }}", "left", 3.4),
+        ],
+    )
+    page_break(doc)
+    para(doc, "LAMPIRAN II", bold=True, size=11)
+    para(doc, "{{ judul_lampiran }}", size=11, after=8)
+    para(doc, "DAFTAR USULAN YANG BELUM DISEPAKATI", bold=True, align="center")
+    para(doc, "", after=4)
+    _usulan_table(
+        doc,
+        "ditolak",
+        [
+            ("No", "{{ u.no }}", "center", 1.0),
+            ("Kode Usulan", "{{ u.kode }}", "left", 3.6),
+            ("Desa/Kelurahan / Asal", "{{ u.asal_judul }}", "left", 3.2),
+            ("Bidang", "{{ u.bidang }}", "left", 3.2),
+            ("Kegiatan", "{{ u.kegiatan }}", "left", 4.8),
+            ("Lokasi", "{{ u.lokasi }}", "left", 2.6),
+            ("Biaya", "{{ u.biaya_rupiah }}", "right", 2.6),
+            ("Alasan", "{{ u.catatan }}", "left", 4.7),
+        ],
+    )
+    footer(doc)
+    return doc
+
+
+def heading(doc: object, text: str, before: float = 0) -> None:
+    """A bold section heading that stays on the page of the table below it."""
+    p = para(doc, text, bold=True, before=before, after=4)
+    p.paragraph_format.keep_with_next = True
+
+
+_RINGKASAN = [
+    ("Usulan", "{{ r.jumlah }}", 1.6),
+    ("Diterima", "{{ r.diterima }}", 1.8),
+    ("Diterima dgn Revisi", "{{ r.revisi }}", 2.0),
+    ("Ditolak", "{{ r.ditolak }}", 1.7),
+    ("Belum Diputus-kan", "{{ r.belum }}", 1.8),
+    ("Biaya Diusulkan", "{{ r.biaya_rupiah }}", 3.2),
+    ("Biaya Disepakati", "{{ r.biaya_disepakati_rupiah }}", 3.2),
+]
+
+
+def _summary_table(doc: object, loop: str, lead: list[tuple[str, str, float]]) -> None:
+    """A recap view: leading label columns, then counts and costs, then a JUMLAH row."""
+    labels = [c[0] for c in lead] + [c[0] for c in _RINGKASAN]
+    table = doc.add_table(rows=1, cols=len(labels))  # type: ignore[attr-defined]
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    header_row(table, labels, size=9)
+    loop_row(table, f"{{%tr for r in {loop} %}}")
+    row = table.add_row()
+    cant_split(row)
+    for idx, (_label, text, _cm) in enumerate(lead):
+        cell_text(row.cells[idx], text, size=9, align="center" if idx == 0 else "left")
+    for idx, (_label, text, _cm) in enumerate(_RINGKASAN, len(lead)):
+        cell_text(row.cells[idx], text, size=9, align="right")
+    loop_row(table, "{%tr endfor %}")
+    row = table.add_row()
+    cant_split(row)
+    merged = span(row, 0, len(lead) - 1)
+    cell_text(merged, "JUMLAH", bold=True, size=9, align="center")
+    for idx, (_label, text, _cm) in enumerate(_RINGKASAN, len(lead)):
+        cell_text(row.cells[idx], text.replace("r.", "jumlah."), bold=True, size=9, align="right")
+    widths(table, [c[2] for c in lead] + [c[2] for c in _RINGKASAN])
+
+
+def rekap_usulan_kecamatan() -> Document:  # type: ignore[valid-type]
+    doc = new_document(landscape=True)
+    kop_kecamatan(doc)
+    para(doc, "REKAPITULASI USULAN", bold=True, size=14, align="center")
+    para(doc, "{{ judul_musrenbang }}", bold=True, size=12, align="center")
+    para(doc, "TAHUN RENCANA {{ tahun }}", bold=True, size=12, align="center", after=8)
+    info_table(
+        doc,
+        [
+            ("Kabupaten", "{{ kabupaten.nama }}"),
+            ("Tanggal Musrenbang", "{{ musrenbang.hari_tanggal }}"),
+            ("Desa/Kelurahan", "{{ desa_terkirim }} telah mengirim usulan"),
+            ("Jumlah Usulan", "{{ ringkasan }}"),
+        ],
+        label_cm=4.5,
+    )
+    heading(doc, "A. REKAP PER DESA/KELURAHAN DAN UPT/INSTANSI", before=8)
+    _summary_table(
+        doc,
+        "per_desa",
+        [("No", "{{ r.no }}", 0.9), ("Desa/Kelurahan / UPT", "{{ r.nama }}", 5.5),
+         ("Jenis", "{{ r.jenis }}", 2.2)],
+    )  # fmt: skip
+    heading(doc, "B. REKAP PER BIDANG", before=10)
+    _summary_table(doc, "per_bidang", [("No", "{{ r.no }}", 0.9), ("Bidang", "{{ r.nama }}", 7.7)])
+    heading(doc, "C. REKAP PER OPD TUJUAN", before=10)
+    _summary_table(doc, "per_opd", [("No", "{{ r.no }}", 0.9), ("OPD Tujuan", "{{ r.nama }}", 7.7)])
+
+    page_break(doc)
+    heading(doc, "D. DAFTAR USULAN PER DESA/KELURAHAN DAN UPT/INSTANSI", before=0)
+    labels = [
+        "No", "Kode Usulan", "Bidang", "Kegiatan", "Lokasi", "Volume Satuan", "Biaya",
+        "Sumber Dana", "OPD Tujuan", "Prio-ritas", "Keputusan", "Catatan",
+    ]  # fmt: skip
+    cms = [0.9, 3.1, 2.4, 3.5, 1.9, 1.6, 2.9, 1.7, 2.5, 1.1, 1.9, 2.2]
+    table = doc.add_table(rows=1, cols=len(labels))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    header_row(table, labels, size=8)
+    loop_row(table, "{%tr for g in kelompok %}")
+    row = table.add_row()
+    cant_split(row)
+    merged = span(row, 0, len(labels) - 1)
+    cell_text(merged, "{{ g.huruf }}. {{ g.judul }}", bold=True, size=9)
+    shade(merged, "F2F2F2")
+    loop_row(table, "{%tr for u in g.usulan %}")
+    row = table.add_row()
+    cant_split(row)
+    for idx, (text, align) in enumerate(
+        [
+            ("{{ u.no }}", "center"),
+            ("{{ u.kode }}", "left"),
+            ("{{ u.bidang }}", "left"),
+            ("{{ u.kegiatan }}", "left"),
+            ("{{ u.lokasi }}", "left"),
+            ("{{ u.volume_satuan }}", "center"),
+            ("{{ u.biaya_rupiah }}", "right"),
+            ("{{ u.sumber_dana }}", "left"),
+            ("{{ u.opd_tujuan }}", "left"),
+            ("{{ u.prioritas }}", "center"),
+            ("{{ u.keputusan }}", "left"),
+            ("{{ u.catatan }}", "left"),
+        ]
+    ):
+        cell_text(row.cells[idx], text, size=8, align=align)
+    loop_row(table, "{%tr endfor %}")
+    row = table.add_row()
+    cant_split(row)
+    merged = span(row, 0, 5)
+    cell_text(merged, "Jumlah {{ g.judul }}", bold=True, size=8, align="right")
+    cell_text(row.cells[6], "{{ g.jumlah_rupiah }}", bold=True, size=8, align="right")
+    span(row, 7, len(labels) - 1)
+    loop_row(table, "{%tr endfor %}")
+    row = table.add_row()
+    cant_split(row)
+    merged = span(row, 0, 5)
+    cell_text(merged, "JUMLAH TOTAL", bold=True, size=8, align="right")
+    cell_text(row.cells[6], "{{ jumlah_total_rupiah }}", bold=True, size=8, align="right")
+    span(row, 7, len(labels) - 1)
+    widths(table, cms)
+
+    para(doc, "", after=12)
+    sign = doc.add_table(rows=1, cols=3)
+    no_borders(sign)
+    box = sign.rows[0].cells[0].add_table(rows=3, cols=1)
+    box.style = "Table Grid"
+    cell_text(box.rows[0].cells[0], "Paraf Sekretaris Camat", bold=True, size=9, align="center")
+    shade(box.rows[0].cells[0], "F2F2F2")
+    row_height(box.rows[1], 1.4)
+    cell_text(box.rows[1].cells[0], "", size=9)
+    cell_text(box.rows[2].cells[0], "{{ sekcam.nama }}", size=9, align="center")
+    widths(box, [5.0])
+    cell_text(sign.rows[0].cells[1], "", size=12)
+    signature(
+        sign.rows[0].cells[2],
+        ["{{ tempat_ttd }}", "{{ camat.jabatan }}"],
+        "{{ camat.nama }}",
+        "{{ camat.nip_baris }}",
+    )
+    cant_split(sign.rows[0])
+    widths(sign, [6.0, 9.7, 10.0])
+    footer(doc)
+    return doc
+
+
+KECAMATAN_TEMPLATES = {
+    "surat-pemberitahuan-desa.docx": surat_pemberitahuan_desa,
+    "daftar-hadir-kecamatan.docx": daftar_hadir_kecamatan,
+    "berita-acara-kecamatan.docx": berita_acara_kecamatan,
+    "rekap-usulan-kecamatan.docx": rekap_usulan_kecamatan,
+    "surat-pengantar-kecamatan.docx": surat_pengantar_kecamatan,
+}
+
+
 TEMPLATES = {
     "daftar-hadir-desa.docx": daftar_hadir,
     "berita-acara-desa.docx": berita_acara,
     "kompilasi-usulan-desa.docx": kompilasi,
 }
+TEMPLATES.update(KECAMATAN_TEMPLATES)
 
 
-def main() -> None:
+def main(names: list[str] | None = None) -> None:
+    """Write every template, or only those named (`build_templates.py rekap-usulan-kecamatan.docx`)."""
     for name, build in TEMPLATES.items():
+        if names and name not in names:
+            continue
         doc = build()
         doc.core_properties.title = name.removesuffix(".docx")  # type: ignore[attr-defined]
         doc.core_properties.author = "Pipeline Musrenbang"  # type: ignore[attr-defined]
@@ -587,4 +1104,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    main(sys.argv[1:])
