@@ -1377,14 +1377,15 @@ def validate_kecamatan(
                 "kerja kecamatan yang diterbitkan) atau perbaiki nama lembarnya",
                 sheet=name,
             )
+    if raw.identitas is None:
+        # Without Identitas the reader cannot tell a kecamatan workbook from a desa one, so
+        # its table columns cannot be judged either.
+        return None, checker.report
     jadwal_missing = checker.table_missing(raw, SHEET_JADWAL, raw.jadwal, JADWAL_COLUMNS)
     peserta_missing = checker.table_missing(raw, SHEET_PESERTA, raw.peserta, PESERTA_REQUIRED)
     usulan_missing = checker.table_missing(
         raw, SHEET_USULAN, raw.usulan, KECAMATAN_USULAN_REQUIRED_COLUMNS
     )
-    if raw.identitas is None:
-        return None, checker.report
-
     identitas, cells = checker.kecamatan_identitas(raw.identitas)
     jadwal: list[JadwalDesa] = []
     if raw.jadwal is not None:
