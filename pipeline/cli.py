@@ -172,8 +172,10 @@ def cmd_workbook(args: argparse.Namespace, root: Path) -> int:
     from pipeline.commands import issue_all_workbooks, issue_desa_workbook
 
     if args.level == "kecamatan":
-        print("musrenbang workbook kecamatan: belum tersedia.", file=sys.stderr)
-        return EXIT_USAGE
+        from pipeline.commands import issue_kecamatan_workbook
+
+        print(issue_kecamatan_workbook(root, args.kode, args.tahun))
+        return EXIT_OK
     if args.level == "semua":
         for path in issue_all_workbooks(root, args.tahun):
             print(path)
@@ -215,10 +217,10 @@ def cmd_watch(args: argparse.Namespace, root: Path) -> int:
 
 
 def cmd_status(args: argparse.Namespace, root: Path) -> int:
-    from pipeline.commands import status_rows, status_table
+    from pipeline.commands import kecamatan_stages, status_rows, status_table
 
     tahun, rows = status_rows(root, args.tahun)
-    print(status_table(tahun, rows))
+    print(status_table(tahun, rows, kecamatan_stages(root, tahun)))
     return EXIT_OK
 
 

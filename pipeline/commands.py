@@ -18,7 +18,14 @@ from pipeline.ledger import Ledger, now_iso
 from pipeline.models import Wilayah
 from pipeline.stages import Stages
 from pipeline.standard import Tahap
-from pipeline.wilayah import KODE_DESA, KODE_KABUPATEN, WilayahError, WilayahList, load_wilayah
+from pipeline.wilayah import (
+    KODE_DESA,
+    KODE_KABUPATEN,
+    KODE_KECAMATAN,
+    WilayahError,
+    WilayahList,
+    load_wilayah,
+)
 from pipeline.workflow import PINDAIAN_WAJIB, deadline
 from pipeline.workspace import Workspace
 
@@ -133,6 +140,20 @@ def issue_workbooks(root: Path, kodes: list[str], tahun: int) -> list[Path]:
     return paths
 
 
+def issue_kecamatan_workbook(root: Path, kode: str, tahun: int) -> Path:
+    """The kecamatan workbook pre-filled with every usulan its desa sent (SOP Sooko step 4)."""
+    ws, settings, wilayah = open_workspace(root)
+    if not KODE_KECAMATAN.match(kode) or wilayah.get(kode) is None:
+        raise UsageError(
+            f"Kode kecamatan {kode} tidak ada dalam daftar wilayah (contoh: 12.05.01)."
+        )
+    with Ledger(settings.database_path(root)) as ledger:
+        stages = Stages(ws, settings, wilayah, ledger, converter=None)
+        snap = stages.kecamatan.snapshot(kode, tahun)
+        assert snap is not None
+        return stages.kecamatan.current_workbook(snap)
+
+
 @dataclass
 class StatusRow:
     kode: str
@@ -148,6 +169,7 @@ class StatusRow:
 
 
 def status_rows(root: Path, tahun: int | None) -> tuple[int | None, list[StatusRow]]:
+    """Every desa's row; see kecamatan_stages for the kecamatan's own stage."""
     ws, settings, wilayah = open_workspace(root)
     tz = ZoneInfo(settings.jadwal.zona_waktu)
     today = dt.datetime.now(tz).date()
@@ -194,7 +216,19 @@ def status_rows(root: Path, tahun: int | None) -> tuple[int | None, list[StatusR
     return tahun, rows
 
 
-def status_table(tahun: int | None, rows: list[StatusRow]) -> str:
+def kecamatan_stages(root: Path, tahun: int | None) -> dict[str, str]:
+    from pipeline.ledger_kecamatan import KecamatanLedger
+
+    _, settings, _ = open_workspace(root)
+    if tahun is None:
+        return {}
+    with Ledger(settings.database_path(root)) as ledger:
+        return {k.region: k.stage.value for k in KecamatanLedger(ledger).years(tahun)}
+
+
+def status_table(
+    tahun: int | None, rows: list[StatusRow], kecamatan: dict[str, str] | None = None
+) -> str:
     head = (
         "Kode",
         "Desa/Kelurahan",
@@ -237,16 +271,17 @@ def status_table(tahun: int | None, rows: list[StatusRow]) -> str:
     lines.append(f"{len(rows)} desa/kelurahan; {sent} sudah mengirim.")
     # One line per kecamatan: the Musrenbang Kecamatan can start when all its desa sent.
     lines.append("")
-    lines.append("Per kecamatan (tahap kecamatan belum diproses versi ini):")
+    lines.append("Per kecamatan:")
     by_kec: dict[str, list[StatusRow]] = {}
     for r in rows:
         by_kec.setdefault(r.kode.rsplit(".", 1)[0], []).append(r)
     for kec, members in sorted(by_kec.items()):
         done = sum(1 for r in members if r.tahap == Tahap.KIRIM.value)
         late = sum(1 for r in members if r.terlambat)
+        stage = (kecamatan or {}).get(kec, "belum mulai")
         lines.append(
-            f"  {kec} {members[0].kecamatan}: {done}/{len(members)} desa/kelurahan sudah mengirim"
-            + (f", {late} terlambat" if late else "")
+            f"  {kec} {members[0].kecamatan}: tahap kecamatan {stage}; {done}/{len(members)} "
+            "desa/kelurahan sudah mengirim" + (f", {late} terlambat" if late else "")
         )
     return "\n".join(lines)
 
@@ -256,6 +291,8 @@ def unlock(root: Path, kode: str, tahun: int, alasan: str) -> str:
     if not alasan.strip():
         raise UsageError("Alasan membuka kembali wajib diisi (--alasan).")
     tz = ZoneInfo(settings.jadwal.zona_waktu)
+    if KODE_KECAMATAN.match(kode):
+        return _unlock_kecamatan(root, settings, wilayah, kode, tahun, alasan)
     with Ledger(settings.database_path(root)) as ledger:
         ry = ledger.region_year(kode, tahun)
         if ry is None:
@@ -297,3 +334,30 @@ def unlock(root: Path, kode: str, tahun: int, alasan: str) -> str:
 
 def is_desa_kode(kode: str) -> bool:
     return bool(KODE_DESA.match(kode))
+
+
+def _unlock_kecamatan(
+    root: Path, settings: Settings, wilayah: WilayahList, kode: str, tahun: int, alasan: str
+) -> str:
+    from pipeline.ledger_kecamatan import KecamatanLedger
+    from pipeline.standard import TahapKecamatan
+
+    with Ledger(settings.database_path(root)) as ledger:
+        kl = KecamatanLedger(ledger)
+        ky = kl.year(kode, tahun)
+        if ky is None or ky.stage is not TahapKecamatan.KIRIM:
+            stage = ky.stage.value if ky else "belum ada data"
+            raise UsageError(
+                f"Kecamatan {kode} tahun {tahun}: {stage}, belum dikirim; tidak ada yang dibuka."
+            )
+        at = now_iso(ZoneInfo(settings.jadwal.zona_waktu))
+        with ledger.transaction() as db:
+            kl.set_stage(db, region=kode, year=tahun, stage=TahapKecamatan.REKAP, at=at,
+                         input_id=None, reason=alasan)  # fmt: skip
+            ledger.audit(db, "unlock", at=at, region=kode, year=tahun, alasan=alasan,
+                         dari="Kirim", ke="Rekap")  # fmt: skip
+    kec = wilayah.get(kode)
+    return (
+        f"Kecamatan {kode} {kec.nama if kec else ''} tahun {tahun}: Kirim -> Rekap "
+        f"(dibuka kembali). Alasan dicatat di log audit: {alasan}"
+    )

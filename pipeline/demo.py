@@ -18,7 +18,14 @@ from zoneinfo import ZoneInfo
 from openpyxl import load_workbook
 
 from pipeline.batch import run_pass
-from pipeline.commands import init_workspace, issue_desa_workbook, status_rows, status_table
+from pipeline.commands import (
+    init_workspace,
+    issue_desa_workbook,
+    issue_kecamatan_workbook,
+    kecamatan_stages,
+    status_rows,
+    status_table,
+)
 from pipeline.config import load_settings
 from pipeline.standard import SHEET_IDENTITAS, SHEET_PESERTA, SHEET_USULAN, normalise
 from pipeline.wilayah import load_wilayah
@@ -204,10 +211,97 @@ class Operator:
         return target
 
 
-def _header(sheet: Any) -> dict[str, int]:
+class KecamatanOperator:
+    """The Kasi Pembangunan: fills the kecamatan workbook the pipeline issued."""
+
+    def __init__(self, ws: Workspace, kode: str, tahun: int) -> None:
+        self.ws, self.kode, self.tahun = ws, kode, tahun
+        kec = load_wilayah(ws.wilayah_file).get(kode)
+        assert kec is not None
+        self.kec = kec
+        self.inbox = ws.inbox_kecamatan(kec)
+
+    def current(self) -> Path:
+        from pipeline.stages_kecamatan import buku_kerja_kecamatan_name
+
+        folder = self.ws.outbox_kecamatan(self.kec, self.tahun)
+        return folder / buku_kerja_kecamatan_name(self.kec, self.tahun)
+
+    def drop(
+        self,
+        identitas: dict[str, Any],
+        jadwal: dict[str, tuple[Any, ...]] | None = None,
+        decide: bool = False,
+        upt: list[tuple[Any, ...]] | None = None,
+    ) -> Path:
+        wb = load_workbook(self.current())
+        for row in wb[SHEET_IDENTITAS].iter_rows(min_row=1, max_row=60):
+            label = normalise(str(row[0].value or ""))
+            for key, value in identitas.items():
+                if normalise(key) == label:
+                    row[1].value = value
+        if jadwal:
+            sheet = wb["Jadwal"]
+            cols = _header(sheet, "Kode Desa/Kelurahan")
+            for r in range(cols["__header_row__"] + 1, sheet.max_row + 1):
+                kode = sheet.cell(r, cols["Kode Desa/Kelurahan"]).value
+                if kode in jadwal:
+                    for label, value in zip(
+                        ["Tanggal Musrenbang", "Jam Mulai", "Tempat"], jadwal[kode], strict=True
+                    ):
+                        sheet.cell(r, cols[label], value)
+        sheet = wb[SHEET_USULAN]
+        cols = _header(sheet)
+        first = cols["__header_row__"] + 1
+        last = first
+        while sheet.cell(last, cols["Kegiatan"]).value:
+            last += 1
+        if upt:
+            labels = ["Asal Usulan", "Desa/Kelurahan", "Bidang", "Kegiatan", "Lokasi", "Volume",
+                      "Satuan", "Perkiraan Biaya (Rp)", "Sumber Dana", "OPD Tujuan"]  # fmt: skip
+            for i, values in enumerate(upt):
+                for label, value in zip(labels, values, strict=True):
+                    sheet.cell(last + i, cols[label], value)
+            last += len(upt)
+        if decide:
+            for n, r in enumerate(range(first, last), start=1):
+                bidang = str(sheet.cell(r, cols["Bidang"]).value or "")
+                if not sheet.cell(r, cols["OPD Tujuan"]).value:
+                    sheet.cell(r, cols["OPD Tujuan"], OPD.get(bidang, "Bappeda"))
+                if n == 3:
+                    sheet.cell(r, cols["Keputusan"], "Ditolak")
+                    sheet.cell(r, cols["Catatan Keputusan"], "Dapat didanai APBDes tahun berjalan")
+                else:
+                    sheet.cell(r, cols["Prioritas"], n)
+                    sheet.cell(r, cols["Keputusan"], "Diterima")
+        target = self.inbox / self.current().name
+        tmp = target.with_name(".~demo-" + target.name)
+        wb.save(tmp)
+        os.replace(tmp, target)
+        return target
+
+    def scan(self, title: str) -> Path:
+        from pipeline.sample_scans import make_scan
+
+        target = self.inbox / "pindaian" / "rekap" / "rekap ditandatangani camat.pdf"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        make_scan(target, title, fmt="pdf")
+        return target
+
+
+OPD = {
+    "Pelaksanaan Pembangunan Desa": "Dinas PUPR",
+    "Pemberdayaan Masyarakat": "Dinas Koperasi dan UKM",
+    "Pembinaan Kemasyarakatan": "Dinas Pemuda dan Olahraga",
+    "Penanggulangan Bencana, Keadaan Darurat dan Mendesak": "BPBD",
+    "Penyelenggaraan Pemerintahan Desa": "Dinas PMD",
+}
+
+
+def _header(sheet: Any, marker: str = "Kegiatan") -> dict[str, int]:
     for r in range(1, 11):
         labels = {str(c.value).strip(): c.column for c in sheet[r] if c.value}
-        if "Kegiatan" in labels or "Nama" in labels:
+        if marker in labels or "Nama" in labels:
             return {**labels, "__header_row__": r}
     raise ValueError(f"no header in {sheet.title}")
 
@@ -306,13 +400,51 @@ def run_demo(target: Path, log: Callable[[str], None] = print) -> int:
     lau.drop({"Tahap": "Verifikasi"})
     step("Buku kerja setelah Kirim ditolak (sudah-dikirim)")
 
+    tim.scan("berita-acara", "BERITA ACARA MUSRENBANG DESA TIMBANG LAWAN")
+    tim.scan("daftar-hadir", "DAFTAR HADIR MUSRENBANG DESA TIMBANG LAWAN")
+    tim.drop({"Tahap": "Kirim"})
+    step("Timbang Lawan mengirim ke kecamatan")
+
+    issue_kecamatan_workbook(target, "12.05.01", tahun)
+    kec = KecamatanOperator(ws, "12.05.01", tahun)
+    tanggal_kec = _recent_working_day(today, 1)
+    kec.drop(
+        {"Tahap": "Persiapan", "Tanggal Musrenbang": tanggal_kec, "Jam Mulai": "08.30",
+         "Tempat": "Aula Kantor Camat Bahorok", "Alamat": "Jl. Perintis Kemerdekaan No. 1, Bahorok",
+         "Nama Camat": "Drs. Ahmad Syafii Lubis, M.Si", "NIP Camat": "197305121998031003",
+         "Nama Sekretaris Camat": "Rosmawati Sitepu, S.Sos", "NIP Sekretaris Camat": "198001152005012007"},
+        jadwal={"12.05.01.2004": (tanggal, "09.00", "Balai Desa Sampe Raya"),
+                "12.05.01.1001": (tanggal, "14.00", "Aula Kantor Lurah Pekan Bahorok")},
+    )  # fmt: skip
+    step("Kecamatan: buku kerja kecamatan (usulan dari desa sudah terisi), surat ke desa")
+
+    kec.drop(
+        {"Tahap": "Rekap", "Pimpinan Sidang": "Drs. Ahmad Syafii Lubis, M.Si",
+         "Notulen": "Siti Aminah", "Nomor Berita Acara": "050/123/BHR/2026",
+         "Jumlah Peserta Laki-laki": 31, "Jumlah Peserta Perempuan": 17},
+        decide=True,
+        upt=[("UPT Puskesmas Bahorok", "", "Pembinaan Kemasyarakatan",
+              "Posyandu lansia keliling", "Kecamatan Bahorok", 12, "kegiatan", 36_000_000,
+              "APBD Kabupaten", "Dinas Kesehatan")],
+    )  # fmt: skip
+    step("Musrenbang Kecamatan: keputusan, usulan UPT, rekap dan berita acara")
+
+    kec.scan("REKAP USULAN MUSRENBANG KECAMATAN BAHOROK")
+    kec.drop({"Tahap": "Kirim", "Nomor Surat Pengantar": "050/130/BHR/2026"})
+    step("Rekap ditandatangani Camat; surat pengantar dan paket untuk Bappeda")
+
     tahun_status, rows = status_rows(target, tahun)
-    log("\n" + status_table(tahun_status, rows))
+    log("\n" + status_table(tahun_status, rows, kecamatan_stages(target, tahun_status)))
     folder = lau.current().parent
     log("\nLihat hasilnya:")
     log(f"  dokumen Lau Damak : {folder}")
     for path in sorted(p for p in folder.iterdir() if p.is_file()):
         log(f"      {path.name}")
+    kec_folder = kec.current().parent
+    log(f"  kecamatan Bahorok : {kec_folder}")
+    for path in sorted(p for p in kec_folder.iterdir() if p.is_file()):
+        log(f"      {path.name}")
+    log(f"  kabupaten         : {ws.outbox} (Rekap Usulan, Pemantauan .xlsx/.html)")
     log(f"  tanda terima      : {ws.receipts}")
     log(f"  arsip masukan     : {ws.arsip}")
     log(f"  ledger            : {settings.database_path(target)}")

@@ -13,7 +13,9 @@ import json
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from pipeline import dokumen, scans
@@ -35,6 +37,9 @@ from pipeline.workspace import (
 )
 from pipeline.xlsx_read import read_workbook
 from pipeline.xlsx_write import mark_issues_on_copy, write_desa_workbook
+
+if TYPE_CHECKING:
+    from pipeline.stages_kecamatan import KecamatanStages
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".numbers", ".xlsb", ".xltx")
 
@@ -141,6 +146,12 @@ class Stages:
         )
         self._own_converter = False
 
+    @cached_property
+    def kecamatan(self) -> KecamatanStages:
+        from pipeline.stages_kecamatan import KecamatanStages
+
+        return KecamatanStages(self)
+
     def close(self) -> None:
         if self._own_converter and self.converter is not None:
             self.converter.close()
@@ -161,6 +172,8 @@ class Stages:
     def stage_of(self, region: str | None, year: int | None) -> str | None:
         if not region or not year:
             return None
+        if KODE_KECAMATAN.match(region):
+            return self.kecamatan.stage_of(region, year)
         ry = self.ledger.region_year(region, year)
         return ry.stage.value if ry else None
 
@@ -172,6 +185,9 @@ class Stages:
 
     def default_year(self, region: str) -> int | None:
         """The year an input of unknown year is filed under: the open one, else the latest."""
+        if KODE_KECAMATAN.match(region):
+            sent = self.kecamatan.sent_years(region)
+            return self.kecamatan.open_year(region) or (sent[-1] if sent else None)
         ry = self.ledger.open_year(region)
         if ry is None:
             years = self.ledger.years_of(region)
@@ -180,6 +196,9 @@ class Stages:
 
     def region_receipt_folder(self, ex: Examined) -> Path | None:
         if ex.region and ex.year:
+            if KODE_KECAMATAN.match(ex.region):
+                kec_folder = self.kecamatan.folder(ex.region, ex.year)
+                return kec_folder / "tanda-terima" if kec_folder else None
             folder = self.desa_folder(ex.region, ex.year)
             if folder is not None:
                 return folder / "tanda-terima"
@@ -216,11 +235,11 @@ class Stages:
     def examine_workbook(self, path: Path, row: InputRow, place: Place) -> Examined:
         folder_desa = place.desa
         purpose = "workbook-desa"
-        earlier = self.ledger.accepted_before(row.sha256, purpose)
-        if earlier is not None and (folder_desa is None or folder_desa.kode == earlier.region):
-            return Examined(
-                Status.DUPLICATE, Kind.WORKBOOK_DESA, purpose, earlier.region, earlier.year
-            )
+        for kind in (Kind.WORKBOOK_DESA, Kind.WORKBOOK_KECAMATAN):
+            earlier = self.ledger.accepted_before(row.sha256, kind.value)
+            folder = folder_desa or place.kecamatan
+            if earlier is not None and (folder is None or folder.kode == earlier.region):
+                return Examined(Status.DUPLICATE, kind, kind.value, earlier.region, earlier.year)
         received = row.received_at.astimezone(self.tz)
         raw, report = read_workbook(path, self.settings.batas, display_name=row.file)
         fallback_region = folder_desa.kode if folder_desa else None
@@ -229,19 +248,7 @@ class Stages:
                 Status.REJECTED, Kind.WORKBOOK_DESA, purpose, fallback_region, None, report.issues
             )
         if raw.kind == "kecamatan":
-            report.add(
-                "belum-tersedia",
-                "Buku Kerja Musrenbang Kecamatan belum dapat diproses oleh versi ini; "
-                "simpan berkasnya, kecamatan akan diberi tahu bila fitur ini tersedia.",
-            )
-            return Examined(
-                Status.REJECTED,
-                Kind.WORKBOOK_KECAMATAN,
-                "workbook-kecamatan",
-                place.kecamatan.kode if place.kecamatan else None,
-                None,
-                report.issues,
-            )
+            return self.kecamatan.examine_workbook(raw, report, row, place)
         wb, vreport = validate_desa(raw, self.wilayah, today=received.date())
         report.extend(vreport)
         region = wb.identitas.kode if wb and wb.identitas.kode else fallback_region
@@ -349,91 +356,77 @@ class Stages:
         """Common checks for scans and documents: folder, kind folder, open year.
 
         Returns a finished outcome, or None, the year the file belongs to (None when the
-        desa has no year yet: the file waits for its first workbook, see ledger.set_stage)
-        and notes for its receipt.
+        region has no year yet: the file waits for its first workbook, see set_stage) and
+        notes for its receipt. A desa's scans and documents, and a kecamatan's scans.
         """
-        notes: list[Issue] = []
         area = place.area or ""
         purpose = f"{area}/{place.jenis}" if place.jenis else area
-        if place.desa is None:
-            region = place.kecamatan.kode if place.kecamatan else None
-            code = "belum-tersedia" if place.kecamatan else "lokasi-berkas-salah"
+        region = place.desa or (place.kecamatan if area == "pindaian" else None)
+
+        def refuse(code: str, text: str, year: int | None = None) -> Examined:
+            kode = region.kode if region else (place.kecamatan.kode if place.kecamatan else None)
+            return Examined(Status.REJECTED, kind, purpose, kode, year, [issue(code, text)])
+
+        if region is None:
+            if place.kecamatan is not None:
+                text = "Dokumen pendukung tingkat kecamatan belum dapat diproses oleh versi ini."
+                return refuse("belum-tersedia", text), None, []
             text = (
-                "Pindaian dan dokumen tingkat kecamatan belum dapat diproses oleh versi ini."
-                if place.kecamatan
-                else f"'{row.file}' harus diletakkan di folder {area}/<jenis> milik desanya "
+                f"'{row.file}' harus diletakkan di folder {area}/<jenis> milik desanya "
                 "(inbox/<kecamatan>/<desa>/...)."
             )
-            return (
-                Examined(Status.REJECTED, kind, purpose, region, None, [issue(code, text)]),
-                None,
-                [],
-            )
+            return refuse("lokasi-berkas-salah", text), None, []
+        if place.desa is None:
+            allowed = JENIS_PINDAIAN  # the kecamatan also has pindaian/rekap
         if place.jenis not in allowed:
-            return (
-                Examined(
-                    Status.REJECTED,
-                    kind,
-                    purpose,
-                    place.desa.kode,
-                    None,
-                    [
-                        issue(
-                            "lokasi-berkas-salah",
-                            f"'{row.file}' ada di folder {area}/{place.jenis or ''} yang tidak dikenal. "
-                            f"Gunakan salah satu folder: {', '.join(area + '/' + j for j in allowed)}.",
-                        )
-                    ],
-                ),
-                None,
-                [],
+            text = (
+                f"'{row.file}' ada di folder {area}/{place.jenis or ''} yang tidak dikenal. "
+                f"Gunakan salah satu folder: {', '.join(area + '/' + j for j in allowed)}."
             )
-        open_year = self.ledger.open_year(place.desa.kode)
+            return refuse("lokasi-berkas-salah", text), None, []
+        open_year, last_year = self._years(region)
+        notes: list[Issue] = []
+        if open_year is None and last_year is not None:
+            text = (
+                f"Hasil Musrenbang {self._label(region)} tahun {last_year} sudah dikirim; "
+                "pindaian/dokumen baru tidak dapat ditambahkan. Bila perlu, buka kembali "
+                "dengan musrenbang unlock."
+            )
+            return refuse("sudah-dikirim", text, last_year), None, []
         if open_year is None:
-            sent = self.ledger.years_of(place.desa.kode)
-            if sent:
-                return (
-                    Examined(
-                        Status.REJECTED,
-                        kind,
-                        purpose,
-                        place.desa.kode,
-                        sent[-1].year,
-                        [
-                            issue(
-                                "sudah-dikirim",
-                                f"Usulan {place.desa.level_word} {place.desa.nama} tahun {sent[-1].year} "
-                                "sudah dikirim; pindaian/dokumen baru tidak dapat ditambahkan. Minta "
-                                "kecamatan membuka kembali (musrenbang unlock) bila perlu.",
-                            )
-                        ],
-                    ),
-                    None,
-                    [],
-                )
             notes.append(
                 issue(
                     "belum-ada-buku-kerja",
-                    f"Belum ada Buku Kerja yang diterima untuk {place.desa.level_word} "
-                    f"{place.desa.nama}. Berkas ini disimpan dan akan dipakai untuk tahun yang "
-                    "dibuka oleh buku kerja pertama desa ini; tidak perlu dikirim ulang.",
+                    f"Belum ada Buku Kerja yang diterima untuk {self._label(region)}. Berkas ini "
+                    "disimpan dan akan dipakai untuk tahun yang dibuka oleh buku kerja pertama; "
+                    "tidak perlu dikirim ulang.",
                 )
             )
         earlier = self.ledger.accepted_before(row.sha256, purpose)
-        if earlier is not None and earlier.region == place.desa.kode:
-            return (
-                Examined(Status.DUPLICATE, kind, purpose, place.desa.kode, earlier.year),
-                None,
-                [],
-            )
-        return None, open_year.year if open_year else None, notes
+        if earlier is not None and earlier.region == region.kode:
+            return Examined(Status.DUPLICATE, kind, purpose, region.kode, earlier.year), None, []
+        return None, open_year, notes
+
+    def _years(self, region: Wilayah) -> tuple[int | None, int | None]:
+        """(the open year, the latest year) of a desa or a kecamatan."""
+        if KODE_KECAMATAN.match(region.kode):
+            sent = self.kecamatan.sent_years(region.kode)
+            return self.kecamatan.open_year(region.kode), (sent[-1] if sent else None)
+        open_year = self.ledger.open_year(region.kode)
+        years = self.ledger.years_of(region.kode)
+        return (open_year.year if open_year else None), (years[-1].year if years else None)
+
+    @staticmethod
+    def _label(region: Wilayah) -> str:
+        if KODE_KECAMATAN.match(region.kode):
+            return f"Kecamatan {region.nama}"
+        return f"{region.level_word} {region.nama}"
 
     def examine_scan(self, path: Path, row: InputRow, place: Place) -> Examined:
         allowed = [j for j in JENIS_PINDAIAN if j != "rekap"]
         done, year, notes = self._berkas_context(row, place, Kind.SCAN, allowed)
         if done is not None:
             return done
-        assert place.desa is not None
         report = scans.check_scan(path, row.file)
         report.extend(notes)
         return self._berkas_outcome(row, place, Kind.SCAN, "pindaian", year, report)
@@ -456,11 +449,12 @@ class Stages:
         year: int | None,
         report: Report,
     ) -> Examined:
-        assert place.desa is not None and place.jenis is not None
+        region = place.desa or place.kecamatan
+        assert region is not None and place.jenis is not None
         purpose = f"{kategori}/{place.jenis}"
         if not report.ok:
-            return Examined(Status.REJECTED, kind, purpose, place.desa.kode, year, report.issues)
-        desa, jenis = place.desa, place.jenis
+            return Examined(Status.REJECTED, kind, purpose, region.kode, year, report.issues)
+        jenis = place.jenis
         folder = str(Path(row.rel).parent.as_posix())
         at = row.received_at.astimezone(self.tz).isoformat(timespec="seconds")
 
@@ -468,7 +462,7 @@ class Stages:
             self.ledger.add_berkas(
                 db,
                 input_id=row.id,
-                region=desa.kode,
+                region=region.kode,
                 year=year,
                 kategori=kategori,
                 jenis=jenis,
@@ -480,7 +474,7 @@ class Stages:
                 archived_as=row.archived_as,
             )
 
-        return Examined(Status.ACCEPTED, kind, purpose, desa.kode, year, report.issues, apply)
+        return Examined(Status.ACCEPTED, kind, purpose, region.kode, year, report.issues, apply)
 
     # ------------------------------------------------------------------ produce
 
@@ -488,12 +482,17 @@ class Stages:
         self, ex: Examined, archived: Path, row: InputRow
     ) -> tuple[list[Path], list[Issue]]:
         """Write the outputs that follow from this input; returns them and extra issues."""
-        if ex.kind is Kind.WORKBOOK_DESA and ex.status is Status.REJECTED:
+        workbook = ex.kind in (Kind.WORKBOOK_DESA, Kind.WORKBOOK_KECAMATAN)
+        if workbook and ex.status is Status.REJECTED:
             return self._perbaiki(ex, archived, row), []
         if ex.status is not Status.ACCEPTED or not ex.region or not ex.year:
             return [], []
+        if ex.kind is Kind.WORKBOOK_KECAMATAN:
+            return self.kecamatan.after_workbook(ex)
         if ex.kind is Kind.WORKBOOK_DESA:
             return self._after_workbook(ex)
+        if ex.kind is Kind.SCAN and KODE_KECAMATAN.match(ex.region):
+            return self.kecamatan.signed_pdf(ex.region, ex.year), []
         if ex.kind is Kind.SCAN:
             return self.signed_pdf(ex.region, ex.year), []
         if ex.kind is Kind.DOCUMENT:
@@ -507,10 +506,15 @@ class Stages:
         if not any(i.code not in FILE_LEVEL_CODES for i in ex.issues):
             return []  # unreadable: nothing to mark
         desa = self.wilayah.desa(ex.region) if ex.region else None
-        if desa is not None and ex.year:
-            target = self.desa_folder(desa.kode, ex.year)
-            assert target is not None
-            target = target / buku_kerja_name(desa, ex.year, perbaiki=True)
+        kec_target = None
+        if ex.region and ex.year and KODE_KECAMATAN.match(ex.region):
+            kec_target = self.kecamatan.perbaiki_target(ex.region, ex.year)
+        if kec_target is not None:
+            target = kec_target
+        elif desa is not None and ex.year:
+            folder = self.desa_folder(desa.kode, ex.year)
+            assert folder is not None
+            target = folder / buku_kerja_name(desa, ex.year, perbaiki=True)
         else:
             target = self.ws.receipts / f"{row.receipt_name} (perbaiki).xlsx"
         try:

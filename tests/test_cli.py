@@ -82,14 +82,14 @@ def test_usage_errors_are_indonesian_and_exit_2(
     assert expected in capsys.readouterr().err
 
 
-def test_not_built_yet_says_so(workspace: Workspace, capsys: pytest.CaptureFixture[str]) -> None:
-    assert (
-        main(
-            ["workbook", "kecamatan", "12.05.01", "--tahun", "2027", "--root", str(workspace.root)]
-        )
-        == 2
-    )
-    assert "belum tersedia" in capsys.readouterr().err
+def test_kecamatan_workbook_is_issued(
+    workspace: Workspace, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = str(workspace.root)
+    assert main(["workbook", "kecamatan", "12.05.01", "--tahun", "2027", "--root", root]) == 0
+    path = Path(capsys.readouterr().out.strip().splitlines()[-1])
+    assert path.name == "Buku Kerja Musrenbang Kecamatan Bahorok 2027.xlsx"
+    assert main(["workbook", "kecamatan", "12.05.99", "--tahun", "2027", "--root", root]) == 2
 
 
 def test_corrupt_ledger_is_exit_3_without_traceback(

@@ -41,3 +41,18 @@ def test_demo_runs_the_whole_flow(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert ("12.05.01.2003", "rejected") in statuses  # Timbang Lawan's first Verifikasi
     assert any(r["stage"] == "Kirim" and r["status"] == "accepted" for r in receipts)
     assert any(i["code"] == "sudah-dikirim" for r in receipts for i in r["issues"])
+    # the kecamatan: letters, recap, cover letter and the sealed package for Bappeda
+    import hashlib
+    import zipfile
+
+    kec = target / "outbox" / "12.05.01 Bahorok" / year
+    kec_names = {p.name for p in kec.iterdir()}
+    assert f"Surat Pemberitahuan Musrenbang Kelurahan Pekan Bahorok {year}.pdf" in kec_names
+    assert f"Rekap Usulan Musrenbang Kecamatan Bahorok {year}.xlsx" in kec_names
+    assert f"Surat Pengantar Musrenbang Kecamatan Bahorok {year}.pdf" in kec_names
+    with zipfile.ZipFile(kec / f"Paket Musrenbang Kecamatan Bahorok {year}.zip") as package:
+        manifest = json.loads(package.read("manifest.json"))
+        assert manifest["berkas"], "the package lists its files"
+        for member, digest in manifest["berkas"].items():
+            assert hashlib.sha256(package.read(member)).hexdigest() == digest
+    assert (target / "outbox" / f"Pemantauan Musrenbang Kabupaten Langkat {year}.html").exists()

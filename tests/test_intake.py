@@ -501,13 +501,23 @@ def test_same_scan_under_another_name_is_a_duplicate(
     assert statuses == ["accepted", "duplicate", "duplicate"]
 
 
-def test_kecamatan_level_inputs_say_not_built_yet(workspace: Workspace, run: Run) -> None:
+def test_kecamatan_scan_before_its_workbook_waits_for_the_year(
+    workspace: Workspace, run: Run
+) -> None:
     kec = workspace.inbox / "12.05.01 Bahorok" / "pindaian" / "rekap"
     kec.mkdir(parents=True, exist_ok=True)
     make_scan(kec / "rekap.pdf", "REKAP", fmt="pdf")
-    r = only(run())
-    assert (r.status.value, [i.code for i in r.issues]) == ("rejected", ["belum-tersedia"])
-    assert r.region == "12.05.01"
+    (workspace.inbox / "12.05.01 Bahorok" / "dokumen" / "foto").mkdir(parents=True, exist_ok=True)
+    make_scan(workspace.inbox / "12.05.01 Bahorok" / "dokumen" / "foto" / "f.jpg", "F", fmt="jpg")
+    result = run()
+    by_name = {r.file: r for r in result.receipts}
+    r = by_name["rekap.pdf"]
+    assert (r.status.value, [i.code for i in r.issues], r.region) == (
+        "accepted",
+        ["belum-ada-buku-kerja"],
+        "12.05.01",
+    )
+    assert [i.code for i in by_name["f.jpg"].issues] == ["belum-tersedia"]
 
 
 def test_run_then_recaps_for_the_kabupaten(workspace: Workspace, run: Run, tmp_path: Path) -> None:
