@@ -1,0 +1,146 @@
+"""The kecamatan's flow through real workbooks (Sooko SOP steps 1-7), without LibreOffice."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from pipeline.batch import PassResult
+from pipeline.cli import main
+from pipeline.demo import KecamatanOperator
+from pipeline.sample_scans import make_scan
+from pipeline.workspace import Workspace
+from tests.conftest import desa_inbox
+from tests.workbooks import make_desa_workbook
+
+Run = Callable[[], PassResult]
+KEC = "12.05.01"
+
+PERSIAPAN = {
+    "Tahap": "Persiapan",
+    "Tanggal Musrenbang": "20/11/2026",
+    "Jam Mulai": "08.30",
+    "Tempat": "Aula Kantor Camat",
+    "Alamat": "Jl. Perintis Kemerdekaan 1",
+    "Nama Camat": "Drs. Ahmad Syafii Lubis",
+}
+REKAP = {
+    "Tahap": "Rekap",
+    "Pimpinan Sidang": "Drs. Ahmad Syafii Lubis",
+    "Notulen": "Siti Aminah",
+    "Nomor Berita Acara": "050/1/BHR/2026",
+    "Jumlah Peserta Laki-laki": 20,
+    "Jumlah Peserta Perempuan": 10,
+}
+UPT = [("UPT Puskesmas Bahorok", "", "Pembinaan Kemasyarakatan", "Posyandu lansia", "Bahorok",
+        12, "kegiatan", 36_000_000, "APBD Kabupaten", "Dinas Kesehatan")]  # fmt: skip
+
+
+def send_desa(ws: Workspace, tmp: Path, kode: str = "12.05.01.2002") -> None:
+    from tests.workbooks import DESA, KECAMATAN
+
+    desa = (
+        DESA
+        if kode == DESA.kode
+        else DESA.model_copy(update={"kode": kode, "nama": "Timbang Lawan"})
+    )
+    src = make_desa_workbook(tmp / f"{kode}.xlsx", desa=desa, kecamatan=KECAMATAN, tahap="Kirim")
+    shutil.copyfile(src, desa_inbox(ws, kode) / src.name)
+    make_scan(desa_inbox(ws, kode) / "pindaian" / "berita-acara" / "ba.jpg", "BA", fmt="jpg")
+    make_scan(desa_inbox(ws, kode) / "pindaian" / "daftar-hadir" / "dh.jpg", "DH", fmt="jpg")
+
+
+@pytest.fixture
+def kecamatan(workspace: Workspace, run: Run, tmp_path: Path) -> KecamatanOperator:
+    send_desa(workspace, tmp_path)
+    assert all(r.status.value == "accepted" for r in run().receipts)
+    assert (
+        main(["workbook", "kecamatan", KEC, "--tahun", "2027", "--root", str(workspace.root)]) == 0
+    )
+    return KecamatanOperator(workspace, KEC, 2027)
+
+
+def test_issued_kecamatan_workbook_holds_the_agreed_usulan_of_sent_desa(
+    kecamatan: KecamatanOperator,
+) -> None:
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(kecamatan.current())["Usulan"]
+    kode = [c.value for c in sheet["B"][2:] if c.value]
+    # the default desa workbook has 4 accepted usulan and 1 rejected one
+    assert kode == [f"12.05.01.2002-2027-{n:04d}" for n in (1, 2, 3, 5)]
+
+
+def test_kecamatan_flow_to_kirim_and_unlock(
+    workspace: Workspace, run: Run, kecamatan: KecamatanOperator
+) -> None:
+    kecamatan.drop(PERSIAPAN, jadwal={"12.05.01.2003": ("18/11/2026", "09.00", "Balai Desa")})
+    r = run().receipts[-1]
+    assert (r.kind.value, r.status.value, r.stage) == (
+        "workbook-kecamatan",
+        "accepted",
+        "Persiapan",
+    ), r.issues
+    assert any("Surat Pemberitahuan Musrenbang Desa Timbang Lawan 2027" in o for o in r.outputs)
+
+    kecamatan.drop(REKAP, decide=True, upt=UPT)
+    r = run().receipts[-1]
+    assert (r.status.value, r.stage) == ("accepted", "Rekap"), r.issues
+    assert "desa-belum-kirim" in [i.code for i in r.issues]
+    db = sqlite3.connect(workspace.root / "musrenbang.db")
+    upt = db.execute(
+        "SELECT kode FROM kecamatan_usulan WHERE kode LIKE '12.05.01-2027-%'"
+    ).fetchall()
+    assert upt == [("12.05.01-2027-0001",)]
+
+    kecamatan.drop({"Tahap": "Kirim", "Nomor Surat Pengantar": "050/2/BHR/2026"})
+    r = run().receipts[-1]
+    assert [i.code for i in r.issues if i.severity.value == "error"] == ["pindaian-belum-ada"]
+
+    kecamatan.scan("REKAP USULAN")
+    kecamatan.drop({"Tahap": "Kirim", "Nomor Surat Pengantar": "050/2/BHR/2026"})
+    result = run()
+    r = result.receipts[-1]
+    assert (r.status.value, r.stage) == ("accepted", "Kirim"), r.issues
+    package = next(Path(workspace.root / o) for o in r.outputs if o.endswith(".zip"))
+    with zipfile.ZipFile(package) as zf:
+        assert "manifest.json" in zf.namelist() and "data/kecamatan.json" in zf.namelist()
+
+    kecamatan.drop({"Tahap": "Rekap"})
+    assert [i.code for i in run().receipts[-1].issues] == ["sudah-dikirim"]
+    root = str(workspace.root)
+    assert main(["unlock", KEC, "--tahun", "2027", "--alasan", "Nomor salah", "--root", root]) == 0
+    assert db.execute("SELECT stage FROM kecamatan_tahap").fetchone()[0] == "Rekap"
+
+
+def test_kecamatan_workbook_in_a_desa_folder_is_refused(
+    workspace: Workspace, run: Run, kecamatan: KecamatanOperator
+) -> None:
+    dropped = kecamatan.drop(PERSIAPAN)
+    shutil.move(dropped, desa_inbox(workspace, "12.05.01.2003") / dropped.name)
+    r = run().receipts[-1]
+    assert "wilayah-tidak-cocok" in [i.code for i in r.issues]
+
+
+def test_desa_that_sent_later_reaches_a_reissued_workbook(
+    workspace: Workspace, run: Run, kecamatan: KecamatanOperator, tmp_path: Path
+) -> None:
+    kecamatan.drop(PERSIAPAN)
+    run()
+    send_desa(workspace, tmp_path, "12.05.01.2003")
+    run()
+    kecamatan.drop(REKAP, decide=True)  # the old workbook lacks Timbang Lawan's usulan
+    r = run().receipts[-1]
+    assert r.status.value == "rejected"
+    assert "usulan-desa-belum-masuk" in [i.code for i in r.issues]
+    assert (
+        main(["workbook", "kecamatan", KEC, "--tahun", "2027", "--root", str(workspace.root)]) == 0
+    )
+    kecamatan.drop(REKAP, decide=True)
+    r = run().receipts[-1]
+    assert (r.status.value, r.stage) == ("accepted", "Rekap"), r.issues
