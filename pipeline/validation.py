@@ -26,9 +26,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from pipeline.models import (
     BukuKerjaDesa,
@@ -204,8 +204,42 @@ PESERTA_FIELDS: dict[str, tuple[str, Parser, str]] = {
 }
 
 
-def _rank(tahap: Tahap) -> int:
-    return TAHAP_URUTAN.index(tahap)
+L = TypeVar("L", bound=str)  # a label: IdentitasField / UsulanColumn, or plain text
+T = TypeVar("T", Tahap, TahapKecamatan)
+M = TypeVar("M", IdentitasDesa, IdentitasKecamatan)
+CellOf = Callable[[str], tuple[str | None, int | None]]
+
+
+@dataclass(frozen=True)
+class _Level(Generic[L, T, M]):
+    """What tells a desa Identitas sheet from a kecamatan one; the checks are the same."""
+
+    fields: Mapping[L, tuple[str, Parser, str]]  # label -> (attribute, parser, issue code)
+    hints: Mapping[L, str]  # what to write, for 'wajib-diisi' messages
+    stages: Sequence[T]  # Tahap values in order
+    wajib: Callable[[T], Iterable[L]]  # labels required to stand at a stage
+    model: type[M]
+    held: T  # from this stage on the musyawarah has taken place
+    deciding: T  # from this stage on the decision rules apply
+    tanggal: L  # label of the Tanggal Musrenbang
+
+    def stage(self, text: str | None) -> T | None:
+        return next((t for t in self.stages if t == text), None) if text else None
+
+    def reached(self, tahap: T | None, stage: T) -> bool:
+        return tahap is not None and self.stages.index(tahap) >= self.stages.index(stage)
+
+
+DESA = _Level(
+    fields=IDENTITAS_FIELDS,
+    hints=IDENTITAS_HINTS,
+    stages=TAHAP_URUTAN,
+    wajib=identitas_wajib,
+    model=IdentitasDesa,
+    held=Tahap.PELAKSANAAN,
+    deciding=Tahap.VERIFIKASI,
+    tanggal=F.TANGGAL,
+)
 
 
 @dataclass
@@ -285,11 +319,23 @@ class _Checker:
 
     # ---------------------------------------------------------------- structure
 
-    def missing_columns(self, raw: RawWorkbook, sheet: str, table: RawTable | None) -> set[str]:
+    def missing_sheets(self, sheets: Iterable[tuple[str, object | None]], book: str) -> None:
+        """Report the standard sheets that are missing (None) from the workbook."""
+        for name, table in sheets:
+            if table is None:
+                self.add(
+                    "lembar-hilang",
+                    f"lembar '{name}' tidak ada di buku kerja; tambahkan lembar itu (salin dari "
+                    f"{book} yang diterbitkan) atau perbaiki nama lembarnya",
+                    sheet=name,
+                )
+
+    def missing_columns(
+        self, raw: RawWorkbook, sheet: str, table: RawTable | None, required: Iterable[str]
+    ) -> set[str]:
         """Report required header columns that are missing; return them."""
         if table is None:
             return set()  # the missing sheet is reported instead
-        required = USULAN_REQUIRED_COLUMNS if sheet == SHEET_USULAN else PESERTA_REQUIRED
         missing: list[str] = []
         for key, columns in raw.missing_columns.items():
             if normalise(key) in (normalise(sheet), normalise(table.sheet)):
@@ -310,7 +356,10 @@ class _Checker:
 
     # ---------------------------------------------------------------- identitas
 
-    def identitas(self, kv: RawKeyValue) -> tuple[IdentitasDesa, dict[str, str]]:
+    def identitas(
+        self, kv: RawKeyValue, level: _Level[L, T, M], region: Callable[[M, str, CellOf], None]
+    ) -> tuple[M, dict[str, str]]:
+        """The Identitas sheet of `level` read and checked; label -> value cell."""
         sheet = kv.sheet
         values = {normalise(k): v for k, v in kv.values.items()}
         label_rows = {normalise(k): r for k, r in kv.label_rows.items()}
@@ -327,54 +376,53 @@ class _Checker:
             row = label_rows.get(normalise(label))
             return (f"B{row}", row) if row else (None, None)
 
-        for label, (attr, parser, code) in IDENTITAS_FIELDS.items():
+        for label, (attr, parser, code) in level.fields.items():
             ref, _ = cell_of(label)
             if ref:
-                cells[label.value] = ref
+                cells[str(label)] = ref
             self.read_cell(
                 values.get(normalise(label)),
                 parser,
                 code,
                 sheet=sheet,
-                column=label.value,
+                column=str(label),
                 found=found,
                 attr=attr,
             )
 
-        tahap_text = found.values.get("tahap")
-        tahap = Tahap(tahap_text) if tahap_text else None
+        tahap = level.stage(found.values.get("tahap"))
         found.values["tahap"] = tahap
-        stage = tahap or Tahap.PERSIAPAN
-        for label in identitas_wajib(stage):
-            attr = IDENTITAS_FIELDS[label][0]
-            if found.values.get(attr) is not None or label.value in found.troubled:
+        stage = tahap or level.stages[0]
+        for label in level.wajib(stage):
+            attr = level.fields[label][0]
+            if found.values.get(attr) is not None or str(label) in found.troubled:
                 continue
             when = f"tahap {stage}" if tahap else "setiap tahap"
             if not present(label):
                 self.add(
                     "label-hilang",
-                    f"label '{label.value}' tidak ada di kolom A; tambahkan baris berlabel "
-                    f"'{label.value}' dengan nilainya di kolom B (wajib untuk {when})",
+                    f"label '{label}' tidak ada di kolom A; tambahkan baris berlabel "
+                    f"'{label}' dengan nilainya di kolom B (wajib untuk {when})",
                     sheet=sheet,
-                    column=label.value,
+                    column=str(label),
                 )
                 continue
             ref, row = cell_of(label)
             self.add(
                 "wajib-diisi",
-                f"{label.value} masih kosong, padahal wajib diisi untuk {when}; "
-                f"isi {IDENTITAS_HINTS.get(label, label.value)}",
+                f"{label} masih kosong, padahal wajib diisi untuk {when}; "
+                f"isi {level.hints.get(label, str(label))}",
                 sheet=sheet,
                 cell=ref,
                 row=row,
-                column=label.value,
+                column=str(label),
             )
 
-        identitas = IdentitasDesa(**found.values)
-        self.region(identitas, sheet, cell_of)
+        identitas = level.model(**found.values)
+        region(identitas, sheet, cell_of)
         tanggal = identitas.tanggal_musrenbang
-        if tahap and _rank(tahap) >= _rank(Tahap.PELAKSANAAN) and tanggal and tanggal > self.today:
-            ref, row = cell_of(F.TANGGAL)
+        if level.reached(tahap, level.held) and tanggal and tanggal > self.today:
+            ref, row = cell_of(level.tanggal)
             self.add(
                 "tanggal-di-masa-depan",
                 f"Tanggal Musrenbang {tanggal:%d/%m/%Y} belum terjadi, padahal Tahap {tahap} "
@@ -383,52 +431,72 @@ class _Checker:
                 sheet=sheet,
                 cell=ref,
                 row=row,
-                column=F.TANGGAL.value,
+                column=str(level.tanggal),
             )
         return identitas, cells
 
-    def region(
-        self,
-        identitas: IdentitasDesa,
-        sheet: str,
-        cell_of: Callable[[str], tuple[str | None, int | None]],
+    def unknown_region(
+        self, kode: str, label: str, whose: str, sheet: str, cell_of: CellOf
     ) -> None:
+        ref, row = cell_of(label)
+        self.add(
+            "wilayah-tidak-dikenal",
+            f"kode '{kode}' tidak ada dalam daftar wilayah; periksa kodenya "
+            f"(salin dari buku kerja yang diterbitkan untuk {whose} ini)",
+            sheet=sheet,
+            cell=ref,
+            row=row,
+            column=label,
+        )
+
+    def region_name(
+        self,
+        label: str,
+        written: str | None,
+        official: Wilayah,
+        prefixes: tuple[str, ...],
+        kode: str,
+        sheet: str,
+        cell_of: CellOf,
+    ) -> None:
+        """A written region name that is not the official one (a warning)."""
+        if written is None or _name_key(written, prefixes) == _name_key(official.nama, prefixes):
+            return
+        ref, row = cell_of(label)
+        self.add(
+            "nama-wilayah-berbeda",
+            f"{label} '{written}' berbeda dari daftar wilayah untuk kode {kode} "
+            f"('{official.nama}'); periksa kodenya, dokumen memakai nama resmi "
+            f"'{official.nama}'",
+            sheet=sheet,
+            cell=ref,
+            row=row,
+            column=label,
+        )
+
+    def region(self, identitas: IdentitasDesa, sheet: str, cell_of: CellOf) -> None:
         """The kode must be a known desa/kelurahan; names are compared with the list."""
         if identitas.kode is None:
             return
         desa = self.wilayah.desa(identitas.kode)
         if desa is None:
-            ref, row = cell_of(F.KODE)
-            self.add(
-                "wilayah-tidak-dikenal",
-                f"kode '{identitas.kode}' tidak ada dalam daftar wilayah; periksa kodenya "
-                "(salin dari buku kerja yang diterbitkan untuk desa ini)",
-                sheet=sheet,
-                cell=ref,
-                row=row,
-                column=F.KODE.value,
-            )
+            self.unknown_region(identitas.kode, F.KODE.value, "desa", sheet, cell_of)
             identitas.kode = None  # an unknown region is a problem: left empty like the rest
             return
         kecamatan = self.wilayah.kecamatan_of(desa.kode)
-        checks = [
-            (F.NAMA, identitas.nama, desa.nama, ("desa", "kelurahan", "kel.")),
-            (F.KECAMATAN, identitas.kecamatan, kecamatan.nama, ("kecamatan", "kec.")),
-        ]
-        for label, written, official, prefixes in checks:
-            if written is None or _name_key(written, prefixes) == _name_key(official, prefixes):
-                continue
-            ref, row = cell_of(label)
-            self.add(
-                "nama-wilayah-berbeda",
-                f"{label.value} '{written}' berbeda dari daftar wilayah untuk kode "
-                f"{desa.kode} ('{official}'); periksa kodenya, dokumen memakai nama resmi "
-                f"'{official}'",
-                sheet=sheet,
-                cell=ref,
-                row=row,
-                column=label.value,
-            )
+        desa_prefixes = ("desa", "kelurahan", "kel.")
+        self.region_name(
+            F.NAMA.value, identitas.nama, desa, desa_prefixes, desa.kode, sheet, cell_of
+        )
+        self.region_name(
+            F.KECAMATAN.value,
+            identitas.kecamatan,
+            kecamatan,
+            ("kecamatan", "kec."),
+            desa.kode,
+            sheet,
+            cell_of,
+        )
 
     # ---------------------------------------------------------------- peserta
 
@@ -497,7 +565,7 @@ class _Checker:
     def usulan(self, table: RawTable, identitas: IdentitasDesa, missing: set[str]) -> list[Usulan]:
         sheet = table.sheet
         tahap = identitas.tahap
-        deciding = tahap is not None and _rank(tahap) >= _rank(Tahap.VERIFIKASI)
+        deciding = DESA.reached(tahap, DESA.deciding)
         out: list[Usulan] = []
         troubles: dict[int, set[str]] = {}
         for row in table.rows:
@@ -769,24 +837,20 @@ def validate_desa(
     Identitas sheet is missing). `today` is the date in the configured time zone.
     """
     checker = _Checker(wilayah, today)
-    for name, table in (
-        (SHEET_IDENTITAS, raw.identitas),
-        (SHEET_PESERTA, raw.peserta),
-        (SHEET_USULAN, raw.usulan),
-    ):
-        if table is None:
-            checker.add(
-                "lembar-hilang",
-                f"lembar '{name}' tidak ada di buku kerja; tambahkan lembar itu (salin dari buku "
-                "kerja yang diterbitkan) atau perbaiki nama lembarnya",
-                sheet=name,
-            )
-    peserta_missing = checker.missing_columns(raw, SHEET_PESERTA, raw.peserta)
-    usulan_missing = checker.missing_columns(raw, SHEET_USULAN, raw.usulan)
+    checker.missing_sheets(
+        (
+            (SHEET_IDENTITAS, raw.identitas),
+            (SHEET_PESERTA, raw.peserta),
+            (SHEET_USULAN, raw.usulan),
+        ),
+        "buku kerja",
+    )
+    peserta_missing = checker.missing_columns(raw, SHEET_PESERTA, raw.peserta, PESERTA_REQUIRED)
+    usulan_missing = checker.missing_columns(raw, SHEET_USULAN, raw.usulan, USULAN_REQUIRED_COLUMNS)
     if raw.identitas is None:
         return None, checker.report
 
-    identitas, cells = checker.identitas(raw.identitas)
+    identitas, cells = checker.identitas(raw.identitas, DESA, checker.region)
     peserta: list[Peserta] = []
     if raw.peserta is not None:
         peserta = checker.peserta(raw.peserta, peserta_missing)
@@ -902,154 +966,35 @@ JADWAL_FIELDS: dict[str, tuple[str, Parser, str]] = {
 _KODE_DESA_LABEL = "Kode Desa/Kelurahan"
 
 
-def _rank_kecamatan(tahap: TahapKecamatan) -> int:
-    return TAHAP_KECAMATAN_URUTAN.index(tahap)
+KECAMATAN = _Level(
+    fields=KECAMATAN_IDENTITAS_FIELDS,
+    hints=KECAMATAN_IDENTITAS_HINTS,
+    stages=TAHAP_KECAMATAN_URUTAN,
+    wajib=kecamatan_wajib,
+    model=IdentitasKecamatan,
+    held=TahapKecamatan.PELAKSANAAN,
+    deciding=TahapKecamatan.REKAP,
+    tanggal="Tanggal Musrenbang",
+)
 
 
 class _KecamatanChecker(_Checker):
     """The desa checker's machinery, with the kecamatan workbook's own rules."""
 
-    def table_missing(
-        self, raw: RawWorkbook, sheet: str, table: RawTable | None, required: list[str]
-    ) -> set[str]:
-        """Report required header columns missing from `table`; return them."""
-        if table is None:
-            return set()
-        missing: list[str] = []
-        for key, columns in raw.missing_columns.items():
-            if normalise(key) in (normalise(sheet), normalise(table.sheet)):
-                missing.extend(columns)
-        present = {normalise(label) for label in table.columns}
-        missing.extend(c for c in required if normalise(c) not in present)
-        unique = list(dict.fromkeys(missing))
-        for column in unique:
-            self.add(
-                "kolom-hilang",
-                f"kolom '{column}' tidak ditemukan di baris judul tabel; tambahkan kolom itu "
-                "dengan judul persis seperti di buku kerja yang diterbitkan",
-                sheet=table.sheet,
-                row=table.header_row or None,
-                column=column,
-            )
-        return set(unique)
-
     # ---------------------------------------------------------------- identitas
 
-    def kecamatan_identitas(self, kv: RawKeyValue) -> tuple[IdentitasKecamatan, dict[str, str]]:
-        sheet = kv.sheet
-        values = {normalise(k): v for k, v in kv.values.items()}
-        label_rows = {normalise(k): r for k, r in kv.label_rows.items()}
-        cells: dict[str, str] = {}
-        found = _Found()
-
-        def present(label: str) -> bool:
-            return normalise(label) in values or normalise(label) in label_rows
-
-        def cell_of(label: str) -> tuple[str | None, int | None]:
-            raw = values.get(normalise(label))
-            if raw is not None:
-                return raw.cell, raw.row
-            row = label_rows.get(normalise(label))
-            return (f"B{row}", row) if row else (None, None)
-
-        for label, (attr, parser, code) in KECAMATAN_IDENTITAS_FIELDS.items():
-            ref, _ = cell_of(label)
-            if ref:
-                cells[label] = ref
-            self.read_cell(
-                values.get(normalise(label)),
-                parser,
-                code,
-                sheet=sheet,
-                column=label,
-                found=found,
-                attr=attr,
-            )
-
-        tahap_text = found.values.get("tahap")
-        tahap = TahapKecamatan(tahap_text) if tahap_text else None
-        found.values["tahap"] = tahap
-        stage = tahap or TahapKecamatan.PERSIAPAN
-        for label in kecamatan_wajib(stage):
-            attr = KECAMATAN_IDENTITAS_FIELDS[label][0]
-            if found.values.get(attr) is not None or label in found.troubled:
-                continue
-            when = f"tahap {stage}" if tahap else "setiap tahap"
-            if not present(label):
-                self.add(
-                    "label-hilang",
-                    f"label '{label}' tidak ada di kolom A; tambahkan baris berlabel "
-                    f"'{label}' dengan nilainya di kolom B (wajib untuk {when})",
-                    sheet=sheet,
-                    column=label,
-                )
-                continue
-            ref, row = cell_of(label)
-            self.add(
-                "wajib-diisi",
-                f"{label} masih kosong, padahal wajib diisi untuk {when}; "
-                f"isi {KECAMATAN_IDENTITAS_HINTS.get(label, label)}",
-                sheet=sheet,
-                cell=ref,
-                row=row,
-                column=label,
-            )
-
-        identitas = IdentitasKecamatan(**found.values)
-        self.kecamatan_region(identitas, sheet, cell_of)
-        tanggal = identitas.tanggal_musrenbang
-        pelaksanaan = _rank_kecamatan(TahapKecamatan.PELAKSANAAN)
-        if tahap and _rank_kecamatan(tahap) >= pelaksanaan and tanggal and tanggal > self.today:
-            ref, row = cell_of("Tanggal Musrenbang")
-            self.add(
-                "tanggal-di-masa-depan",
-                f"Tanggal Musrenbang {tanggal:%d/%m/%Y} belum terjadi, padahal Tahap {tahap} "
-                "berarti musyawarah sudah berlangsung; perbaiki tanggalnya atau isi Tahap "
-                "Persiapan",
-                sheet=sheet,
-                cell=ref,
-                row=row,
-                column="Tanggal Musrenbang",
-            )
-        return identitas, cells
-
-    def kecamatan_region(
-        self,
-        identitas: IdentitasKecamatan,
-        sheet: str,
-        cell_of: Callable[[str], tuple[str | None, int | None]],
-    ) -> None:
+    def kecamatan_region(self, identitas: IdentitasKecamatan, sheet: str, cell_of: CellOf) -> None:
         """The kode must be a known kecamatan; its name is compared with the list."""
         if identitas.kode is None:
             return
         kecamatan = self.wilayah.get(identitas.kode)
         if kecamatan is None:
-            ref, row = cell_of("Kode Kecamatan")
-            self.add(
-                "wilayah-tidak-dikenal",
-                f"kode '{identitas.kode}' tidak ada dalam daftar wilayah; periksa kodenya "
-                "(salin dari buku kerja yang diterbitkan untuk kecamatan ini)",
-                sheet=sheet,
-                cell=ref,
-                row=row,
-                column="Kode Kecamatan",
-            )
+            self.unknown_region(identitas.kode, "Kode Kecamatan", "kecamatan", sheet, cell_of)
             identitas.kode = None
             return
-        written, official = identitas.nama, kecamatan.nama
         prefixes = ("kecamatan", "kec.")
-        if written is None or _name_key(written, prefixes) == _name_key(official, prefixes):
-            return
-        ref, row = cell_of("Nama Kecamatan")
-        self.add(
-            "nama-wilayah-berbeda",
-            f"Nama Kecamatan '{written}' berbeda dari daftar wilayah untuk kode "
-            f"{kecamatan.kode} ('{official}'); periksa kodenya, dokumen memakai nama resmi "
-            f"'{official}'",
-            sheet=sheet,
-            cell=ref,
-            row=row,
-            column="Nama Kecamatan",
+        self.region_name(
+            "Nama Kecamatan", identitas.nama, kecamatan, prefixes, kecamatan.kode, sheet, cell_of
         )
 
     def desa_of(self, kode: str, kecamatan: str | None) -> Wilayah | None:
@@ -1190,9 +1135,7 @@ class _KecamatanChecker(_Checker):
     ) -> list[UsulanKecamatan]:
         sheet = table.sheet
         tahap = identitas.tahap
-        deciding = tahap is not None and _rank_kecamatan(tahap) >= _rank_kecamatan(
-            TahapKecamatan.REKAP
-        )
+        deciding = KECAMATAN.reached(tahap, KECAMATAN.deciding)
         out: list[UsulanKecamatan] = []
         troubles: dict[int, set[str]] = {}
         for row in table.rows:
@@ -1364,29 +1307,25 @@ def validate_kecamatan(
     workflow.check_kecamatan. `today` is the date in the configured time zone.
     """
     checker = _KecamatanChecker(wilayah, today)
-    for name, sheet in (
-        (SHEET_IDENTITAS, raw.identitas),
-        (SHEET_JADWAL, raw.jadwal),
-        (SHEET_PESERTA, raw.peserta),
-        (SHEET_USULAN, raw.usulan),
-    ):
-        if sheet is None:
-            checker.add(
-                "lembar-hilang",
-                f"lembar '{name}' tidak ada di buku kerja; tambahkan lembar itu (salin dari buku "
-                "kerja kecamatan yang diterbitkan) atau perbaiki nama lembarnya",
-                sheet=name,
-            )
+    checker.missing_sheets(
+        (
+            (SHEET_IDENTITAS, raw.identitas),
+            (SHEET_JADWAL, raw.jadwal),
+            (SHEET_PESERTA, raw.peserta),
+            (SHEET_USULAN, raw.usulan),
+        ),
+        "buku kerja kecamatan",
+    )
     if raw.identitas is None:
         # Without Identitas the reader cannot tell a kecamatan workbook from a desa one, so
         # its table columns cannot be judged either.
         return None, checker.report
-    jadwal_missing = checker.table_missing(raw, SHEET_JADWAL, raw.jadwal, JADWAL_COLUMNS)
-    peserta_missing = checker.table_missing(raw, SHEET_PESERTA, raw.peserta, PESERTA_REQUIRED)
-    usulan_missing = checker.table_missing(
+    jadwal_missing = checker.missing_columns(raw, SHEET_JADWAL, raw.jadwal, JADWAL_COLUMNS)
+    peserta_missing = checker.missing_columns(raw, SHEET_PESERTA, raw.peserta, PESERTA_REQUIRED)
+    usulan_missing = checker.missing_columns(
         raw, SHEET_USULAN, raw.usulan, KECAMATAN_USULAN_REQUIRED_COLUMNS
     )
-    identitas, cells = checker.kecamatan_identitas(raw.identitas)
+    identitas, cells = checker.identitas(raw.identitas, KECAMATAN, checker.kecamatan_region)
     jadwal: list[JadwalDesa] = []
     if raw.jadwal is not None:
         jadwal = checker.jadwal(raw.jadwal, identitas, jadwal_missing)
