@@ -498,24 +498,33 @@ class _Checker:
             cell_of,
         )
 
-    # ---------------------------------------------------------------- peserta
+    # ---------------------------------------------------------------- tables
 
-    def peserta(self, table: RawTable, missing: set[str]) -> list[Peserta]:
-        out: list[Peserta] = []
+    def data_rows(
+        self, table: RawTable, fields: Mapping[L, tuple[str, Parser, str]]
+    ) -> Iterator[tuple[RawRow, _Found]]:
+        """Each data row of `table` (blank rows skipped) with the cells of `fields` read."""
         for row in table.rows:
             if not _has_data(row):
                 continue
             found = _Found()
-            for label, (attr, parser, code) in PESERTA_FIELDS.items():
+            for label, (attr, parser, code) in fields.items():
                 self.read_cell(
                     _row_cell(row, label),
                     parser,
                     code,
                     sheet=table.sheet,
-                    column=label,
+                    column=str(label),
                     found=found,
                     attr=attr,
                 )
+            yield row, found
+
+    # ---------------------------------------------------------------- peserta
+
+    def peserta(self, table: RawTable, missing: set[str]) -> list[Peserta]:
+        out: list[Peserta] = []
+        for row, found in self.data_rows(table, PESERTA_FIELDS):
             if "nama" not in found.values:
                 if "Nama" not in found.troubled and "Nama" not in missing:
                     ref = _ref(table, "Nama", row.row)
@@ -563,49 +572,76 @@ class _Checker:
     # ---------------------------------------------------------------- usulan
 
     def usulan(self, table: RawTable, identitas: IdentitasDesa, missing: set[str]) -> list[Usulan]:
-        sheet = table.sheet
-        tahap = identitas.tahap
-        deciding = DESA.reached(tahap, DESA.deciding)
+        deciding = identitas.tahap if DESA.reached(identitas.tahap, DESA.deciding) else None
         out: list[Usulan] = []
         troubles: dict[int, set[str]] = {}
-        for row in table.rows:
-            if not _has_data(row):
-                continue
-            found = _Found()
-            for column, (attr, parser, code) in USULAN_FIELDS.items():
-                self.read_cell(
-                    _row_cell(row, column),
-                    parser,
-                    code,
-                    sheet=sheet,
-                    column=column.value,
-                    found=found,
-                    attr=attr,
-                )
+        for row, found in self.data_rows(table, USULAN_FIELDS):
             kode = self.kode_usulan(table, row, identitas, found)
             if kode:
                 found.values["kode_usulan"] = kode
-            for column in USULAN_WAJIB:
-                attr = USULAN_FIELDS[column][0]
-                if attr in found.values or column in found.troubled or column in missing:
-                    continue
-                self.required(table, row.row, column, "")
+            self.usulan_wajib(table, row.row, found, missing, upt=False)
             troubles[row.row] = found.troubled
             out.append(Usulan(row=row.row, **found.values))
+        self.usulan_rules(
+            table,
+            out,
+            troubles,
+            missing,
+            deciding,
+            empty="isi usulan hasil musyawarah",
+            double="hapus salah satu bila tercatat dua kali (usulan yang sudah punya Kode "
+            "Usulan diberi Keputusan Ditolak dengan alasan 'ganda')",
+        )
+        return out
 
-        self.duplicate_kode(table, out)
+    def usulan_wajib(
+        self, table: RawTable, row: int, found: _Found, missing: set[str], upt: bool
+    ) -> None:
+        """The columns every usulan needs; on an UPT/instansi row Asal names the UPT."""
+        for column in USULAN_WAJIB:
+            attr = USULAN_FIELDS[column][0]
+            if attr in found.values or column in found.troubled or column in missing:
+                continue
+            if column is C.ASAL and upt:
+                self.add(
+                    "wajib-diisi",
+                    "Asal Usulan masih kosong; baris tanpa Kode Usulan adalah usulan "
+                    "UPT/instansi: isi nama UPT/instansi pengusul, mis. UPT Puskesmas",
+                    sheet=table.sheet,
+                    cell=_ref(table, column.value, row),
+                    row=row,
+                    column=column.value,
+                )
+                continue
+            self.required(table, row, column, "")
+
+    def usulan_rules(
+        self,
+        table: RawTable,
+        usulan: Sequence[Usulan],
+        troubles: dict[int, set[str]],
+        missing: set[str],
+        deciding: str | None,
+        *,
+        empty: str,
+        double: str,
+    ) -> None:
+        """Rules across the rows: duplicate kode, decisions (at `deciding` Tahap), duplicates.
+
+        `empty` is the remedy for no usulan at a deciding Tahap, `double` for an usulan
+        recorded twice.
+        """
+        self.duplicate_kode(table, usulan)
         if deciding:
-            assert tahap is not None
-            if not out and not missing:  # with columns missing, rows may not be readable
+            if not usulan and not missing:  # with columns missing, rows may not be readable
                 self.add(
                     "usulan-kosong",
-                    f"Tahap {tahap} memerlukan sedikitnya satu usulan; isi usulan hasil "
-                    "musyawarah atau kembalikan Tahap ke Pelaksanaan",
-                    sheet=sheet,
+                    f"Tahap {deciding} memerlukan sedikitnya satu usulan; {empty} atau "
+                    "kembalikan Tahap ke Pelaksanaan",
+                    sheet=table.sheet,
                 )
-            self.decisions(table, out, troubles, missing)
-        self.duplicate_usulan(table, out)
-        return out
+            self.decisions(table, usulan, troubles, missing)
+        self.duplicate_usulan(table, usulan, double)
 
     def required(self, table: RawTable, row: int, column: UsulanColumn, why: str) -> None:
         ref = _ref(table, column.value, row)
@@ -663,7 +699,7 @@ class _Checker:
             return None
         return kode
 
-    def duplicate_kode(self, table: RawTable, usulan: list[Usulan]) -> None:
+    def duplicate_kode(self, table: RawTable, usulan: Sequence[Usulan]) -> None:
         groups: dict[str, list[Usulan]] = {}
         for u in usulan:
             if u.kode_usulan:
@@ -689,7 +725,7 @@ class _Checker:
     def decisions(
         self,
         table: RawTable,
-        usulan: list[Usulan],
+        usulan: Sequence[Usulan],
         troubles: dict[int, set[str]],
         missing: set[str],
     ) -> None:
@@ -753,20 +789,22 @@ class _Checker:
                     column=C.PRIORITAS.value,
                 )
 
-    def duplicate_usulan(self, table: RawTable, usulan: list[Usulan]) -> None:
-        seen: dict[tuple[str, str], Usulan] = {}
+    def duplicate_usulan(self, table: RawTable, usulan: Sequence[Usulan], remedy: str) -> None:
+        """The same Kegiatan and Lokasi (and Desa/Kelurahan, in a kecamatan) twice."""
+        seen: dict[tuple[str, str, str], Usulan] = {}
         for u in usulan:
             if not u.kegiatan or not u.lokasi or u.row is None:
                 continue
-            key = (_loose(u.kegiatan), _loose(u.lokasi))
+            desa = u.desa if isinstance(u, UsulanKecamatan) else None
+            key = (_loose(u.kegiatan), _loose(u.lokasi), _loose(desa or ""))
             first = seen.setdefault(key, u)
             if first is u:
                 continue
             self.add(
                 "usulan-ganda",
-                f"usulan '{u.kegiatan}' di '{u.lokasi}' sama dengan usulan di baris {first.row}; "
-                "hapus salah satu bila tercatat dua kali (usulan yang sudah punya Kode Usulan "
-                "diberi Keputusan Ditolak dengan alasan 'ganda')",
+                f"usulan '{u.kegiatan}' di '{u.lokasi}'"
+                + (f" ({desa})" if desa else "")
+                + f" sama dengan usulan di baris {first.row}; {remedy}",
                 sheet=table.sheet,
                 cell=_ref(table, C.KEGIATAN.value, u.row),
                 row=u.row,
@@ -1012,20 +1050,7 @@ class _KecamatanChecker(_Checker):
         sheet = table.sheet
         out: list[JadwalDesa] = []
         seen: dict[str, int] = {}
-        for row in table.rows:
-            if not _has_data(row):
-                continue
-            found = _Found()
-            for label, (attr, parser, code) in JADWAL_FIELDS.items():
-                self.read_cell(
-                    _row_cell(row, label),
-                    parser,
-                    code,
-                    sheet=sheet,
-                    column=label,
-                    found=found,
-                    attr=attr,
-                )
+        for row, found in self.data_rows(table, JADWAL_FIELDS):
             desa = self.jadwal_desa(table, row, identitas, found, missing)
             values = found.values
             has_date = "tanggal_musrenbang" in values or "Tanggal Musrenbang" in found.troubled
@@ -1133,64 +1158,31 @@ class _KecamatanChecker(_Checker):
     def kecamatan_usulan(
         self, table: RawTable, identitas: IdentitasKecamatan, missing: set[str]
     ) -> list[UsulanKecamatan]:
-        sheet = table.sheet
-        tahap = identitas.tahap
-        deciding = KECAMATAN.reached(tahap, KECAMATAN.deciding)
+        deciding = (
+            identitas.tahap if KECAMATAN.reached(identitas.tahap, KECAMATAN.deciding) else None
+        )
         out: list[UsulanKecamatan] = []
         troubles: dict[int, set[str]] = {}
-        for row in table.rows:
-            if not _has_data(row):
-                continue
-            found = _Found()
-            for column, (attr, parser, code) in KECAMATAN_USULAN_FIELDS.items():
-                self.read_cell(
-                    _row_cell(row, column),
-                    parser,
-                    code,
-                    sheet=sheet,
-                    column=column,
-                    found=found,
-                    attr=attr,
-                )
+        for row, found in self.data_rows(table, KECAMATAN_USULAN_FIELDS):
             kode, desa = self.kecamatan_kode_usulan(table, row, identitas, found)
             if kode:
                 found.values["kode_usulan"] = kode
             if desa is not None:
                 self.usulan_desa_name(table, row.row, desa, found)
             upt = kode is None and C.KODE.value not in found.troubled
-            for column in USULAN_WAJIB:
-                attr = USULAN_FIELDS[column][0]
-                if attr in found.values or column in found.troubled or column in missing:
-                    continue
-                if column is C.ASAL and upt:
-                    self.add(
-                        "wajib-diisi",
-                        "Asal Usulan masih kosong; baris tanpa Kode Usulan adalah usulan "
-                        "UPT/instansi: isi nama UPT/instansi pengusul, mis. UPT Puskesmas",
-                        sheet=sheet,
-                        cell=_ref(table, column.value, row.row),
-                        row=row.row,
-                        column=column.value,
-                    )
-                    continue
-                self.required(table, row.row, column, "")
+            self.usulan_wajib(table, row.row, found, missing, upt)
             troubles[row.row] = found.troubled
             out.append(UsulanKecamatan(row=row.row, **found.values))
-
-        as_usulan: list[Usulan] = list(out)
-        self.duplicate_kode(table, as_usulan)
-        if deciding:
-            assert tahap is not None
-            if not out and not missing:
-                self.add(
-                    "usulan-kosong",
-                    f"Tahap {tahap} memerlukan sedikitnya satu usulan; terbitkan ulang buku "
-                    "kerja kecamatan agar usulan desa tercantum, atau kembalikan Tahap ke "
-                    "Pelaksanaan",
-                    sheet=sheet,
-                )
-            self.decisions(table, as_usulan, troubles, missing)
-        self.duplicate_usulan_kecamatan(table, out)
+        self.usulan_rules(
+            table,
+            out,
+            troubles,
+            missing,
+            deciding,
+            empty="terbitkan ulang buku kerja kecamatan agar usulan desa tercantum,",
+            double="bila tercatat dua kali, beri salah satunya Keputusan Ditolak dengan "
+            "alasan 'ganda' (usulan UPT/instansi yang belum punya Kode Usulan boleh dihapus)",
+        )
         return out
 
     def kecamatan_kode_usulan(
@@ -1273,28 +1265,6 @@ class _KecamatanChecker(_Checker):
             column=label,
         )
         found.values["desa"] = desa.nama
-
-    def duplicate_usulan_kecamatan(self, table: RawTable, usulan: list[UsulanKecamatan]) -> None:
-        seen: dict[tuple[str, str, str], UsulanKecamatan] = {}
-        for u in usulan:
-            if not u.kegiatan or not u.lokasi or u.row is None:
-                continue
-            key = (_loose(u.kegiatan), _loose(u.lokasi), _loose(u.desa or ""))
-            first = seen.setdefault(key, u)
-            if first is u:
-                continue
-            self.add(
-                "usulan-ganda",
-                f"usulan '{u.kegiatan}' di '{u.lokasi}'"
-                + (f" ({u.desa})" if u.desa else "")
-                + f" sama dengan usulan di baris {first.row}; bila tercatat dua kali, beri "
-                "salah satunya Keputusan Ditolak dengan alasan 'ganda' (usulan UPT/instansi "
-                "yang belum punya Kode Usulan boleh dihapus)",
-                sheet=table.sheet,
-                cell=_ref(table, C.KEGIATAN.value, u.row),
-                row=u.row,
-                column=C.KEGIATAN.value,
-            )
 
 
 def validate_kecamatan(
