@@ -323,12 +323,31 @@ def _zona(settings: Settings) -> str:
     return ZONA_SINGKAT.get(settings.jadwal.zona_waktu, "")
 
 
-def _jam(snapshot: DesaSnapshot, settings: Settings) -> str:
-    jam = _s(snapshot.identitas.jam_mulai)
-    if not jam:
+def _jam(jam: str | None, settings: Settings) -> str:
+    text = _s(jam)
+    if not text:
         return TITIK
     zona = _zona(settings)
-    return f"{jam} {zona} s.d. selesai" if zona else f"{jam} s.d. selesai"
+    return f"{text} {zona} s.d. selesai" if zona else f"{text} s.d. selesai"
+
+
+def waktu(
+    tanggal: Any, jam: str | None, tempat: str | None, alamat: str | None, settings: Settings
+) -> dict[str, Any]:
+    """Day, date (figures and words), time and place of a meeting, dotted when unknown."""
+    return {
+        "hari": fmt.hari(tanggal) or TITIK,
+        "tanggal": fmt.tanggal(tanggal) or TITIK,
+        "hari_tanggal": fmt.hari_tanggal(tanggal) or TITIK,
+        "tanggal_angka": fmt.tanggal_angka(tanggal) or TITIK,
+        "tanggal_kata": fmt.terbilang(tanggal.day) if tanggal else TITIK,
+        "bulan": fmt.bulan(tanggal) or TITIK,
+        "tahun_kata": fmt.terbilang(tanggal.year) if tanggal else TITIK,
+        "tanggal_terbilang": fmt.tanggal_terbilang(tanggal) or TITIK,
+        "jam": _jam(jam, settings),
+        "tempat": _s(tempat, TITIK),
+        "alamat": _s(alamat, TITIK),
+    }
 
 
 def _kepala_jabatan(snapshot: DesaSnapshot) -> str:
@@ -372,19 +391,7 @@ def common_context(snapshot: DesaSnapshot, settings: Settings, kind: str) -> dic
         "kecamatan": {"kode": snapshot.kecamatan.kode, "nama": snapshot.kecamatan.nama},
         "kabupaten": {"kode": snapshot.kabupaten.kode, "nama": kabupaten},
         "tanggal_musrenbang": tanggal,
-        "musrenbang": {
-            "hari": fmt.hari(tanggal) or TITIK,
-            "tanggal": fmt.tanggal(tanggal) or TITIK,
-            "hari_tanggal": fmt.hari_tanggal(tanggal) or TITIK,
-            "tanggal_angka": fmt.tanggal_angka(tanggal) or TITIK,
-            "tanggal_kata": fmt.terbilang(tanggal.day) if tanggal else TITIK,
-            "bulan": fmt.bulan(tanggal) or TITIK,
-            "tahun_kata": fmt.terbilang(tanggal.year) if tanggal else TITIK,
-            "tanggal_terbilang": fmt.tanggal_terbilang(tanggal) or TITIK,
-            "jam": _jam(snapshot, settings),
-            "tempat": _s(ident.tempat, TITIK),
-            "alamat": _s(ident.alamat, TITIK),
-        },
+        "musrenbang": waktu(tanggal, ident.jam_mulai, ident.tempat, ident.alamat, settings),
         "kepala": {
             "nama": _s(ident.nama_kepala, f"({TITIK})"),
             "nip": nip,
@@ -407,39 +414,35 @@ def _ttd(no: int) -> tuple[str, str]:
     return (mark, "") if no % 2 else ("", mark)
 
 
+def daftar_hadir_rows(peserta: list[Peserta]) -> list[dict[str, Any]]:
+    """Attendance rows: the listed participants, then blank rows to fill in by hand."""
+    rows: list[dict[str, Any]] = []
+
+    def add(nama: str, jk: str, unsur: str, alamat: str) -> None:
+        no = len(rows) + 1
+        kiri, kanan = _ttd(no)
+        rows.append(
+            {
+                "no": no,
+                "nama": nama,
+                "jenis_kelamin": jk,
+                "unsur": unsur,
+                "alamat": alamat,
+                "ttd_kiri": kiri,
+                "ttd_kanan": kanan,
+            }
+        )
+
+    for p in peserta:
+        add(_s(p.nama), _s(p.jenis_kelamin), _unsur(p), _s(p.alamat))
+    for _ in range(BARIS_KOSONG_TAMBAHAN if rows else BARIS_KOSONG_TANPA_PESERTA):
+        add("", "", "", "")
+    return rows
+
+
 def daftar_hadir_context(snapshot: DesaSnapshot, settings: Settings) -> dict[str, Any]:
     ctx = common_context(snapshot, settings, "Daftar Hadir")
-    rows: list[dict[str, Any]] = []
-    for p in snapshot.peserta:
-        no = len(rows) + 1
-        kiri, kanan = _ttd(no)
-        rows.append(
-            {
-                "no": no,
-                "nama": _s(p.nama),
-                "jenis_kelamin": _s(p.jenis_kelamin),
-                "unsur": _unsur(p),
-                "alamat": _s(p.alamat),
-                "ttd_kiri": kiri,
-                "ttd_kanan": kanan,
-            }
-        )
-    blank = BARIS_KOSONG_TAMBAHAN if rows else BARIS_KOSONG_TANPA_PESERTA
-    for _ in range(blank):
-        no = len(rows) + 1
-        kiri, kanan = _ttd(no)
-        rows.append(
-            {
-                "no": no,
-                "nama": "",
-                "jenis_kelamin": "",
-                "unsur": "",
-                "alamat": "",
-                "ttd_kiri": kiri,
-                "ttd_kanan": kanan,
-            }
-        )
-    ctx["peserta"] = rows
+    ctx["peserta"] = daftar_hadir_rows(snapshot.peserta)
     ctx["jumlah_peserta_terdaftar"] = len(snapshot.peserta)
     return ctx
 
@@ -473,13 +476,13 @@ def _usulan_row(u: Usulan, no: int) -> dict[str, Any]:
     }
 
 
-def _hadir(snapshot: DesaSnapshot) -> dict[str, Any]:
-    ident = snapshot.identitas
-    if ident.peserta_l is not None or ident.peserta_p is not None:
-        laki, perempuan = ident.peserta_l or 0, ident.peserta_p or 0
+def hadir(peserta_l: int | None, peserta_p: int | None, peserta: list[Peserta]) -> dict[str, Any]:
+    """Attendance counts (figures and words): the identitas counts, else the list's L/P."""
+    if peserta_l is not None or peserta_p is not None:
+        laki, perempuan = peserta_l or 0, peserta_p or 0
     else:
-        laki = sum(1 for p in snapshot.peserta if (p.jenis_kelamin or "").upper() == "L")
-        perempuan = sum(1 for p in snapshot.peserta if (p.jenis_kelamin or "").upper() == "P")
+        laki = sum(1 for p in peserta if (p.jenis_kelamin or "").upper() == "L")
+        perempuan = sum(1 for p in peserta if (p.jenis_kelamin or "").upper() == "P")
     jumlah = laki + perempuan
     return {
         "jumlah": jumlah,
@@ -489,6 +492,11 @@ def _hadir(snapshot: DesaSnapshot) -> dict[str, Any]:
         "p": perempuan,
         "p_kata": fmt.terbilang(perempuan),
     }
+
+
+def _hadir(snapshot: DesaSnapshot) -> dict[str, Any]:
+    ident = snapshot.identitas
+    return hadir(ident.peserta_l, ident.peserta_p, snapshot.peserta)
 
 
 def _by_priority(u: Usulan) -> tuple[int, int]:
@@ -652,45 +660,57 @@ class DocumentsResult:
     issues: list[Issue] = field(default_factory=list)
 
 
-def produce_desa_documents(
+@dataclass
+class DocumentJob:
+    """One document to produce: file stem, template name, context (and xlsx writer)."""
+
+    stem: str
+    template: str
+    context: Callable[[], dict[str, Any]]
+    xlsx: Callable[[Path], None] | None = None
+
+
+def produce_documents(
     ws: Workspace,
     settings: Settings,
-    snapshot: DesaSnapshot,
+    jobs: list[DocumentJob],
+    folder: Path,
     converter: Converter | None,
+    *,
+    what: str = "dokumen",
+    prefix: str = "dokumen-",
 ) -> DocumentsResult:
-    """Render, convert, check and publish every document of the snapshot's stage.
+    """Render, convert, check and publish `jobs` into `folder` (desa and kecamatan alike).
 
-    Work happens in a private folder under ws.tmp; each file reaches the outbox by an atomic
+    Work happens in a private folder under ws.tmp; each file reaches `folder` by an atomic
     replace, and only after it was checked. A broken workspace template gives a
     `template-rusak` issue and no file for that document; a missing or failing LibreOffice
-    gives `pdf-dilewati` and the docx (and xlsx) are still published.
+    gives `pdf-dilewati` and the docx (and xlsx) are still published. All documents go to
+    the converter in one batch. `what` names the documents in the missing-LibreOffice issue.
     """
     result = DocumentsResult()
-    specs = documents_for(snapshot.tahap)
-    if not specs:
+    if not jobs:
         return result
-    outdir = ws.outbox_desa(snapshot.kecamatan, snapshot.desa, snapshot.tahun)
     ws.tmp.mkdir(parents=True, exist_ok=True)
     paper = settings.pdf.ukuran_kertas
-    work = Path(tempfile.mkdtemp(prefix="dokumen-", dir=ws.tmp))
+    work = Path(tempfile.mkdtemp(prefix=prefix, dir=ws.tmp))
     try:
-        rendered: list[tuple[DocumentSpec, Path, Path | None]] = []
-        for spec in specs:
-            stem = spec.stem(snapshot)
-            template = template_path(ws, spec.template)
+        rendered: list[tuple[DocumentJob, Path, Path | None]] = []
+        for job in jobs:
+            template = template_path(ws, job.template)
             try:
-                context = spec.context(snapshot, settings)
+                context = job.context()
                 docx = render_docx(
-                    template, context, work / f"{stem}.docx", paper, context["judul_dokumen"]
+                    template, context, work / f"{job.stem}.docx", paper, context["judul_dokumen"]
                 )
             except TemplateError as exc:
                 result.issues.append(issue("template-rusak", str(exc)))
                 continue
             xlsx = None
-            if spec.xlsx is not None:
-                xlsx = work / f"{stem}.xlsx"
-                spec.xlsx(snapshot, settings, xlsx)
-            rendered.append((spec, docx, xlsx))
+            if job.xlsx is not None:
+                xlsx = work / f"{job.stem}.xlsx"
+                job.xlsx(xlsx)
+            rendered.append((job, docx, xlsx))
 
         pdfs: dict[Path, Path | None] = {}
         if rendered and converter is not None and converter.available:
@@ -699,32 +719,57 @@ def produce_desa_documents(
             result.issues.append(
                 issue(
                     "pdf-dilewati",
-                    "LibreOffice (soffice) tidak ditemukan: dokumen .docx ditulis, PDF "
+                    f"LibreOffice (soffice) tidak ditemukan: {what} .docx ditulis, PDF "
                     "dilewati. Pasang LibreOffice atau atur [pdf] libreoffice di "
                     "musrenbang.toml, lalu jalankan ulang.",
                 )
             )
 
-        for spec, docx, xlsx in rendered:
-            stem = spec.stem(snapshot)
-            result.outputs.append(copy_file(docx, outdir / f"{stem}.docx"))
+        for job, docx, xlsx in rendered:
+            result.outputs.append(copy_file(docx, folder / f"{job.stem}.docx"))
             pdf = pdfs.get(docx)
             if pdf is not None:
-                result.outputs.append(copy_file(pdf, outdir / f"{stem}.pdf"))
+                result.outputs.append(copy_file(pdf, folder / f"{job.stem}.pdf"))
             else:
-                stale = outdir / f"{stem}.pdf"
-                if stale.exists():
-                    stale.unlink()  # an old PDF would no longer match the new docx
+                # an old PDF would no longer match the new docx
+                (folder / f"{job.stem}.pdf").unlink(missing_ok=True)
                 if converter is not None and converter.available:
                     result.issues.append(
                         issue(
                             "pdf-dilewati",
-                            f"Konversi PDF '{stem}.pdf' gagal atau melewati batas waktu: "
+                            f"Konversi PDF '{job.stem}.pdf' gagal atau melewati batas waktu: "
                             ".docx ditulis, PDF belum. Akan dicoba lagi pada proses berikutnya.",
                         )
                     )
             if xlsx is not None:
-                result.outputs.append(copy_file(xlsx, outdir / f"{stem}.xlsx"))
+                result.outputs.append(copy_file(xlsx, folder / f"{job.stem}.xlsx"))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return result
+
+
+def _desa_job(spec: DocumentSpec, snapshot: DesaSnapshot, settings: Settings) -> DocumentJob:
+    def context() -> dict[str, Any]:
+        return spec.context(snapshot, settings)
+
+    writer = None
+    if spec.xlsx is not None:
+        write = spec.xlsx
+
+        def writer(path: Path) -> None:
+            write(snapshot, settings, path)
+
+    return DocumentJob(spec.stem(snapshot), spec.template, context, writer)
+
+
+def produce_desa_documents(
+    ws: Workspace,
+    settings: Settings,
+    snapshot: DesaSnapshot,
+    converter: Converter | None,
+) -> DocumentsResult:
+    """Render, convert, check and publish every document of the snapshot's stage
+    into the desa's outbox folder (see produce_documents)."""
+    jobs = [_desa_job(spec, snapshot, settings) for spec in documents_for(snapshot.tahap)]
+    folder = ws.outbox_desa(snapshot.kecamatan, snapshot.desa, snapshot.tahun)
+    return produce_documents(ws, settings, jobs, folder, converter)

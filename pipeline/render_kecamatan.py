@@ -13,32 +13,28 @@ as a dotted line (the letter is signed before the desa's musrenbang, not on a kn
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline import formatting as fmt
-from pipeline.atomic import copy_file
 from pipeline.config import Settings
 from pipeline.models import JadwalDesa, KecamatanSnapshot, Usulan, UsulanKecamatan, Wilayah
 from pipeline.render import (
+    _HURUF,
     TITIK,
+    DocumentJob,
     DocumentsResult,
-    TemplateError,
     _by_priority,
     _s,
-    _ttd,
-    _unsur,
     _usulan_row,
-    _zona,
+    daftar_hadir_rows,
+    hadir,
     kelompok_bidang,
-    render_docx,
-    template_path,
+    produce_documents,
+    waktu,
 )
-from pipeline.report import issue
 from pipeline.standard import TAHAP_KECAMATAN_URUTAN, Keputusan, TahapKecamatan, normalise
 from pipeline.workspace import Workspace, document_stem
 
@@ -46,41 +42,12 @@ if TYPE_CHECKING:
     from pipeline.convert import Converter
 
 NOMOR_KOSONG = "....../......"  # a letter number to write by hand
-BARIS_KOSONG_TANPA_PESERTA = 40
-BARIS_KOSONG_TAMBAHAN = 5
 OPD_KOSONG = "(OPD Tujuan belum diisi)"
 ASAL_KOSONG = "(Asal Usulan belum diisi)"
 JENIS_UPT = "UPT/Instansi"
 
 
 # ----------------------------------------------------------------------------- helpers
-
-
-def _jam(jam: str | None, settings: Settings) -> str:
-    text = _s(jam)
-    if not text:
-        return TITIK
-    zona = _zona(settings)
-    return f"{text} {zona} s.d. selesai" if zona else f"{text} s.d. selesai"
-
-
-def _waktu(
-    tanggal: Any, jam: str | None, tempat: str | None, alamat: str | None, settings: Settings
-) -> dict[str, Any]:
-    """Day, date (figures and words), time and place of a meeting, dotted when unknown."""
-    return {
-        "hari": fmt.hari(tanggal) or TITIK,
-        "tanggal": fmt.tanggal(tanggal) or TITIK,
-        "hari_tanggal": fmt.hari_tanggal(tanggal) or TITIK,
-        "tanggal_angka": fmt.tanggal_angka(tanggal) or TITIK,
-        "tanggal_kata": fmt.terbilang(tanggal.day) if tanggal else TITIK,
-        "bulan": fmt.bulan(tanggal) or TITIK,
-        "tahun_kata": fmt.terbilang(tanggal.year) if tanggal else TITIK,
-        "tanggal_terbilang": fmt.tanggal_terbilang(tanggal) or TITIK,
-        "jam": _jam(jam, settings),
-        "tempat": _s(tempat, TITIK),
-        "alamat": _s(alamat, TITIK),
-    }
 
 
 def _pejabat(nama: str | None, nip: str | None) -> dict[str, str]:
@@ -133,7 +100,7 @@ def common_context(snapshot: KecamatanSnapshot, settings: Settings, kind: str) -
             "ibu_kota": settings.kop.ibu_kota or "Tempat",
         },
         "tanggal_musrenbang": tanggal,
-        "musrenbang": _waktu(tanggal, ident.jam_mulai, ident.tempat, ident.alamat, settings),
+        "musrenbang": waktu(tanggal, ident.jam_mulai, ident.tempat, ident.alamat, settings),
         "camat": {**_pejabat(ident.nama_camat, ident.nip_camat), "jabatan": f"Camat {kec}"},
         "sekcam": _pejabat(ident.nama_sekcam, ident.nip_sekcam),
         "tempat_tanggal_ttd": f"{kec}, {fmt.tanggal(tanggal) or TITIK}",
@@ -292,48 +259,14 @@ def _row(u: UsulanKecamatan, no: int, snapshot: KecamatanSnapshot) -> dict[str, 
 
 def daftar_hadir_context(snapshot: KecamatanSnapshot, settings: Settings) -> dict[str, Any]:
     ctx = common_context(snapshot, settings, "Daftar Hadir")
-    rows: list[dict[str, Any]] = []
-
-    def add(nama: str, jk: str, unsur: str, alamat: str) -> None:
-        no = len(rows) + 1
-        kiri, kanan = _ttd(no)
-        rows.append(
-            {
-                "no": no,
-                "nama": nama,
-                "jenis_kelamin": jk,
-                "unsur": unsur,
-                "alamat": alamat,
-                "ttd_kiri": kiri,
-                "ttd_kanan": kanan,
-            }
-        )
-
-    for p in snapshot.peserta:
-        add(_s(p.nama), _s(p.jenis_kelamin), _unsur(p), _s(p.alamat))
-    for _ in range(BARIS_KOSONG_TAMBAHAN if rows else BARIS_KOSONG_TANPA_PESERTA):
-        add("", "", "", "")
-    ctx["peserta"] = rows
+    ctx["peserta"] = daftar_hadir_rows(snapshot.peserta)
     ctx["jumlah_peserta_terdaftar"] = len(snapshot.peserta)
     return ctx
 
 
 def _hadir(snapshot: KecamatanSnapshot) -> dict[str, Any]:
     ident = snapshot.identitas
-    if ident.peserta_l is not None or ident.peserta_p is not None:
-        laki, perempuan = ident.peserta_l or 0, ident.peserta_p or 0
-    else:
-        laki = sum(1 for p in snapshot.peserta if (p.jenis_kelamin or "").upper() == "L")
-        perempuan = sum(1 for p in snapshot.peserta if (p.jenis_kelamin or "").upper() == "P")
-    jumlah = laki + perempuan
-    return {
-        "jumlah": jumlah,
-        "jumlah_kata": fmt.terbilang(jumlah),
-        "l": laki,
-        "l_kata": fmt.terbilang(laki),
-        "p": perempuan,
-        "p_kata": fmt.terbilang(perempuan),
-    }
+    return hadir(ident.peserta_l, ident.peserta_p, snapshot.peserta)
 
 
 def _angka_kata(n: int) -> str:
@@ -399,9 +332,6 @@ def berita_acara_context(snapshot: KecamatanSnapshot, settings: Settings) -> dic
         }
     )
     return ctx
-
-
-_HURUF = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 def rekap_context(snapshot: KecamatanSnapshot, settings: Settings) -> dict[str, Any]:
@@ -515,7 +445,7 @@ def surat_pemberitahuan_context(
                 "jabatan_kepala": jabatan,
             },
             "kepada": f"Yth. {jabatan} {desa.nama}",
-            "jadwal": _waktu(
+            "jadwal": waktu(
                 jadwal.tanggal_musrenbang, jadwal.jam_mulai, jadwal.tempat, None, settings
             ),
             "batas_hari_kerja": batas,
@@ -628,16 +558,8 @@ def surat_pemberitahuan_for(snapshot: KecamatanSnapshot) -> list[tuple[JadwalDes
 # ----------------------------------------------------------------------------- produce
 
 
-@dataclass
-class _Job:
-    stem: str
-    template: str
-    context: Callable[[], dict[str, Any]]
-    xlsx: Callable[[Path], None] | None = None
-
-
-def _jobs(snapshot: KecamatanSnapshot, settings: Settings) -> list[_Job]:
-    jobs: list[_Job] = []
+def _jobs(snapshot: KecamatanSnapshot, settings: Settings) -> list[DocumentJob]:
+    jobs: list[DocumentJob] = []
     for spec in kecamatan_documents_for(snapshot.tahap):
 
         def ctx(spec: KecamatanDocumentSpec = spec) -> dict[str, Any]:
@@ -650,14 +572,14 @@ def _jobs(snapshot: KecamatanSnapshot, settings: Settings) -> list[_Job]:
                 assert spec.xlsx is not None
                 spec.xlsx(snapshot, settings, path)
 
-        jobs.append(_Job(spec.stem(snapshot), spec.template, ctx, writer))
+        jobs.append(DocumentJob(spec.stem(snapshot), spec.template, ctx, writer))
     for jadwal, desa in surat_pemberitahuan_for(snapshot):
 
         def letter(jadwal: JadwalDesa = jadwal, desa: Wilayah = desa) -> dict[str, Any]:
             return surat_pemberitahuan_context(snapshot, settings, jadwal, desa)
 
         stem = SURAT_PEMBERITAHUAN.stem(desa, snapshot.tahun)
-        jobs.append(_Job(stem, SURAT_PEMBERITAHUAN.template, letter))
+        jobs.append(DocumentJob(stem, SURAT_PEMBERITAHUAN.template, letter))
     return jobs
 
 
@@ -675,62 +597,8 @@ def produce_kecamatan_documents(
     failing LibreOffice gives `pdf-dilewati` while the docx (and xlsx) are still published.
     All documents go to the converter in one batch.
     """
-    result = DocumentsResult()
     jobs = _jobs(snapshot, settings)
-    if not jobs:
-        return result
-    outdir = ws.outbox_kecamatan(snapshot.kecamatan, snapshot.tahun)
-    ws.tmp.mkdir(parents=True, exist_ok=True)
-    paper = settings.pdf.ukuran_kertas
-    work = Path(tempfile.mkdtemp(prefix="dokumen-kecamatan-", dir=ws.tmp))
-    try:
-        rendered: list[tuple[_Job, Path, Path | None]] = []
-        for job in jobs:
-            template = template_path(ws, job.template)
-            try:
-                context = job.context()
-                docx = render_docx(
-                    template, context, work / f"{job.stem}.docx", paper, context["judul_dokumen"]
-                )
-            except TemplateError as exc:
-                result.issues.append(issue("template-rusak", str(exc)))
-                continue
-            xlsx = None
-            if job.xlsx is not None:
-                xlsx = work / f"{job.stem}.xlsx"
-                job.xlsx(xlsx)
-            rendered.append((job, docx, xlsx))
-
-        pdfs: dict[Path, Path | None] = {}
-        if rendered and converter is not None and converter.available:
-            pdfs = converter.convert_many([d for _, d, _ in rendered], work / "pdf")
-        elif rendered:
-            result.issues.append(
-                issue(
-                    "pdf-dilewati",
-                    "LibreOffice (soffice) tidak ditemukan: dokumen kecamatan .docx ditulis, "
-                    "PDF dilewati. Pasang LibreOffice atau atur [pdf] libreoffice di "
-                    "musrenbang.toml, lalu jalankan ulang.",
-                )
-            )
-
-        for job, docx, xlsx in rendered:
-            result.outputs.append(copy_file(docx, outdir / f"{job.stem}.docx"))
-            pdf = pdfs.get(docx)
-            if pdf is not None:
-                result.outputs.append(copy_file(pdf, outdir / f"{job.stem}.pdf"))
-            else:
-                (outdir / f"{job.stem}.pdf").unlink(missing_ok=True)  # would not match the docx
-                if converter is not None and converter.available:
-                    result.issues.append(
-                        issue(
-                            "pdf-dilewati",
-                            f"Konversi PDF '{job.stem}.pdf' gagal atau melewati batas waktu: "
-                            ".docx ditulis, PDF belum. Akan dicoba lagi pada proses berikutnya.",
-                        )
-                    )
-            if xlsx is not None:
-                result.outputs.append(copy_file(xlsx, outdir / f"{job.stem}.xlsx"))
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    return result
+    folder = ws.outbox_kecamatan(snapshot.kecamatan, snapshot.tahun)
+    return produce_documents(
+        ws, settings, jobs, folder, converter, what="dokumen kecamatan", prefix="dokumen-kecamatan-"
+    )
