@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -43,6 +43,12 @@ from pipeline.standard import BIDANG, TAHAP_URUTAN, Keputusan, Tahap, UsulanColu
 from pipeline.wilayah import KODE_DESA, WilayahList, parent_kode
 from pipeline.workflow import PINDAIAN_WAJIB, deadline
 from pipeline.workspace import Workspace, safe_name
+from pipeline.xlsx_style import BOLD as _BOLD
+from pipeline.xlsx_style import BORDER as _BORDER
+from pipeline.xlsx_style import HEADER_FILL as _HEADER_FILL
+from pipeline.xlsx_style import TITLE_FONT, Column, print_setup
+from pipeline.xlsx_style import TOTAL_FILL as _TOTAL_FILL
+from pipeline.xlsx_style import WRAP_CENTER as _WRAP_CENTER
 
 BELUM_MULAI = "Belum mulai"
 TAHAP_PEMANTAUAN: list[str] = [BELUM_MULAI, *(t.value for t in TAHAP_URUTAN)]
@@ -62,14 +68,6 @@ DEFAULT_WIDTH = 8.43  # Excel's width of a column not sized
 RUPIAH_FORMAT = "#,##0"
 COUNT_FORMAT = "#,##0"
 DATE_FORMAT = "dd-mm-yyyy"
-PAPER_CODE = {"A4": 9, "F4": 14}  # openpyxl paper codes: 9 = A4, 14 = Folio (F4)
-
-_THIN = Side(style="thin", color="000000")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_HEADER_FILL = PatternFill("solid", start_color="D9D9D9")
-_TOTAL_FILL = PatternFill("solid", start_color="F2F2F2")
-_BOLD = Font(bold=True)
-_WRAP_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
 # ----------------------------------------------------------------------------- the data
@@ -274,8 +272,6 @@ def collect(
 
 # ----------------------------------------------------------------------------- xlsx helpers
 
-Column = tuple[str, float, str | None]  # label, width, number format
-
 
 def _text(value: object) -> str | None:
     if value is None:
@@ -348,10 +344,10 @@ def _sheet(
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
     ws.row_dimensions[HEADER_ROW].height = 32  # two lines of wrapped header text
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)  # before any row
     for n in range(1, HEADER_ROW):
         line = heading[n - 1] if n <= len(heading) else None
-        font = Font(bold=True, size=13) if n == 1 else Font(size=11)
+        font = TITLE_FONT if n == 1 else Font(size=11)
         ws.append([_styled(ws, line, font=font)] if line else [])
     ws.append(
         [
@@ -387,13 +383,7 @@ def _sheet(
         for line in textwrap.wrap(note, width=int(print_width)):
             r += 1
             ws.append([_styled(ws, line, font=Font(italic=True))])
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = PAPER_CODE[settings.pdf.ukuran_kertas]
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.print_area = f"A1:{last_col}{max(r, HEADER_ROW)}"
-    ws.oddFooter.center.text = "Halaman &P dari &N"
+    print_setup(ws, settings, HEADER_ROW, f"A1:{last_col}{max(r, HEADER_ROW)}")
     return ws
 
 

@@ -13,14 +13,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.atomic import write_with
 from pipeline.config import Settings
-from pipeline.kompilasi_xlsx import PAPER_CODE, _number, _put, _text
+from pipeline.kompilasi_xlsx import _number, _text
 from pipeline.models import KecamatanSnapshot
 from pipeline.render_kecamatan import (
     JENIS_UPT,
@@ -32,6 +29,7 @@ from pipeline.render_kecamatan import (
     total,
 )
 from pipeline.standard import KECAMATAN_USULAN_COLUMNS
+from pipeline.xlsx_style import TITLE_FONT, Column, data_row, finish, header, total_row_style
 
 SHEET_DESA = "Per Desa"
 SHEET_BIDANG = "Per Bidang"
@@ -74,11 +72,6 @@ _USULAN_FORMAT = {
     "Prioritas": "0",
 }
 
-_THIN = Side(style="thin", color="000000")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_HEADER_FILL = PatternFill("solid", start_color="D9D9D9")
-_BOLD = Font(bold=True)
-
 
 def _title(ws: Worksheet, snapshot: KecamatanSnapshot, settings: Settings, view: str) -> None:
     kabupaten = settings.kabupaten.nama or snapshot.kabupaten.nama
@@ -86,46 +79,9 @@ def _title(ws: Worksheet, snapshot: KecamatanSnapshot, settings: Settings, view:
         f"REKAP USULAN MUSRENBANG KECAMATAN {snapshot.kecamatan.nama.upper()} "
         f"TAHUN RENCANA {snapshot.tahun}"
     )
-    ws["A1"].font = Font(bold=True, size=13)
+    ws["A1"].font = TITLE_FONT
     ws["A2"] = _text(f"{view}; {kabupaten}; Kode Kecamatan {snapshot.kecamatan.kode}")
     ws["A3"] = _text(f"Tahap: {snapshot.tahap or '-'}")
-
-
-def _header(ws: Worksheet, columns: list[tuple[str, float, str | None]]) -> None:
-    for col, (label, width, _fmt) in enumerate(columns, 1):
-        cell = ws.cell(row=HEADER_ROW, column=col, value=label)
-        cell.font = _BOLD
-        cell.fill = _HEADER_FILL
-        cell.border = _BORDER
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        ws.column_dimensions[get_column_letter(col)].width = width
-
-
-def _data_row(
-    ws: Worksheet, row: int, values: list[object], columns: list[tuple[str, float, str | None]]
-) -> None:
-    for col, value in enumerate(values, 1):
-        cell = _put(ws, row, col, value)
-        cell.border = _BORDER
-        cell.alignment = Alignment(vertical="top", wrap_text=True)
-        number_format = columns[col - 1][2]
-        if number_format:
-            cell.number_format = number_format
-
-
-def _finish(ws: Worksheet, settings: Settings, ncols: int, last_data: int, last: int) -> None:
-    """Frozen header, filters over header and data, landscape fit-to-width print setup."""
-    last_col = get_column_letter(ncols)
-    ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=1)
-    ws.auto_filter.ref = f"A{HEADER_ROW}:{last_col}{max(last_data, HEADER_ROW + 1)}"
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = PAPER_CODE[settings.pdf.ukuran_kertas]
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.print_area = f"A1:{last_col}{last}"
-    ws.oddFooter.center.text = "Halaman &P dari &N"
 
 
 def _counts(r: Ringkasan) -> list[object]:
@@ -133,11 +89,7 @@ def _counts(r: Ringkasan) -> list[object]:
 
 
 def _total_row(ws: Worksheet, row: int, label_col: int, values: list[object], ncols: int) -> None:
-    for col in range(1, ncols + 1):
-        cell = ws.cell(row=row, column=col)
-        cell.border = _BORDER
-        cell.fill = _HEADER_FILL
-        cell.font = _BOLD
+    total_row_style(ws, row, ncols)
     ws.cell(row=row, column=label_col, value="JUMLAH")
     first = ncols - len(values) + 1
     for offset, value in enumerate(values):
@@ -150,19 +102,19 @@ def _summary_sheet(
     snapshot: KecamatanSnapshot,
     settings: Settings,
     title: str,
-    lead: list[tuple[str, float, str | None]],
+    lead: list[Column],
     rows: list[tuple[list[object], Ringkasan]],
 ) -> None:
     ws.title = title
     _title(ws, snapshot, settings, f"Rekap {title}")
-    columns: list[tuple[str, float, str | None]] = [*lead, *RINGKASAN_COLUMNS]
-    _header(ws, columns)
+    columns: list[Column] = [*lead, *RINGKASAN_COLUMNS]
+    header(ws, HEADER_ROW, columns)
     row = HEADER_ROW + 1
     for values, r in rows:
-        _data_row(ws, row, [*values, *_counts(r)], columns)
+        data_row(ws, row, [*values, *_counts(r)], columns)
         row += 1
     _total_row(ws, row, 2, _counts(total(snapshot.usulan)), len(columns))
-    _finish(ws, settings, len(columns), row - 1, row)
+    finish(ws, settings, HEADER_ROW, len(columns), row - 1, row)
 
 
 def build_workbook(snapshot: KecamatanSnapshot, settings: Settings) -> Workbook:
@@ -209,11 +161,11 @@ def build_workbook(snapshot: KecamatanSnapshot, settings: Settings) -> Workbook:
 
     ws = wb.create_sheet(SHEET_USULAN)
     _title(ws, snapshot, settings, "Daftar Usulan")
-    columns: list[tuple[str, float, str | None]] = [
+    columns: list[Column] = [
         (label, _USULAN_WIDTH.get(label, 14), _USULAN_FORMAT.get(label))
         for label in KECAMATAN_USULAN_COLUMNS
     ]
-    _header(ws, columns)
+    header(ws, HEADER_ROW, columns)
     row = HEADER_ROW + 1
     for no, u in enumerate(snapshot.usulan, 1):
         asal = asal_of(u, snapshot)
@@ -234,19 +186,15 @@ def build_workbook(snapshot: KecamatanSnapshot, settings: Settings) -> Workbook:
             "Keputusan": str(u.keputusan) if u.keputusan else None,
             "Catatan Keputusan": _text(u.catatan),
         }
-        _data_row(ws, row, [by_label.get(label) for label in KECAMATAN_USULAN_COLUMNS], columns)
+        data_row(ws, row, [by_label.get(label) for label in KECAMATAN_USULAN_COLUMNS], columns)
         row += 1
     ncols = len(columns)
-    for col in range(1, ncols + 1):
-        cell = ws.cell(row=row, column=col)
-        cell.border = _BORDER
-        cell.fill = _HEADER_FILL
-        cell.font = _BOLD
+    total_row_style(ws, row, ncols)
     ws.cell(row=row, column=KECAMATAN_USULAN_COLUMNS.index("Kegiatan") + 1, value="JUMLAH")
     biaya_col = KECAMATAN_USULAN_COLUMNS.index("Perkiraan Biaya (Rp)") + 1
     cell = ws.cell(row=row, column=biaya_col, value=sum(u.biaya or 0 for u in snapshot.usulan))
     cell.number_format = "#,##0"
-    _finish(ws, settings, ncols, row - 1, row)
+    finish(ws, settings, HEADER_ROW, ncols, row - 1, row)
     return wb
 
 
