@@ -25,8 +25,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from copy import copy
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -247,22 +248,12 @@ def put(cell: Cell, value: Any) -> None:
     cell.data_type = "s"
 
 
-def _std_sheet(name: str | None) -> str | None:
-    if not name:
-        return None
-    key = normalise(name)
-    for std in (SHEET_IDENTITAS, SHEET_PESERTA, SHEET_USULAN):
-        if normalise(std) == key:
-            return std
-    return None
-
-
 # ----------------------------------------------------------------------------- sheets
 
 
-def _petunjuk(ws: Worksheet) -> None:
+def _petunjuk(ws: Worksheet, lines: list[str]) -> None:
     ws.column_dimensions["A"].width = 120
-    for i, line in enumerate(PETUNJUK, start=1):
+    for i, line in enumerate(lines, start=1):
         cell = ws.cell(row=i, column=1)
         put(cell, line)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -286,18 +277,26 @@ def _protect(ws: Worksheet, rows: bool = False) -> None:
         p.autoFilter = False
 
 
-def _daftar(ws: Worksheet) -> dict[str, str]:
-    """Fill the hidden list sheet; return list title -> absolute range reference."""
-    refs: dict[str, str] = {}
-    for col, (title, values) in enumerate(DAFTAR.items(), start=1):
+def _daftar(ws: Worksheet, lists: dict[str, list[str]]) -> dict[str, str]:
+    """Fill the hidden list sheet with `lists`; return list title -> absolute range reference."""
+    for col, (title, values) in enumerate(lists.items(), start=1):
         letter = get_column_letter(col)
         put(ws.cell(row=1, column=col), title)
         for r, value in enumerate(values, start=2):
             put(ws.cell(row=r, column=col), value)
-        refs[title] = f"{SHEET_DAFTAR}!${letter}$2:${letter}${len(values) + 1}"
         ws.column_dimensions[letter].width = 40
     ws.sheet_state = "hidden"
     ws.protection.sheet = True
+    return _list_refs(ws.title, lists)
+
+
+def _list_refs(sheet: str, lists: dict[str, list[str]]) -> dict[str, str]:
+    """List title -> absolute range of its values on the list sheet `sheet`."""
+    quoted = sheet if sheet.isalnum() else f"'{sheet}'"
+    refs: dict[str, str] = {}
+    for col, (title, values) in enumerate(lists.items(), start=1):
+        letter = get_column_letter(col)
+        refs[title] = f"{quoted}!${letter}$2:${letter}${len(values) + 1}"
     return refs
 
 
@@ -319,10 +318,30 @@ def _dropdown(ws: Worksheet, ref: str, cells: str, title: str) -> None:
     ws.add_data_validation(dv)
 
 
+@dataclass(frozen=True)
+class _IdentitasLayout:
+    """The labels of an Identitas sheet (in order) and how their values are written."""
+
+    labels: list[str]
+    prefilled: Collection[str]  # locked and greyed
+    hints: dict[str, str]
+    text: Collection[str]  # written as text (leading zeros kept)
+    dates: Collection[str]
+    numbers: Collection[str]
+
+
+_DESA_IDENTITAS = _IdentitasLayout(
+    labels=IDENTITAS_LABELS,
+    prefilled=IDENTITAS_PREFILLED,
+    hints=IDENTITAS_HINTS,
+    text=(IdentitasField.NIP_KEPALA, IdentitasField.JAM, IdentitasField.KODE),
+    dates=(IdentitasField.TANGGAL,),
+    numbers=(IdentitasField.PESERTA_L, IdentitasField.PESERTA_P, IdentitasField.TAHUN),
+)
+
+
 def _identitas(
-    ws: Worksheet,
-    refs: dict[str, str],
-    values: dict[str, Any],
+    ws: Worksheet, refs: dict[str, str], values: dict[str, Any], layout: _IdentitasLayout
 ) -> dict[str, int]:
     """Write labels, values and hints; return label -> row."""
     for col, title in enumerate(("Isian", "Nilai", "Keterangan"), start=1):
@@ -331,33 +350,33 @@ def _identitas(
         cell.font = _BOLD
         cell.fill = _HEADER_FILL
     rows: dict[str, int] = {}
-    for i, label in enumerate(IDENTITAS_LABELS):
+    for i, label in enumerate(layout.labels):
         r = IDENTITAS_FIRST_ROW + i
         rows[label] = r
         put(ws.cell(row=r, column=1), label)
         ws.cell(row=r, column=1).font = _BOLD
         value_cell = ws.cell(row=r, column=2)
         put(value_cell, values.get(label))
-        if label in IDENTITAS_PREFILLED:
+        if label in layout.prefilled:
             value_cell.protection = _LOCKED
             value_cell.fill = _PREFILLED_FILL
         else:
             value_cell.protection = _UNLOCKED
-        if label in (IdentitasField.NIP_KEPALA, IdentitasField.JAM, IdentitasField.KODE):
+        if label in layout.text:
             value_cell.number_format = TEXT_FORMAT
-        elif label == IdentitasField.TANGGAL:
+        elif label in layout.dates:
             value_cell.number_format = DATE_FORMAT
-        elif label in (IdentitasField.PESERTA_L, IdentitasField.PESERTA_P, IdentitasField.TAHUN):
+        elif label in layout.numbers:
             value_cell.number_format = "0"
         value_cell.alignment = Alignment(horizontal="left")
         hint = ws.cell(row=r, column=3)
-        put(hint, IDENTITAS_HINTS.get(label, ""))
+        put(hint, layout.hints.get(label, ""))
         hint.font = Font(italic=True, color="666666")
     ws.column_dimensions["A"].width = 30
     ws.column_dimensions["B"].width = 40
     ws.column_dimensions["C"].width = 55
     ws.freeze_panes = "A2"
-    _dropdown(ws, refs["Tahap"], f"B{rows[IdentitasField.TAHAP]}", "Tahap")
+    _dropdown(ws, refs["Tahap"], f"B{rows['Tahap']}", "Tahap")
     _protect(ws)
     return rows
 
@@ -496,22 +515,14 @@ def build_desa_workbook(
     source: RawWorkbook | None = None,
 ) -> Workbook:
     """The desa workbook as an openpyxl Workbook, not saved (see write_desa_workbook)."""
-    issues = list(issues)
-    wb = Workbook()
-    petunjuk = wb.active
-    assert petunjuk is not None
-    petunjuk.title = SHEET_PETUNJUK
-    ws_id = wb.create_sheet(SHEET_IDENTITAS)
-    ws_peserta = wb.create_sheet(SHEET_PESERTA)
-    ws_usulan = wb.create_sheet(SHEET_USULAN)
-    ws_daftar = wb.create_sheet(SHEET_DAFTAR)
-    refs = _daftar(ws_daftar)
-    _petunjuk(petunjuk)
+    wb, sheets, refs = _new_workbook(
+        (SHEET_IDENTITAS, SHEET_PESERTA, SHEET_USULAN), DAFTAR, PETUNJUK
+    )
     values = _identitas_values(desa, kecamatan, tahun, tahap, identitas)
-    id_rows = _identitas(ws_id, refs, values)
+    id_rows = _identitas(sheets[SHEET_IDENTITAS], refs, values, _DESA_IDENTITAS)
     level = desa.level_word
     _table(
-        ws_peserta,
+        sheets[SHEET_PESERTA],
         f"Daftar Peserta Musrenbang {level} {desa.nama} Tahun Rencana {tahun}",
         PESERTA_COLUMNS,
         PESERTA_WIDTHS,
@@ -522,7 +533,7 @@ def build_desa_workbook(
         freeze=f"A{FIRST_DATA_ROW}",
     )
     _table(
-        ws_usulan,
+        sheets[SHEET_USULAN],
         f"Daftar Usulan Musrenbang {level} {desa.nama} Tahun Rencana {tahun}",
         USULAN_COLUMNS,
         USULAN_WIDTHS,
@@ -532,14 +543,51 @@ def build_desa_workbook(
         [_usulan_values(n, u) for n, u in enumerate(usulan, start=1)],
         freeze=f"C{FIRST_DATA_ROW}",
     )
-    wb.active = 1  # open on Identitas
-    petunjuk.sheet_view.tabSelected = False
-    if issues:
-        placed, loose = _place_issues(issues, id_rows, list(peserta), list(usulan), source)
-        sheets = {SHEET_IDENTITAS: ws_id, SHEET_PESERTA: ws_peserta, SHEET_USULAN: ws_usulan}
-        marked = [(sheets[s], ref, i) for s, ref, i in placed]
-        _apply_marks(wb, marked, loose, fallback=ws_id)
+    tables: _Tables = {
+        SHEET_PESERTA: (PESERTA_COLUMNS, [p.row for p in peserta], "peserta"),
+        SHEET_USULAN: (USULAN_COLUMNS, [u.row for u in usulan], "usulan"),
+    }
+    _finish(wb, sheets, list(issues), _DESA_IDENTITAS, id_rows, tables, source)
     return wb
+
+
+def _new_workbook(
+    sheets: Iterable[str], lists: dict[str, list[str]], petunjuk: list[str]
+) -> tuple[Workbook, dict[str, Worksheet], dict[str, str]]:
+    """A workbook of Petunjuk, `sheets` (empty, in order) and the hidden Daftar `lists`.
+
+    Returns the workbook, sheet name -> sheet (Petunjuk included) and the list references.
+    """
+    wb = Workbook()
+    first = wb.active
+    assert first is not None
+    first.title = SHEET_PETUNJUK
+    by_name = {SHEET_PETUNJUK: first, **{name: wb.create_sheet(name) for name in sheets}}
+    refs = _daftar(wb.create_sheet(SHEET_DAFTAR), lists)
+    _petunjuk(first, petunjuk)
+    return wb, by_name, refs
+
+
+# Table sheet -> (standard columns, `row` of each written model, RawWorkbook attribute).
+_Tables = dict[str, tuple[list[str], list[int | None], str]]
+
+
+def _finish(
+    wb: Workbook,
+    sheets: dict[str, Worksheet],
+    issues: list[Issue],
+    layout: _IdentitasLayout,
+    id_rows: dict[str, int],
+    tables: _Tables,
+    source: RawWorkbook | None,
+) -> None:
+    """Open the workbook on Identitas and mark `issues` (of the dropped workbook) on it."""
+    wb.active = 1  # open on Identitas
+    sheets[SHEET_PETUNJUK].sheet_view.tabSelected = False
+    if issues:
+        placed, loose = _place_issues(issues, layout, id_rows, tables, source)
+        marked = [(sheets[s], ref, i) for s, ref, i in placed]
+        _apply_marks(wb, marked, loose, fallback=sheets[SHEET_IDENTITAS])
 
 
 def write_desa_workbook(
@@ -646,11 +694,7 @@ def _restore_dropdowns(wb: Workbook) -> None:
         return
     if [daftar.cell(row=1, column=c).value for c in range(1, len(DAFTAR) + 1)] != list(DAFTAR):
         return
-    quoted = daftar.title if daftar.title.isalnum() else f"'{daftar.title}'"
-    refs = {}
-    for col, (title, values) in enumerate(DAFTAR.items(), start=1):
-        letter = get_column_letter(col)
-        refs[title] = f"{quoted}!${letter}$2:${letter}${len(values) + 1}"
+    refs = _list_refs(daftar.title, DAFTAR)
     for std, columns, dropdowns in (
         (SHEET_USULAN, USULAN_COLUMNS, USULAN_DROPDOWNS),
         (SHEET_PESERTA, PESERTA_COLUMNS, PESERTA_DROPDOWNS),
@@ -802,23 +846,22 @@ def _issue_sheet(wb: Workbook, placed: list[tuple[str, str, Issue]], loose: list
 
 def _place_issues(
     issues: list[Issue],
+    layout: _IdentitasLayout,
     id_rows: dict[str, int],
-    peserta: list[Peserta],
-    usulan: list[Usulan],
+    tables: _Tables,
     source: RawWorkbook | None,
 ) -> tuple[list[tuple[str, str, Issue]], list[Issue]]:
     """Translate issue cells of the dropped workbook to cells of the written one."""
     placed: list[tuple[str, str, Issue]] = []
     loose: list[Issue] = []
     for i in issues:
-        std = _std_sheet(i.sheet)
+        std = _match_label(i.sheet, [SHEET_IDENTITAS, *tables])
         ref: str | None = None
         if std == SHEET_IDENTITAS:
-            ref = _identitas_target(i, id_rows, source)
-        elif std == SHEET_USULAN:
-            ref = _table_target(i, USULAN_COLUMNS, [u.row for u in usulan], source, "usulan")
-        elif std == SHEET_PESERTA:
-            ref = _table_target(i, PESERTA_COLUMNS, [p.row for p in peserta], source, "peserta")
+            ref = _identitas_target(i, layout.labels, id_rows, source)
+        elif std is not None:
+            columns, model_rows, attr = tables[std]
+            ref = _table_target(i, columns, model_rows, source, attr)
         if std and ref:
             placed.append((std, ref, i))
         else:
@@ -826,12 +869,14 @@ def _place_issues(
     return placed, loose
 
 
-def _identitas_target(i: Issue, id_rows: dict[str, int], source: RawWorkbook | None) -> str | None:
-    label = _match_label(i.column, IDENTITAS_LABELS)
+def _identitas_target(
+    i: Issue, labels: list[str], id_rows: dict[str, int], source: RawWorkbook | None
+) -> str | None:
+    label = _match_label(i.column, labels)
     if label is None and source is not None and source.identitas is not None and i.cell:
         for lbl, raw in source.identitas.values.items():
             if raw.cell == i.cell or source.identitas.label_rows.get(lbl) == i.row:
-                label = _match_label(lbl, IDENTITAS_LABELS)
+                label = _match_label(lbl, labels)
                 break
     if label is not None:
         return f"B{id_rows[label]}"
@@ -940,6 +985,14 @@ KECAMATAN_IDENTITAS_HINTS: dict[str, str] = {
     "Jumlah Peserta Laki-laki": "Wajib sejak Rekap. Angka bulat.",
     "Jumlah Peserta Perempuan": "Wajib sejak Rekap. Angka bulat.",
 }
+_KECAMATAN_IDENTITAS = _IdentitasLayout(
+    labels=KECAMATAN_IDENTITAS_LABELS,
+    prefilled=KECAMATAN_PREFILLED,
+    hints=KECAMATAN_IDENTITAS_HINTS,
+    text=("Kode Kecamatan", "Jam Mulai", "NIP Camat", "NIP Sekretaris Camat"),
+    dates=("Tanggal Musrenbang",),
+    numbers=("Tahun Rencana", "Jumlah Peserta Laki-laki", "Jumlah Peserta Perempuan"),
+)
 
 PETUNJUK_KECAMATAN: list[str] = [
     "PETUNJUK PENGISIAN BUKU KERJA MUSRENBANG KECAMATAN",
@@ -994,73 +1047,6 @@ PETUNJUK_KECAMATAN: list[str] = [
     "outbox/tanda-terima. Jika ditolak, buka salinan '(perbaiki)' di outbox: setiap masalah "
     "ditandai warna dan komentar pada selnya (merah = kesalahan, kuning = peringatan).",
 ]
-
-
-def _petunjuk_lines(ws: Worksheet, lines: list[str]) -> None:
-    ws.column_dimensions["A"].width = 120
-    for i, line in enumerate(lines, start=1):
-        cell = ws.cell(row=i, column=1)
-        put(cell, line)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        if i == 1 or (line[:2].rstrip(".").isdigit() and not line.startswith(" ")):
-            cell.font = _TITLE if i == 1 else _BOLD
-    _protect(ws)
-
-
-def _daftar_lists(ws: Worksheet, lists: dict[str, list[str]]) -> dict[str, str]:
-    """Fill the hidden list sheet with `lists`; return list title -> range reference."""
-    refs: dict[str, str] = {}
-    for col, (title, values) in enumerate(lists.items(), start=1):
-        letter = get_column_letter(col)
-        put(ws.cell(row=1, column=col), title)
-        for r, value in enumerate(values, start=2):
-            put(ws.cell(row=r, column=col), value)
-        refs[title] = f"{SHEET_DAFTAR}!${letter}$2:${letter}${len(values) + 1}"
-        ws.column_dimensions[letter].width = 40
-    ws.sheet_state = "hidden"
-    ws.protection.sheet = True
-    return refs
-
-
-def _kecamatan_identitas(
-    ws: Worksheet, refs: dict[str, str], values: dict[str, Any]
-) -> dict[str, int]:
-    """Write the kecamatan Identitas labels, values and hints; return label -> row."""
-    for col, title in enumerate(("Isian", "Nilai", "Keterangan"), start=1):
-        cell = ws.cell(row=1, column=col)
-        put(cell, title)
-        cell.font = _BOLD
-        cell.fill = _HEADER_FILL
-    rows: dict[str, int] = {}
-    for i, label in enumerate(KECAMATAN_IDENTITAS_LABELS):
-        r = IDENTITAS_FIRST_ROW + i
-        rows[label] = r
-        put(ws.cell(row=r, column=1), label)
-        ws.cell(row=r, column=1).font = _BOLD
-        value_cell = ws.cell(row=r, column=2)
-        put(value_cell, values.get(label))
-        if label in KECAMATAN_PREFILLED:
-            value_cell.protection = _LOCKED
-            value_cell.fill = _PREFILLED_FILL
-        else:
-            value_cell.protection = _UNLOCKED
-        if label in ("Kode Kecamatan", "Jam Mulai", "NIP Camat", "NIP Sekretaris Camat"):
-            value_cell.number_format = TEXT_FORMAT
-        elif label == "Tanggal Musrenbang":
-            value_cell.number_format = DATE_FORMAT
-        elif label in ("Tahun Rencana", "Jumlah Peserta Laki-laki", "Jumlah Peserta Perempuan"):
-            value_cell.number_format = "0"
-        value_cell.alignment = Alignment(horizontal="left")
-        hint = ws.cell(row=r, column=3)
-        put(hint, KECAMATAN_IDENTITAS_HINTS.get(label, ""))
-        hint.font = Font(italic=True, color="666666")
-    ws.column_dimensions["A"].width = 30
-    ws.column_dimensions["B"].width = 40
-    ws.column_dimensions["C"].width = 55
-    ws.freeze_panes = "A2"
-    _dropdown(ws, refs["Tahap"], f"B{rows['Tahap']}", "Tahap")
-    _protect(ws)
-    return rows
 
 
 def _kecamatan_identitas_values(
@@ -1143,19 +1129,14 @@ def build_kecamatan_workbook(
     source: RawWorkbook | None = None,
 ) -> Workbook:
     """The kecamatan workbook as an openpyxl Workbook, not saved (see write_kecamatan_workbook)."""
-    issues = list(issues)
-    wb = Workbook()
-    petunjuk = wb.active
-    assert petunjuk is not None
-    petunjuk.title = SHEET_PETUNJUK
-    ws_id = wb.create_sheet(SHEET_IDENTITAS)
-    ws_jadwal = wb.create_sheet(SHEET_JADWAL)
-    ws_peserta = wb.create_sheet(SHEET_PESERTA)
-    ws_usulan = wb.create_sheet(SHEET_USULAN)
-    refs = _daftar_lists(wb.create_sheet(SHEET_DAFTAR), DAFTAR_KECAMATAN)
-    _petunjuk_lines(petunjuk, PETUNJUK_KECAMATAN)
+    wb, sheets, refs = _new_workbook(
+        (SHEET_IDENTITAS, SHEET_JADWAL, SHEET_PESERTA, SHEET_USULAN),
+        DAFTAR_KECAMATAN,
+        PETUNJUK_KECAMATAN,
+    )
+    ws_jadwal, ws_usulan = sheets[SHEET_JADWAL], sheets[SHEET_USULAN]
     values = _kecamatan_identitas_values(kecamatan, tahun, tahap, identitas)
-    id_rows = _kecamatan_identitas(ws_id, refs, values)
+    id_rows = _identitas(sheets[SHEET_IDENTITAS], refs, values, _KECAMATAN_IDENTITAS)
     nama = f"Kecamatan {kecamatan.nama} Tahun Rencana {tahun}"
     _table(
         ws_jadwal,
@@ -1179,7 +1160,7 @@ def build_kecamatan_workbook(
     ws_jadwal.protection.deleteRows = True
     ws_jadwal.page_setup.orientation = "portrait"
     _table(
-        ws_peserta,
+        sheets[SHEET_PESERTA],
         f"Daftar Peserta Musrenbang {nama}",
         PESERTA_COLUMNS,
         PESERTA_WIDTHS,
@@ -1207,20 +1188,12 @@ def build_kecamatan_workbook(
         KECAMATAN_USULAN_LOCKED,
         range(FIRST_DATA_ROW, FIRST_DATA_ROW + locked),
     )
-    wb.active = 1  # open on Identitas
-    petunjuk.sheet_view.tabSelected = False
-    if issues:
-        placed, loose = _place_kecamatan_issues(
-            issues, id_rows, list(jadwal), list(peserta), list(usulan), source
-        )
-        sheets = {
-            SHEET_IDENTITAS: ws_id,
-            SHEET_JADWAL: ws_jadwal,
-            SHEET_PESERTA: ws_peserta,
-            SHEET_USULAN: ws_usulan,
-        }
-        marked = [(sheets[s], ref, i) for s, ref, i in placed]
-        _apply_marks(wb, marked, loose, fallback=ws_id)
+    tables: _Tables = {
+        SHEET_JADWAL: (JADWAL_COLUMNS, [j.row for j in jadwal], "jadwal"),
+        SHEET_PESERTA: (PESERTA_COLUMNS, [p.row for p in peserta], "peserta"),
+        SHEET_USULAN: (KECAMATAN_USULAN_COLUMNS, [u.row for u in usulan], "usulan"),
+    }
+    _finish(wb, sheets, list(issues), _KECAMATAN_IDENTITAS, id_rows, tables, source)
     return wb
 
 
@@ -1265,53 +1238,3 @@ def write_kecamatan_workbook(
         source=source,
     )
     return write_with(target, wb.save)
-
-
-def _std_kecamatan_sheet(name: str | None) -> str | None:
-    if not name:
-        return None
-    key = normalise(name)
-    for std in (SHEET_IDENTITAS, SHEET_JADWAL, SHEET_PESERTA, SHEET_USULAN):
-        if normalise(std) == key:
-            return std
-    return None
-
-
-def _place_kecamatan_issues(
-    issues: list[Issue],
-    id_rows: dict[str, int],
-    jadwal: list[JadwalDesa],
-    peserta: list[Peserta],
-    usulan: list[UsulanKecamatan],
-    source: RawWorkbook | None,
-) -> tuple[list[tuple[str, str, Issue]], list[Issue]]:
-    """Translate issue cells of the dropped kecamatan workbook to cells of the written one."""
-    placed: list[tuple[str, str, Issue]] = []
-    loose: list[Issue] = []
-    for i in issues:
-        std = _std_kecamatan_sheet(i.sheet)
-        ref: str | None = None
-        if std == SHEET_IDENTITAS:
-            label = _match_label(i.column, KECAMATAN_IDENTITAS_LABELS)
-            if label is None and source is not None and source.identitas is not None and i.cell:
-                for lbl, raw in source.identitas.values.items():
-                    if raw.cell == i.cell or source.identitas.label_rows.get(lbl) == i.row:
-                        label = _match_label(lbl, KECAMATAN_IDENTITAS_LABELS)
-                        break
-            if label is not None:
-                ref = f"B{id_rows[label]}"
-            elif source is None and i.cell and _valid_ref(i.cell):
-                ref = i.cell
-        elif std == SHEET_JADWAL:
-            rows = [j.row for j in jadwal]
-            ref = _table_target(i, JADWAL_COLUMNS, rows, source, "jadwal")
-        elif std == SHEET_USULAN:
-            rows = [u.row for u in usulan]
-            ref = _table_target(i, KECAMATAN_USULAN_COLUMNS, rows, source, "usulan")
-        elif std == SHEET_PESERTA:
-            ref = _table_target(i, PESERTA_COLUMNS, [p.row for p in peserta], source, "peserta")
-        if std and ref:
-            placed.append((std, ref, i))
-        else:
-            loose.append(i)
-    return placed, loose
