@@ -241,17 +241,6 @@ def kop(doc: object) -> None:
     para(doc, "", after=6)
 
 
-def info_table(doc: object, rows: list[tuple[str, str]], label_cm: float = 4.0) -> None:
-    table = doc.add_table(rows=0, cols=3)  # type: ignore[attr-defined]
-    no_borders(table)
-    for label, value in rows:
-        row = table.add_row()
-        cell_text(row.cells[0], label, size=12)
-        cell_text(row.cells[1], ":", size=12)
-        cell_text(row.cells[2], value, size=12)
-    widths(table, [label_cm, 0.5, 11.5])
-
-
 def signature(cell: _Cell, lines: list[str], name: str, nip: str | None = None) -> None:
     """Title lines, room to sign, the name underlined, optionally an NIP line."""
     first = True
@@ -282,15 +271,187 @@ def header_row(table: Table, labels: list[str], size: float = 10) -> None:
     cant_split(row)
 
 
+# ----------------------------------------------------------------------------- shared blocks
+
+UsulanColumn = tuple[str, str, str, float]  # header label, cell text, alignment, width (cm)
+
+
+def title_block(doc: object, title: str, after: float = 0) -> None:
+    """The document's name, the musrenbang it belongs to and the plan year, centred."""
+    para(doc, title, bold=True, size=14, align="center")
+    para(doc, "{{ judul_musrenbang }}", bold=True, size=12, align="center")
+    para(doc, "TAHUN RENCANA {{ tahun }}", bold=True, size=12, align="center", after=after)
+
+
+def label_table(container: object, rows: list[tuple[str, str, bool]], cms: list[float]) -> Table:
+    """Borderless `label : value` lines (the value bold where asked)."""
+    table = container.add_table(rows=0, cols=3)  # type: ignore[attr-defined]
+    no_borders(table)
+    for label, value, bold in rows:
+        row = table.add_row()
+        cell_text(row.cells[0], label, size=12)
+        cell_text(row.cells[1], ":", size=12)
+        cell_text(row.cells[2], value, size=12, bold=bold)
+    widths(table, cms)
+    return table
+
+
+def info_table(doc: object, rows: list[tuple[str, str]], label_cm: float = 4.0) -> None:
+    label_table(doc, [(label, value, False) for label, value in rows], [label_cm, 0.5, 11.5])
+
+
+def body_text(doc: object, texts: list[str]) -> None:
+    """Justified paragraphs with an indented first line."""
+    for text in texts:
+        para(doc, text, align="justify", after=6, first_line_cm=1.0)
+
+
+def numbered(doc: object, items: list[str]) -> None:
+    """A numbered list with hanging indent (`1.<tab>text`)."""
+    for no, text in enumerate(items, 1):
+        p = para(doc, f"{no}.\t{text}", align="justify", after=4, indent_cm=0.8)
+        p.paragraph_format.first_line_indent = Cm(-0.8)
+        p.paragraph_format.tab_stops.add_tab_stop(Cm(0.8))
+
+
+def penutup_berita_acara(doc: object) -> None:
+    para(
+        doc,
+        "Demikian berita acara ini dibuat dengan sebenarnya untuk dipergunakan "
+        "sebagaimana mestinya.",
+        align="justify",
+        before=4,
+        after=12,
+        first_line_cm=1.0,
+    )
+
+
+def grid_table(doc: object, labels: list[str], size: float = 10, centered: bool = True) -> Table:
+    """A bordered table with a shaded header row repeated on every page."""
+    table = doc.add_table(rows=1, cols=len(labels))  # type: ignore[attr-defined]
+    table.style = "Table Grid"
+    if centered:
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    header_row(table, labels, size=size)
+    return table
+
+
+def item_row(table: Table, cells: list[tuple[str, str]], size: float) -> _Row:
+    """A row that does not split across pages, one (text, alignment) per cell."""
+    row = table.add_row()
+    cant_split(row)
+    for idx, (text, align) in enumerate(cells):
+        cell_text(row.cells[idx], text, size=size, align=align)
+    return row
+
+
+def right_signature(
+    doc: object, lines: list[str], name: str, nip: str, cms: list[float], keep: bool = True
+) -> None:
+    """A signature on the right half of the page (an empty cell on the left)."""
+    sign = doc.add_table(rows=1, cols=2)  # type: ignore[attr-defined]
+    no_borders(sign)
+    cell_text(sign.rows[0].cells[0], "", size=12)
+    signature(sign.rows[0].cells[1], lines, name, nip)
+    if keep:
+        cant_split(sign.rows[0])
+    widths(sign, cms)
+
+
+def attendance_table(doc: object) -> None:
+    """The attendance list: one row per `p in peserta`, signature numbers zig-zagging."""
+    labels = ["No", "Nama", "L/P", "Unsur/Lembaga", "Alamat", "Tanda Tangan"]
+    table = grid_table(doc, labels)
+    loop_row(table, "{%tr for p in peserta %}")
+    row = table.add_row()
+    row_height(row, 0.85)
+    cant_split(row)
+    cell_text(row.cells[0], "{{ p.no }}", align="center")
+    cell_text(row.cells[1], "{{ p.nama }}")
+    cell_text(row.cells[2], "{{ p.jenis_kelamin }}", align="center")
+    cell_text(row.cells[3], "{{ p.unsur }}")
+    cell_text(row.cells[4], "{{ p.alamat }}")
+    sig = cell_text(row.cells[5], "{{ p.ttd_kiri }}\t{{ p.ttd_kanan }}", size=9)
+    sig.paragraph_format.tab_stops.add_tab_stop(Cm(1.7), WD_TAB_ALIGNMENT.LEFT)
+    loop_row(table, "{%tr endfor %}")
+    widths(table, [1.0, 4.3, 1.0, 3.6, 3.0, 3.6])
+
+
+def lampiran_heading(doc: object, lampiran: str, title: str) -> None:
+    para(doc, lampiran, bold=True, size=11)
+    para(doc, "{{ judul_lampiran }}", size=11, after=8)
+    para(doc, title, bold=True, align="center")
+    para(doc, "", after=4)
+
+
+def usulan_table(
+    doc: object,
+    rows_var: str,
+    columns: list[UsulanColumn],
+    empty: str = "Tidak ada usulan.",
+    centered: bool = True,
+) -> Table:
+    """A Lampiran table: a header row, one row per item of `rows_var` (`u`), and a line
+    saying so when there is none. The caller adds a total row and sets the widths."""
+    table = grid_table(doc, [c[0] for c in columns], size=9, centered=centered)
+    loop_row(table, f"{{%tr for u in {rows_var} %}}")
+    item_row(table, [(text, align) for _label, text, align, _cm in columns], 9)
+    loop_row(table, "{%tr endfor %}")
+    loop_row(table, f"{{%tr if not {rows_var} %}}")
+    row = table.add_row()
+    merged = span(row, 0, len(columns) - 1)
+    cell_text(merged, empty, size=9, align="center")
+    loop_row(table, "{%tr endif %}")
+    return table
+
+
+def jumlah_row(table: Table, amount_col: int, text: str, keep: bool) -> None:
+    """JUMLAH over the columns before `amount_col`, the amount in it."""
+    row = table.add_row()
+    if keep:
+        cant_split(row)
+    merged = span(row, 0, amount_col - 1)
+    cell_text(merged, "JUMLAH", bold=True, size=9, align="center")
+    cell_text(row.cells[amount_col], text, bold=True, size=9, align="right")
+
+
+def grouped_usulan_table(doc: object, columns: list[UsulanColumn], judul: str, size: float) -> None:
+    """Usulan in groups (`g in kelompok`, titled `g.<judul>`), a subtotal after each group
+    under the Biaya column, and a grand total."""
+    labels = [c[0] for c in columns]
+    biaya = labels.index("Biaya")
+    table = grid_table(doc, labels, size=size)
+    loop_row(table, "{%tr for g in kelompok %}")
+    row = table.add_row()
+    cant_split(row)
+    merged = span(row, 0, len(labels) - 1)
+    cell_text(merged, f"{{{{ g.huruf }}}}. {{{{ g.{judul} }}}}", bold=True, size=9)
+    shade(merged, "F2F2F2")
+    loop_row(table, "{%tr for u in g.usulan %}")
+    item_row(table, [(text, align) for _label, text, align, _cm in columns], size)
+    loop_row(table, "{%tr endfor %}")
+    for label, amount, after in (
+        (f"Jumlah {{{{ g.{judul} }}}}", "{{ g.jumlah_rupiah }}", "{%tr endfor %}"),
+        ("JUMLAH TOTAL", "{{ jumlah_total_rupiah }}", ""),
+    ):
+        row = table.add_row()
+        cant_split(row)
+        merged = span(row, 0, biaya - 1)
+        cell_text(merged, label, bold=True, size=size, align="right")
+        cell_text(row.cells[biaya], amount, bold=True, size=size, align="right")
+        span(row, biaya + 1, len(labels) - 1)
+        if after:
+            loop_row(table, after)
+    widths(table, [c[3] for c in columns])
+
+
 # ----------------------------------------------------------------------------- templates
 
 
 def daftar_hadir() -> Document:  # type: ignore[valid-type]
     doc = new_document()
     kop(doc)
-    para(doc, "DAFTAR HADIR", bold=True, size=14, align="center")
-    para(doc, "{{ judul_musrenbang }}", bold=True, size=12, align="center")
-    para(doc, "TAHUN RENCANA {{ tahun }}", bold=True, size=12, align="center", after=10)
+    title_block(doc, "DAFTAR HADIR", after=10)
     info_table(
         doc,
         [
@@ -304,38 +465,16 @@ def daftar_hadir() -> Document:  # type: ignore[valid-type]
         label_cm=3.5,
     )
     para(doc, "", after=6)
-
-    labels = ["No", "Nama", "L/P", "Unsur/Lembaga", "Alamat", "Tanda Tangan"]
-    cms = [1.0, 4.3, 1.0, 3.6, 3.0, 3.6]
-    table = doc.add_table(rows=1, cols=len(labels))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    header_row(table, labels)
-    loop_row(table, "{%tr for p in peserta %}")
-    row = table.add_row()
-    row_height(row, 0.85)
-    cant_split(row)
-    cell_text(row.cells[0], "{{ p.no }}", align="center")
-    cell_text(row.cells[1], "{{ p.nama }}")
-    cell_text(row.cells[2], "{{ p.jenis_kelamin }}", align="center")
-    cell_text(row.cells[3], "{{ p.unsur }}")
-    cell_text(row.cells[4], "{{ p.alamat }}")
-    sig = cell_text(row.cells[5], "{{ p.ttd_kiri }}\t{{ p.ttd_kanan }}", size=9)
-    sig.paragraph_format.tab_stops.add_tab_stop(Cm(1.7), WD_TAB_ALIGNMENT.LEFT)
-    loop_row(table, "{%tr endfor %}")
-    widths(table, cms)
-
+    attendance_table(doc)
     para(doc, "", after=12)
-    sign = doc.add_table(rows=1, cols=2)
-    no_borders(sign)
-    cell_text(sign.rows[0].cells[0], "", size=12)
-    signature(
-        sign.rows[0].cells[1],
+    right_signature(
+        doc,
         ["{{ tempat_tanggal_ttd }}", "Mengetahui,", "{{ desa.jabatan_kepala }} {{ desa.nama }}"],
         "{{ kepala.nama }}",
         "{{ kepala.nip_baris }}",
+        [7.5, 9.0],
+        keep=False,
     )
-    widths(sign, [7.5, 9.0])
     footer(doc)
     return doc
 
@@ -343,50 +482,28 @@ def daftar_hadir() -> Document:  # type: ignore[valid-type]
 def berita_acara() -> Document:  # type: ignore[valid-type]
     doc = new_document()
     kop(doc)
-    para(doc, "BERITA ACARA", bold=True, size=14, align="center")
-    para(doc, "{{ judul_musrenbang }}", bold=True, size=12, align="center")
-    para(doc, "TAHUN RENCANA {{ tahun }}", bold=True, size=12, align="center", after=12)
-
-    body = [
-        "Pada hari ini {{ musrenbang.hari }} tanggal {{ musrenbang.tanggal_kata }} bulan "
-        "{{ musrenbang.bulan }} tahun {{ musrenbang.tahun_kata }} ({{ musrenbang.tanggal_angka }}), "
-        "pukul {{ musrenbang.jam }}, bertempat di {{ musrenbang.tempat }}, {{ musrenbang.alamat }}, "
-        "telah dilaksanakan Musyawarah Perencanaan Pembangunan (Musrenbang) {{ desa.level }} "
-        "{{ desa.nama }}, Kecamatan {{ kecamatan.nama }}, {{ kabupaten.nama }}, untuk membahas "
-        "dan menyepakati usulan rencana pembangunan {{ desa.level }} Tahun {{ tahun }}.",
-        "Musrenbang {{ desa.level }} dihadiri oleh {{ hadir.jumlah }} ({{ hadir.jumlah_kata }}) "
-        "orang peserta, terdiri atas {{ hadir.l }} ({{ hadir.l_kata }}) orang laki-laki dan "
-        "{{ hadir.p }} ({{ hadir.p_kata }}) orang perempuan, sebagaimana tercantum dalam daftar "
-        "hadir terlampir.",
-        "Musyawarah dipimpin oleh {{ pimpinan_rapat }} selaku pimpinan rapat, dengan notulen "
-        "{{ notulen }}. Dari {{ keputusan.jumlah_usulan }} ({{ keputusan.jumlah_usulan_kata }}) "
-        "usulan yang dibahas, musyawarah menyepakati hal-hal sebagai berikut:",
-    ]
-    for text in body:
-        para(doc, text, align="justify", after=6, first_line_cm=1.0)
-    items = [
-        "Sebanyak {{ keputusan.disepakati }} ({{ keputusan.disepakati_kata }}) usulan disepakati, "
-        "terdiri atas {{ keputusan.diterima }} ({{ keputusan.diterima_kata }}) usulan diterima dan "
-        "{{ keputusan.revisi }} ({{ keputusan.revisi_kata }}) usulan diterima dengan revisi, "
-        "dengan urutan prioritas sebagaimana tercantum dalam Lampiran I;",
-        "Sebanyak {{ keputusan.ditolak }} ({{ keputusan.ditolak_kata }}) usulan belum disepakati "
-        "(ditolak), dengan alasan sebagaimana tercantum dalam Lampiran II;",
-        "Jumlah perkiraan biaya usulan yang disepakati sebesar {{ keputusan.biaya_rupiah }} "
-        "({{ keputusan.biaya_kata }} rupiah).",
-    ]
-    for no, text in enumerate(items, 1):
-        p = para(doc, f"{no}.\t{text}", align="justify", after=4, indent_cm=0.8)
-        p.paragraph_format.first_line_indent = Cm(-0.8)
-        p.paragraph_format.tab_stops.add_tab_stop(Cm(0.8))
-    para(
+    title_block(doc, "BERITA ACARA", after=12)
+    body_text(
         doc,
-        "Demikian berita acara ini dibuat dengan sebenarnya untuk dipergunakan "
-        "sebagaimana mestinya.",
-        align="justify",
-        before=4,
-        after=12,
-        first_line_cm=1.0,
+        [
+            "Pada hari ini {{ musrenbang.hari }} tanggal {{ musrenbang.tanggal_kata }} bulan "
+            "{{ musrenbang.bulan }} tahun {{ musrenbang.tahun_kata }} "
+            "({{ musrenbang.tanggal_angka }}), pukul {{ musrenbang.jam }}, bertempat di "
+            "{{ musrenbang.tempat }}, {{ musrenbang.alamat }}, telah dilaksanakan Musyawarah "
+            "Perencanaan Pembangunan (Musrenbang) {{ desa.level }} {{ desa.nama }}, Kecamatan "
+            "{{ kecamatan.nama }}, {{ kabupaten.nama }}, untuk membahas dan menyepakati usulan "
+            "rencana pembangunan {{ desa.level }} Tahun {{ tahun }}.",
+            "Musrenbang {{ desa.level }} dihadiri oleh {{ hadir.jumlah }} ({{ hadir.jumlah_kata }}) "
+            "orang peserta, terdiri atas {{ hadir.l }} ({{ hadir.l_kata }}) orang laki-laki dan "
+            "{{ hadir.p }} ({{ hadir.p_kata }}) orang perempuan, sebagaimana tercantum dalam "
+            "daftar hadir terlampir.",
+            "Musyawarah dipimpin oleh {{ pimpinan_rapat }} selaku pimpinan rapat, dengan notulen "
+            "{{ notulen }}. Dari {{ keputusan.jumlah_usulan }} ({{ keputusan.jumlah_usulan_kata }}) "
+            "usulan yang dibahas, musyawarah menyepakati hal-hal sebagai berikut:",
+        ],
     )
+    numbered(doc, _keputusan_items("dengan urutan prioritas"))
+    penutup_berita_acara(doc)
 
     para(doc, "{{ tempat_tanggal_ttd }}", align="right", after=6)
     sign = doc.add_table(rows=2, cols=2)
@@ -406,84 +523,57 @@ def berita_acara() -> Document:  # type: ignore[valid-type]
 
     # Lampiran I: agreed usulan by priority
     page_break(doc)
-    para(doc, "LAMPIRAN I", bold=True, size=11)
-    para(doc, "{{ judul_lampiran }}", size=11, after=8)
-    para(doc, "DAFTAR USULAN YANG DISEPAKATI (BERDASARKAN PRIORITAS)", bold=True, align="center")
-    para(doc, "", after=4)
-    labels = ["Prio-ritas", "Kode Usulan", "Bidang", "Kegiatan", "Lokasi", "Volume", "Biaya"]
-    cms = [1.2, 3.0, 2.6, 3.6, 2.1, 1.6, 2.7]
-    table = doc.add_table(rows=1, cols=len(labels))
-    table.style = "Table Grid"
-    header_row(table, labels, size=9)
-    loop_row(table, "{%tr for u in disepakati %}")
-    row = table.add_row()
-    cant_split(row)
-    for idx, (text, align) in enumerate(
-        [
-            ("{{ u.prioritas }}", "center"),
-            ("{{ u.kode }}", "left"),
-            ("{{ u.bidang }}", "left"),
-            ("{{ u.kegiatan }}{{ u.revisi_catatan }}", "left"),
-            ("{{ u.lokasi }}", "left"),
-            ("{{ u.volume_satuan }}", "center"),
-            ("{{ u.biaya_rupiah }}", "right"),
-        ]
-    ):
-        cell_text(row.cells[idx], text, size=9, align=align)
-    loop_row(table, "{%tr endfor %}")
-    loop_row(table, "{%tr if not disepakati %}")
-    row = table.add_row()
-    merged = span(row, 0, len(labels) - 1)
-    cell_text(merged, "Tidak ada usulan yang disepakati.", size=9, align="center")
-    loop_row(table, "{%tr endif %}")
-    row = table.add_row()
-    merged = span(row, 0, len(labels) - 2)
-    cell_text(merged, "JUMLAH", bold=True, size=9, align="center")
-    cell_text(row.cells[-1], "{{ jumlah_disepakati_rupiah }}", bold=True, size=9, align="right")
-    widths(table, cms)
+    lampiran_heading(doc, "LAMPIRAN I", "DAFTAR USULAN YANG DISEPAKATI (BERDASARKAN PRIORITAS)")
+    columns: list[UsulanColumn] = [
+        ("Prio-ritas", "{{ u.prioritas }}", "center", 1.2),
+        ("Kode Usulan", "{{ u.kode }}", "left", 3.0),
+        ("Bidang", "{{ u.bidang }}", "left", 2.6),
+        ("Kegiatan", "{{ u.kegiatan }}{{ u.revisi_catatan }}", "left", 3.6),
+        ("Lokasi", "{{ u.lokasi }}", "left", 2.1),
+        ("Volume", "{{ u.volume_satuan }}", "center", 1.6),
+        ("Biaya", "{{ u.biaya_rupiah }}", "right", 2.7),
+    ]
+    table = usulan_table(
+        doc, "disepakati", columns, "Tidak ada usulan yang disepakati.", centered=False
+    )
+    jumlah_row(table, len(columns) - 1, "{{ jumlah_disepakati_rupiah }}", keep=False)
+    widths(table, [c[3] for c in columns])
 
     # Lampiran II: not agreed (Ditolak) with reasons
     page_break(doc)
-    para(doc, "LAMPIRAN II", bold=True, size=11)
-    para(doc, "{{ judul_lampiran }}", size=11, after=8)
-    para(doc, "DAFTAR USULAN YANG BELUM DISEPAKATI", bold=True, align="center")
-    para(doc, "", after=4)
-    labels = ["No", "Kode Usulan", "Bidang", "Kegiatan", "Lokasi", "Alasan"]
-    cms = [1.0, 3.0, 2.6, 3.8, 2.3, 4.1]
-    table = doc.add_table(rows=1, cols=len(labels))
-    table.style = "Table Grid"
-    header_row(table, labels, size=9)
-    loop_row(table, "{%tr for u in ditolak %}")
-    row = table.add_row()
-    cant_split(row)
-    for idx, (text, align) in enumerate(
-        [
-            ("{{ u.no }}", "center"),
-            ("{{ u.kode }}", "left"),
-            ("{{ u.bidang }}", "left"),
-            ("{{ u.kegiatan }}", "left"),
-            ("{{ u.lokasi }}", "left"),
-            ("{{ u.catatan }}", "left"),
-        ]
-    ):
-        cell_text(row.cells[idx], text, size=9, align=align)
-    loop_row(table, "{%tr endfor %}")
-    loop_row(table, "{%tr if not ditolak %}")
-    row = table.add_row()
-    merged = span(row, 0, len(labels) - 1)
-    cell_text(merged, "Tidak ada usulan yang ditolak.", size=9, align="center")
-    loop_row(table, "{%tr endif %}")
-    widths(table, cms)
+    lampiran_heading(doc, "LAMPIRAN II", "DAFTAR USULAN YANG BELUM DISEPAKATI")
+    columns = [
+        ("No", "{{ u.no }}", "center", 1.0),
+        ("Kode Usulan", "{{ u.kode }}", "left", 3.0),
+        ("Bidang", "{{ u.bidang }}", "left", 2.6),
+        ("Kegiatan", "{{ u.kegiatan }}", "left", 3.8),
+        ("Lokasi", "{{ u.lokasi }}", "left", 2.3),
+        ("Alasan", "{{ u.catatan }}", "left", 4.1),
+    ]
+    table = usulan_table(doc, "ditolak", columns, "Tidak ada usulan yang ditolak.", centered=False)
+    widths(table, [c[3] for c in columns])
     footer(doc)
     return doc
+
+
+def _keputusan_items(urutan: str) -> list[str]:
+    """The decisions of a berita acara: agreed (with `urutan`), rejected, agreed cost."""
+    return [
+        "Sebanyak {{ keputusan.disepakati }} ({{ keputusan.disepakati_kata }}) usulan disepakati, "
+        "terdiri atas {{ keputusan.diterima }} ({{ keputusan.diterima_kata }}) usulan diterima dan "
+        "{{ keputusan.revisi }} ({{ keputusan.revisi_kata }}) usulan diterima dengan revisi, "
+        f"{urutan} sebagaimana tercantum dalam Lampiran I;",
+        "Sebanyak {{ keputusan.ditolak }} ({{ keputusan.ditolak_kata }}) usulan belum disepakati "
+        "(ditolak), dengan alasan sebagaimana tercantum dalam Lampiran II;",
+        "Jumlah perkiraan biaya usulan yang disepakati sebesar {{ keputusan.biaya_rupiah }} "
+        "({{ keputusan.biaya_kata }} rupiah).",
+    ]
 
 
 def kompilasi() -> Document:  # type: ignore[valid-type]
     doc = new_document(landscape=True)
     kop(doc)
-    para(doc, "KOMPILASI USULAN", bold=True, size=14, align="center")
-    para(doc, "{{ judul_musrenbang }}", bold=True, size=12, align="center")
-    para(doc, "TAHUN RENCANA {{ tahun }}", bold=True, size=12, align="center", after=8)
+    title_block(doc, "KOMPILASI USULAN", after=8)
     info_table(
         doc,
         [
@@ -494,78 +584,32 @@ def kompilasi() -> Document:  # type: ignore[valid-type]
         label_cm=4.5,
     )
     para(doc, "", after=6)
-
-    labels = [
-        "No",
-        "Kode Usulan",
-        "Asal",
-        "Kegiatan",
-        "Lokasi",
-        "Volume Satuan",
-        "Biaya",
-        "Sumber Dana",
-        "Prio-ritas",
-        "Keputusan",
-        "Catatan",
-    ]
-    cms = [0.9, 3.3, 1.8, 4.4, 2.4, 1.8, 2.7, 1.9, 1.1, 2.0, 3.4]
-    table = doc.add_table(rows=1, cols=len(labels))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    header_row(table, labels, size=9)
-    loop_row(table, "{%tr for g in kelompok %}")
-    row = table.add_row()
-    cant_split(row)
-    merged = span(row, 0, len(labels) - 1)
-    cell_text(merged, "{{ g.huruf }}. {{ g.bidang }}", bold=True, size=9)
-    shade(merged, "F2F2F2")
-    loop_row(table, "{%tr for u in g.usulan %}")
-    row = table.add_row()
-    cant_split(row)
-    for idx, (text, align) in enumerate(
+    grouped_usulan_table(
+        doc,
         [
-            ("{{ u.no }}", "center"),
-            ("{{ u.kode }}", "left"),
-            ("{{ u.asal }}", "left"),
-            ("{{ u.kegiatan }}", "left"),
-            ("{{ u.lokasi }}", "left"),
-            ("{{ u.volume_satuan }}", "center"),
-            ("{{ u.biaya_rupiah }}", "right"),
-            ("{{ u.sumber_dana }}", "left"),
-            ("{{ u.prioritas }}", "center"),
-            ("{{ u.keputusan }}", "left"),
-            ("{{ u.catatan }}", "left"),
-        ]
-    ):
-        cell_text(row.cells[idx], text, size=9, align=align)
-    loop_row(table, "{%tr endfor %}")
-    row = table.add_row()
-    cant_split(row)
-    merged = span(row, 0, 5)
-    cell_text(merged, "Jumlah {{ g.bidang }}", bold=True, size=9, align="right")
-    cell_text(row.cells[6], "{{ g.jumlah_rupiah }}", bold=True, size=9, align="right")
-    span(row, 7, len(labels) - 1)
-    loop_row(table, "{%tr endfor %}")
-    row = table.add_row()
-    cant_split(row)
-    merged = span(row, 0, 5)
-    cell_text(merged, "JUMLAH TOTAL", bold=True, size=9, align="right")
-    cell_text(row.cells[6], "{{ jumlah_total_rupiah }}", bold=True, size=9, align="right")
-    span(row, 7, len(labels) - 1)
-    widths(table, cms)
-
+            ("No", "{{ u.no }}", "center", 0.9),
+            ("Kode Usulan", "{{ u.kode }}", "left", 3.3),
+            ("Asal", "{{ u.asal }}", "left", 1.8),
+            ("Kegiatan", "{{ u.kegiatan }}", "left", 4.4),
+            ("Lokasi", "{{ u.lokasi }}", "left", 2.4),
+            ("Volume Satuan", "{{ u.volume_satuan }}", "center", 1.8),
+            ("Biaya", "{{ u.biaya_rupiah }}", "right", 2.7),
+            ("Sumber Dana", "{{ u.sumber_dana }}", "left", 1.9),
+            ("Prio-ritas", "{{ u.prioritas }}", "center", 1.1),
+            ("Keputusan", "{{ u.keputusan }}", "left", 2.0),
+            ("Catatan", "{{ u.catatan }}", "left", 3.4),
+        ],
+        "bidang",
+        size=9,
+    )
     para(doc, "", after=12)
-    sign = doc.add_table(rows=1, cols=2)
-    no_borders(sign)
-    cell_text(sign.rows[0].cells[0], "", size=12)
-    signature(
-        sign.rows[0].cells[1],
+    right_signature(
+        doc,
         ["{{ tempat_tanggal_ttd }}", "{{ desa.jabatan_kepala }} {{ desa.nama }}"],
         "{{ kepala.nama }}",
         "{{ kepala.nip_baris }}",
+        [15.0, 10.0],
     )
-    cant_split(sign.rows[0])
-    widths(sign, [15.0, 10.0])
     footer(doc)
     return doc
 
@@ -597,14 +641,11 @@ def letter_head(doc: object, nomor: str, lampiran: str, perihal: str, kepada: li
     table = doc.add_table(rows=1, cols=2)  # type: ignore[attr-defined]
     no_borders(table)
     left, right = table.rows[0].cells
-    inner = left.add_table(rows=0, cols=3)
-    no_borders(inner)
-    for label, value in (("Nomor", nomor), ("Lampiran", lampiran), ("Perihal", perihal)):
-        row = inner.add_row()
-        cell_text(row.cells[0], label, size=12)
-        cell_text(row.cells[1], ":", size=12)
-        cell_text(row.cells[2], value, size=12, bold=label == "Perihal")
-    widths(inner, [2.3, 0.4, 6.3])
+    label_table(
+        left,
+        [("Nomor", nomor, False), ("Lampiran", lampiran, False), ("Perihal", perihal, True)],
+        [2.3, 0.4, 6.3],
+    )
     first = True
     for line in kepada:
         p = right.paragraphs[0] if first else right.add_paragraph()
@@ -616,12 +657,7 @@ def letter_head(doc: object, nomor: str, lampiran: str, perihal: str, kepada: li
 
 
 def camat_signature(doc: object, lines: list[str]) -> None:
-    sign = doc.add_table(rows=1, cols=2)  # type: ignore[attr-defined]
-    no_borders(sign)
-    cell_text(sign.rows[0].cells[0], "", size=12)
-    signature(sign.rows[0].cells[1], lines, "{{ camat.nama }}", "{{ camat.nip_baris }}")
-    cant_split(sign.rows[0])
-    widths(sign, [8.0, 8.5])
+    right_signature(doc, lines, "{{ camat.nama }}", "{{ camat.nip_baris }}", [8.0, 8.5])
 
 
 def tembusan(doc: object, items: list[str]) -> None:
@@ -641,38 +677,39 @@ def surat_pemberitahuan_desa() -> Document:  # type: ignore[valid-type]
         "{{ perihal }}",
         ["Kepada", "{{ kepada }}", "di -", "       {{ desa.nama }}"],
     )
-    body = (
-        "Dalam rangka penyusunan rencana pembangunan Tahun {{ tahun }} melalui Musyawarah "
-        "Perencanaan Pembangunan (Musrenbang) secara berjenjang di {{ kabupaten.nama }}, "
-        "bersama ini diberitahukan bahwa Musrenbang {{ desa.level }} {{ desa.nama }} "
-        "dijadwalkan akan dilaksanakan pada:"
-    )
     para(doc, "Dengan hormat,", after=6)
-    para(doc, body, align="justify", after=6, first_line_cm=1.0)
-    table = doc.add_table(rows=0, cols=3)
-    no_borders(table)
-    for label, value in (
-        ("Hari/Tanggal", "{{ jadwal.hari_tanggal }}"),
-        ("Jam", "{{ jadwal.jam }}"),
-        ("Tempat", "{{ jadwal.tempat }}"),
-    ):
-        row = table.add_row()
-        cell_text(row.cells[0], label, size=12)
-        cell_text(row.cells[1], ":", size=12)
-        cell_text(row.cells[2], value, size=12, bold=True)
-    widths(table, [3.5, 0.5, 11.0])
+    body_text(
+        doc,
+        [
+            "Dalam rangka penyusunan rencana pembangunan Tahun {{ tahun }} melalui Musyawarah "
+            "Perencanaan Pembangunan (Musrenbang) secara berjenjang di {{ kabupaten.nama }}, "
+            "bersama ini diberitahukan bahwa Musrenbang {{ desa.level }} {{ desa.nama }} "
+            "dijadwalkan akan dilaksanakan pada:"
+        ],
+    )
+    table = label_table(
+        doc,
+        [
+            ("Hari/Tanggal", "{{ jadwal.hari_tanggal }}", True),
+            ("Jam", "{{ jadwal.jam }}", True),
+            ("Tempat", "{{ jadwal.tempat }}", True),
+        ],
+        [3.5, 0.5, 11.0],
+    )
     table.alignment = WD_TABLE_ALIGNMENT.RIGHT
     para(doc, "", after=6)
-    for text in (
-        "Sehubungan dengan hal tersebut, dimohon kepada Saudara {{ desa.jabatan_kepala }} "
-        "{{ desa.nama }} untuk mempersiapkan pelaksanaan Musrenbang {{ desa.level }} dengan "
-        "mengundang unsur masyarakat (kepala dusun/lingkungan, BPD, LPM, PKK, Karang Taruna, "
-        "tokoh agama, tokoh masyarakat dan perwakilan perempuan), serta menyampaikan hasilnya "
-        "(berita acara, daftar hadir dan kompilasi usulan) kepada Camat paling lambat "
-        "{{ batas_hari_kerja }} ({{ batas_hari_kerja_kata }}) hari kerja setelah pelaksanaan.",
-        "Demikian disampaikan, atas perhatian dan kerja sama Saudara diucapkan terima kasih.",
-    ):
-        para(doc, text, align="justify", after=6, first_line_cm=1.0)
+    body_text(
+        doc,
+        [
+            "Sehubungan dengan hal tersebut, dimohon kepada Saudara {{ desa.jabatan_kepala }} "
+            "{{ desa.nama }} untuk mempersiapkan pelaksanaan Musrenbang {{ desa.level }} dengan "
+            "mengundang unsur masyarakat (kepala dusun/lingkungan, BPD, LPM, PKK, Karang Taruna, "
+            "tokoh agama, tokoh masyarakat dan perwakilan perempuan), serta menyampaikan hasilnya "
+            "(berita acara, daftar hadir dan kompilasi usulan) kepada Camat paling lambat "
+            "{{ batas_hari_kerja }} ({{ batas_hari_kerja_kata }}) hari kerja setelah pelaksanaan.",
+            "Demikian disampaikan, atas perhatian dan kerja sama Saudara diucapkan terima kasih.",
+        ],
+    )
     para(doc, "", after=6)
     camat_signature(doc, ["{{ camat.jabatan }},"])
     tembusan(
@@ -704,37 +741,34 @@ def surat_pengantar_kecamatan() -> Document:  # type: ignore[valid-type]
         ],
     )
     para(doc, "Dengan hormat,", after=6)
-    para(
+    body_text(
         doc,
-        "Bersama ini kami sampaikan hasil Musyawarah Perencanaan Pembangunan (Musrenbang) "
-        "Kecamatan {{ kecamatan.nama }} Tahun Rencana {{ tahun }} yang dilaksanakan pada hari "
-        "{{ musrenbang.hari_tanggal }} bertempat di {{ musrenbang.tempat }}, dengan rincian "
-        "sebagai berikut:",
-        align="justify",
-        after=6,
-        first_line_cm=1.0,
+        [
+            "Bersama ini kami sampaikan hasil Musyawarah Perencanaan Pembangunan (Musrenbang) "
+            "Kecamatan {{ kecamatan.nama }} Tahun Rencana {{ tahun }} yang dilaksanakan pada hari "
+            "{{ musrenbang.hari_tanggal }} bertempat di {{ musrenbang.tempat }}, dengan rincian "
+            "sebagai berikut:"
+        ],
     )
-    labels = ["No", "Uraian", "Jumlah/Keterangan"]
-    table = doc.add_table(rows=1, cols=3)
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    header_row(table, labels, size=11)
+    table = grid_table(doc, ["No", "Uraian", "Jumlah/Keterangan"], size=11)
     loop_row(table, "{%tr for b in berkas %}")
-    row = table.add_row()
-    cant_split(row)
-    cell_text(row.cells[0], "{{ b.no }}", size=11, align="center")
-    cell_text(row.cells[1], "{{ b.uraian }}", size=11)
-    cell_text(row.cells[2], "{{ b.jumlah }}", size=11)
+    item_row(
+        table,
+        [("{{ b.no }}", "center"), ("{{ b.uraian }}", "left"), ("{{ b.jumlah }}", "left")],
+        11,
+    )
     loop_row(table, "{%tr endfor %}")
     widths(table, [1.0, 8.5, 7.0])
     para(doc, "", after=6)
-    for text in (
-        "Usulan tersebut berasal dari {{ asal_ringkas }}. Data dan dokumen elektronik "
-        "disampaikan pula dalam berkas {{ paket }}.",
-        "Demikian disampaikan untuk dapat dipergunakan sebagaimana mestinya. Atas perhatian "
-        "Bapak diucapkan terima kasih.",
-    ):
-        para(doc, text, align="justify", after=6, first_line_cm=1.0)
+    body_text(
+        doc,
+        [
+            "Usulan tersebut berasal dari {{ asal_ringkas }}. Data dan dokumen elektronik "
+            "disampaikan pula dalam berkas {{ paket }}.",
+            "Demikian disampaikan untuk dapat dipergunakan sebagaimana mestinya. Atas perhatian "
+            "Bapak diucapkan terima kasih.",
+        ],
+    )
     para(doc, "", after=6)
     camat_signature(doc, ["{{ camat.jabatan }},"])
     tembusan(doc, ["Arsip."])
@@ -745,9 +779,7 @@ def surat_pengantar_kecamatan() -> Document:  # type: ignore[valid-type]
 def daftar_hadir_kecamatan() -> Document:  # type: ignore[valid-type]
     doc = new_document()
     kop_kecamatan(doc)
-    para(doc, "DAFTAR HADIR", bold=True, size=14, align="center")
-    para(doc, "{{ judul_musrenbang }}", bold=True, size=12, align="center")
-    para(doc, "TAHUN RENCANA {{ tahun }}", bold=True, size=12, align="center", after=10)
+    title_block(doc, "DAFTAR HADIR", after=10)
     info_table(
         doc,
         [
@@ -761,96 +793,40 @@ def daftar_hadir_kecamatan() -> Document:  # type: ignore[valid-type]
         label_cm=3.5,
     )
     para(doc, "", after=6)
-    labels = ["No", "Nama", "L/P", "Unsur/Lembaga", "Alamat", "Tanda Tangan"]
-    table = doc.add_table(rows=1, cols=len(labels))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    header_row(table, labels)
-    loop_row(table, "{%tr for p in peserta %}")
-    row = table.add_row()
-    row_height(row, 0.85)
-    cant_split(row)
-    cell_text(row.cells[0], "{{ p.no }}", align="center")
-    cell_text(row.cells[1], "{{ p.nama }}")
-    cell_text(row.cells[2], "{{ p.jenis_kelamin }}", align="center")
-    cell_text(row.cells[3], "{{ p.unsur }}")
-    cell_text(row.cells[4], "{{ p.alamat }}")
-    sig = cell_text(row.cells[5], "{{ p.ttd_kiri }}\t{{ p.ttd_kanan }}", size=9)
-    sig.paragraph_format.tab_stops.add_tab_stop(Cm(1.7), WD_TAB_ALIGNMENT.LEFT)
-    loop_row(table, "{%tr endfor %}")
-    widths(table, [1.0, 4.3, 1.0, 3.6, 3.0, 3.6])
+    attendance_table(doc)
     para(doc, "", after=12)
     camat_signature(doc, ["{{ tempat_tanggal_ttd }}", "Mengetahui,", "{{ camat.jabatan }}"])
     footer(doc)
     return doc
 
 
-def _usulan_table(doc: object, rows_var: str, columns: list[tuple[str, str, str, float]]) -> None:
-    """A Lampiran table: a header row and one row per item of `rows_var` (`u`)."""
-    table = doc.add_table(rows=1, cols=len(columns))  # type: ignore[attr-defined]
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    header_row(table, [c[0] for c in columns], size=9)
-    loop_row(table, f"{{%tr for u in {rows_var} %}}")
-    row = table.add_row()
-    cant_split(row)
-    for idx, (_label, text, align, _cm) in enumerate(columns):
-        cell_text(row.cells[idx], text, size=9, align=align)
-    loop_row(table, "{%tr endfor %}")
-    loop_row(table, f"{{%tr if not {rows_var} %}}")
-    row = table.add_row()
-    merged = span(row, 0, len(columns) - 1)
-    cell_text(merged, "Tidak ada usulan.", size=9, align="center")
-    loop_row(table, "{%tr endif %}")
-    if rows_var == "disepakati":
-        row = table.add_row()
-        cant_split(row)
-        merged = span(row, 0, len(columns) - 3)
-        cell_text(merged, "JUMLAH", bold=True, size=9, align="center")
-        cell_text(row.cells[-2], "{{ jumlah_disepakati_rupiah }}", bold=True, size=9, align="right")
-    widths(table, [c[3] for c in columns])
-
-
 def berita_acara_kecamatan() -> Document:  # type: ignore[valid-type]
     doc = new_document()
     kop_kecamatan(doc)
-    para(doc, "BERITA ACARA", bold=True, size=14, align="center")
-    para(doc, "{{ judul_musrenbang }}", bold=True, size=12, align="center")
-    para(doc, "TAHUN RENCANA {{ tahun }}", bold=True, size=12, align="center")
+    title_block(doc, "BERITA ACARA")
     para(doc, "Nomor: {{ nomor_berita_acara }}", size=12, align="center", after=12)
-    body = [
-        "Pada hari ini {{ musrenbang.hari }} tanggal {{ musrenbang.tanggal_kata }} bulan "
-        "{{ musrenbang.bulan }} tahun {{ musrenbang.tahun_kata }} ({{ musrenbang.tanggal_angka }}), "
-        "pukul {{ musrenbang.jam }}, bertempat di {{ musrenbang.tempat }}, {{ musrenbang.alamat }}, "
-        "telah dilaksanakan Musyawarah Perencanaan Pembangunan (Musrenbang) Kecamatan "
-        "{{ kecamatan.nama }}, {{ kabupaten.nama }}, untuk membahas dan menyepakati usulan "
-        "rencana pembangunan dari desa/kelurahan dan UPT/instansi di Kecamatan "
-        "{{ kecamatan.nama }} untuk Tahun Rencana {{ tahun }}.",
-        "Musrenbang Kecamatan dihadiri oleh {{ hadir.jumlah }} ({{ hadir.jumlah_kata }}) orang "
-        "peserta, terdiri atas {{ hadir.l }} ({{ hadir.l_kata }}) orang laki-laki dan "
-        "{{ hadir.p }} ({{ hadir.p_kata }}) orang perempuan, sebagaimana tercantum dalam daftar "
-        "hadir terlampir.",
-        "Sidang dipimpin oleh {{ pimpinan_sidang }} selaku pimpinan sidang, dengan notulen "
-        "{{ notulen }}. Usulan yang dibahas berjumlah {{ keputusan.jumlah_usulan }} "
-        "({{ keputusan.jumlah_usulan_kata }}) usulan, terdiri atas {{ asal_ringkas }}. "
-        "Musyawarah menyepakati hal-hal sebagai berikut:",
-    ]
-    for text in body:
-        para(doc, text, align="justify", after=6, first_line_cm=1.0)
-    items = [
-        "Sebanyak {{ keputusan.disepakati }} ({{ keputusan.disepakati_kata }}) usulan disepakati, "
-        "terdiri atas {{ keputusan.diterima }} ({{ keputusan.diterima_kata }}) usulan diterima dan "
-        "{{ keputusan.revisi }} ({{ keputusan.revisi_kata }}) usulan diterima dengan revisi, "
-        "dengan urutan prioritas dan OPD tujuan sebagaimana tercantum dalam Lampiran I;",
-        "Sebanyak {{ keputusan.ditolak }} ({{ keputusan.ditolak_kata }}) usulan belum disepakati "
-        "(ditolak), dengan alasan sebagaimana tercantum dalam Lampiran II;",
-        "Jumlah perkiraan biaya usulan yang disepakati sebesar {{ keputusan.biaya_rupiah }} "
-        "({{ keputusan.biaya_kata }} rupiah).",
-    ]
-    for no, text in enumerate(items, 1):
-        p = para(doc, f"{no}.\t{text}", align="justify", after=4, indent_cm=0.8)
-        p.paragraph_format.first_line_indent = Cm(-0.8)
-        p.paragraph_format.tab_stops.add_tab_stop(Cm(0.8))
+    body_text(
+        doc,
+        [
+            "Pada hari ini {{ musrenbang.hari }} tanggal {{ musrenbang.tanggal_kata }} bulan "
+            "{{ musrenbang.bulan }} tahun {{ musrenbang.tahun_kata }} "
+            "({{ musrenbang.tanggal_angka }}), pukul {{ musrenbang.jam }}, bertempat di "
+            "{{ musrenbang.tempat }}, {{ musrenbang.alamat }}, telah dilaksanakan Musyawarah "
+            "Perencanaan Pembangunan (Musrenbang) Kecamatan {{ kecamatan.nama }}, "
+            "{{ kabupaten.nama }}, untuk membahas dan menyepakati usulan rencana pembangunan dari "
+            "desa/kelurahan dan UPT/instansi di Kecamatan {{ kecamatan.nama }} untuk Tahun "
+            "Rencana {{ tahun }}.",
+            "Musrenbang Kecamatan dihadiri oleh {{ hadir.jumlah }} ({{ hadir.jumlah_kata }}) orang "
+            "peserta, terdiri atas {{ hadir.l }} ({{ hadir.l_kata }}) orang laki-laki dan "
+            "{{ hadir.p }} ({{ hadir.p_kata }}) orang perempuan, sebagaimana tercantum dalam "
+            "daftar hadir terlampir.",
+            "Sidang dipimpin oleh {{ pimpinan_sidang }} selaku pimpinan sidang, dengan notulen "
+            "{{ notulen }}. Usulan yang dibahas berjumlah {{ keputusan.jumlah_usulan }} "
+            "({{ keputusan.jumlah_usulan_kata }}) usulan, terdiri atas {{ asal_ringkas }}. "
+            "Musyawarah menyepakati hal-hal sebagai berikut:",
+        ],
+    )
+    numbered(doc, _keputusan_items("dengan urutan prioritas dan OPD tujuan"))
     para(doc, "{%p if keputusan.belum %}")
     para(
         doc,
@@ -860,15 +836,7 @@ def berita_acara_kecamatan() -> Document:  # type: ignore[valid-type]
         indent_cm=0.8,
     )
     para(doc, "{%p endif %}")
-    para(
-        doc,
-        "Demikian berita acara ini dibuat dengan sebenarnya untuk dipergunakan "
-        "sebagaimana mestinya.",
-        align="justify",
-        before=4,
-        after=12,
-        first_line_cm=1.0,
-    )
+    penutup_berita_acara(doc)
     para(doc, "{{ tempat_tanggal_ttd }}", align="right", after=6)
     sign = doc.add_table(rows=2, cols=2)
     no_borders(sign)
@@ -886,44 +854,35 @@ def berita_acara_kecamatan() -> Document:  # type: ignore[valid-type]
     widths(sign, [8.0, 8.5])
 
     landscape_section(doc)
-    para(doc, "LAMPIRAN I", bold=True, size=11)
-    para(doc, "{{ judul_lampiran }}", size=11, after=8)
-    para(doc, "DAFTAR USULAN YANG DISEPAKATI (BERDASARKAN PRIORITAS)", bold=True, align="center")
-    para(doc, "", after=4)
-    _usulan_table(
-        doc,
-        "disepakati",
-        [
-            ("Prio-ritas", "{{ u.prioritas }}", "center", 1.3),
-            ("Kode Usulan", "{{ u.kode }}", "left", 3.6),
-            ("Desa/Kelurahan / Asal", "{{ u.asal_judul }}", "left", 3.0),
-            ("Bidang", "{{ u.bidang }}", "left", 3.0),
-            ("Kegiatan", "{{ u.kegiatan }}{{ u.revisi_catatan }}", "left", 4.6),
-            ("Lokasi", "{{ u.lokasi }}", "left", 2.4),
-            ("Volume", "{{ u.volume_satuan }}", "center", 1.7),
-            ("Biaya", "{{ u.biaya_rupiah }}", "right", 2.7),
-            ("OPD Tujuan", "{{ u.opd_tujuan }}", "left", 3.4),
-        ],
-    )
+    lampiran_heading(doc, "LAMPIRAN I", "DAFTAR USULAN YANG DISEPAKATI (BERDASARKAN PRIORITAS)")
+    columns: list[UsulanColumn] = [
+        ("Prio-ritas", "{{ u.prioritas }}", "center", 1.3),
+        ("Kode Usulan", "{{ u.kode }}", "left", 3.6),
+        ("Desa/Kelurahan / Asal", "{{ u.asal_judul }}", "left", 3.0),
+        ("Bidang", "{{ u.bidang }}", "left", 3.0),
+        ("Kegiatan", "{{ u.kegiatan }}{{ u.revisi_catatan }}", "left", 4.6),
+        ("Lokasi", "{{ u.lokasi }}", "left", 2.4),
+        ("Volume", "{{ u.volume_satuan }}", "center", 1.7),
+        ("Biaya", "{{ u.biaya_rupiah }}", "right", 2.7),
+        ("OPD Tujuan", "{{ u.opd_tujuan }}", "left", 3.4),
+    ]
+    table = usulan_table(doc, "disepakati", columns)
+    jumlah_row(table, len(columns) - 2, "{{ jumlah_disepakati_rupiah }}", keep=True)
+    widths(table, [c[3] for c in columns])
     page_break(doc)
-    para(doc, "LAMPIRAN II", bold=True, size=11)
-    para(doc, "{{ judul_lampiran }}", size=11, after=8)
-    para(doc, "DAFTAR USULAN YANG BELUM DISEPAKATI", bold=True, align="center")
-    para(doc, "", after=4)
-    _usulan_table(
-        doc,
-        "ditolak",
-        [
-            ("No", "{{ u.no }}", "center", 1.0),
-            ("Kode Usulan", "{{ u.kode }}", "left", 3.6),
-            ("Desa/Kelurahan / Asal", "{{ u.asal_judul }}", "left", 3.2),
-            ("Bidang", "{{ u.bidang }}", "left", 3.2),
-            ("Kegiatan", "{{ u.kegiatan }}", "left", 4.8),
-            ("Lokasi", "{{ u.lokasi }}", "left", 2.6),
-            ("Biaya", "{{ u.biaya_rupiah }}", "right", 2.6),
-            ("Alasan", "{{ u.catatan }}", "left", 4.7),
-        ],
-    )
+    lampiran_heading(doc, "LAMPIRAN II", "DAFTAR USULAN YANG BELUM DISEPAKATI")
+    columns = [
+        ("No", "{{ u.no }}", "center", 1.0),
+        ("Kode Usulan", "{{ u.kode }}", "left", 3.6),
+        ("Desa/Kelurahan / Asal", "{{ u.asal_judul }}", "left", 3.2),
+        ("Bidang", "{{ u.bidang }}", "left", 3.2),
+        ("Kegiatan", "{{ u.kegiatan }}", "left", 4.8),
+        ("Lokasi", "{{ u.lokasi }}", "left", 2.6),
+        ("Biaya", "{{ u.biaya_rupiah }}", "right", 2.6),
+        ("Alasan", "{{ u.catatan }}", "left", 4.7),
+    ]
+    table = usulan_table(doc, "ditolak", columns)
+    widths(table, [c[3] for c in columns])
     footer(doc)
     return doc
 
@@ -947,18 +906,14 @@ _RINGKASAN = [
 
 def _summary_table(doc: object, loop: str, lead: list[tuple[str, str, float]]) -> None:
     """A recap view: leading label columns, then counts and costs, then a JUMLAH row."""
-    labels = [c[0] for c in lead] + [c[0] for c in _RINGKASAN]
-    table = doc.add_table(rows=1, cols=len(labels))  # type: ignore[attr-defined]
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    header_row(table, labels, size=9)
+    table = grid_table(doc, [c[0] for c in lead] + [c[0] for c in _RINGKASAN], size=9)
     loop_row(table, f"{{%tr for r in {loop} %}}")
-    row = table.add_row()
-    cant_split(row)
-    for idx, (_label, text, _cm) in enumerate(lead):
-        cell_text(row.cells[idx], text, size=9, align="center" if idx == 0 else "left")
-    for idx, (_label, text, _cm) in enumerate(_RINGKASAN, len(lead)):
-        cell_text(row.cells[idx], text, size=9, align="right")
+    item_row(
+        table,
+        [(text, "center" if idx == 0 else "left") for idx, (_label, text, _cm) in enumerate(lead)]
+        + [(text, "right") for _label, text, _cm in _RINGKASAN],
+        9,
+    )
     loop_row(table, "{%tr endfor %}")
     row = table.add_row()
     cant_split(row)
@@ -972,9 +927,7 @@ def _summary_table(doc: object, loop: str, lead: list[tuple[str, str, float]]) -
 def rekap_usulan_kecamatan() -> Document:  # type: ignore[valid-type]
     doc = new_document(landscape=True)
     kop_kecamatan(doc)
-    para(doc, "REKAPITULASI USULAN", bold=True, size=14, align="center")
-    para(doc, "{{ judul_musrenbang }}", bold=True, size=12, align="center")
-    para(doc, "TAHUN RENCANA {{ tahun }}", bold=True, size=12, align="center", after=8)
+    title_block(doc, "REKAPITULASI USULAN", after=8)
     info_table(
         doc,
         [
@@ -999,56 +952,25 @@ def rekap_usulan_kecamatan() -> Document:  # type: ignore[valid-type]
 
     page_break(doc)
     heading(doc, "D. DAFTAR USULAN PER DESA/KELURAHAN DAN UPT/INSTANSI", before=0)
-    labels = [
-        "No", "Kode Usulan", "Bidang", "Kegiatan", "Lokasi", "Volume Satuan", "Biaya",
-        "Sumber Dana", "OPD Tujuan", "Prio-ritas", "Keputusan", "Catatan",
-    ]  # fmt: skip
-    cms = [0.9, 3.1, 2.4, 3.5, 1.9, 1.6, 2.9, 1.7, 2.5, 1.1, 1.9, 2.2]
-    table = doc.add_table(rows=1, cols=len(labels))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    header_row(table, labels, size=8)
-    loop_row(table, "{%tr for g in kelompok %}")
-    row = table.add_row()
-    cant_split(row)
-    merged = span(row, 0, len(labels) - 1)
-    cell_text(merged, "{{ g.huruf }}. {{ g.judul }}", bold=True, size=9)
-    shade(merged, "F2F2F2")
-    loop_row(table, "{%tr for u in g.usulan %}")
-    row = table.add_row()
-    cant_split(row)
-    for idx, (text, align) in enumerate(
+    grouped_usulan_table(
+        doc,
         [
-            ("{{ u.no }}", "center"),
-            ("{{ u.kode }}", "left"),
-            ("{{ u.bidang }}", "left"),
-            ("{{ u.kegiatan }}", "left"),
-            ("{{ u.lokasi }}", "left"),
-            ("{{ u.volume_satuan }}", "center"),
-            ("{{ u.biaya_rupiah }}", "right"),
-            ("{{ u.sumber_dana }}", "left"),
-            ("{{ u.opd_tujuan }}", "left"),
-            ("{{ u.prioritas }}", "center"),
-            ("{{ u.keputusan }}", "left"),
-            ("{{ u.catatan }}", "left"),
-        ]
-    ):
-        cell_text(row.cells[idx], text, size=8, align=align)
-    loop_row(table, "{%tr endfor %}")
-    row = table.add_row()
-    cant_split(row)
-    merged = span(row, 0, 5)
-    cell_text(merged, "Jumlah {{ g.judul }}", bold=True, size=8, align="right")
-    cell_text(row.cells[6], "{{ g.jumlah_rupiah }}", bold=True, size=8, align="right")
-    span(row, 7, len(labels) - 1)
-    loop_row(table, "{%tr endfor %}")
-    row = table.add_row()
-    cant_split(row)
-    merged = span(row, 0, 5)
-    cell_text(merged, "JUMLAH TOTAL", bold=True, size=8, align="right")
-    cell_text(row.cells[6], "{{ jumlah_total_rupiah }}", bold=True, size=8, align="right")
-    span(row, 7, len(labels) - 1)
-    widths(table, cms)
+            ("No", "{{ u.no }}", "center", 0.9),
+            ("Kode Usulan", "{{ u.kode }}", "left", 3.1),
+            ("Bidang", "{{ u.bidang }}", "left", 2.4),
+            ("Kegiatan", "{{ u.kegiatan }}", "left", 3.5),
+            ("Lokasi", "{{ u.lokasi }}", "left", 1.9),
+            ("Volume Satuan", "{{ u.volume_satuan }}", "center", 1.6),
+            ("Biaya", "{{ u.biaya_rupiah }}", "right", 2.9),
+            ("Sumber Dana", "{{ u.sumber_dana }}", "left", 1.7),
+            ("OPD Tujuan", "{{ u.opd_tujuan }}", "left", 2.5),
+            ("Prio-ritas", "{{ u.prioritas }}", "center", 1.1),
+            ("Keputusan", "{{ u.keputusan }}", "left", 1.9),
+            ("Catatan", "{{ u.catatan }}", "left", 2.2),
+        ],
+        "judul",
+        size=8,
+    )
 
     para(doc, "", after=12)
     sign = doc.add_table(rows=1, cols=3)
