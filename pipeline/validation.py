@@ -657,19 +657,10 @@ class _Checker:
     def kode_usulan(
         self, table: RawTable, row: RawRow, identitas: IdentitasDesa, found: _Found
     ) -> str | None:
-        raw = _row_cell(row, C.KODE)
-        if raw is None:
+        cell = self.kode_cell(table, row, found, galat=False)
+        if cell is None:
             return None
-        column = C.KODE.value
-        if raw.is_formula_without_value:
-            self.read_cell(
-                raw, _text, "", sheet=table.sheet, column=column, found=found, attr="kode_usulan"
-            )
-            return None
-        text = clean_text(raw.value)
-        if text is None:
-            return None
-        kode = text.replace(" ", "")
+        raw, kode = cell
         match = KODE_USULAN.match(kode) if isinstance(raw.value, str) else None
         problem = ""
         if match is None:
@@ -687,17 +678,42 @@ class _Checker:
                 "bila usulan ini baru, atau salin baris dari buku kerja desa ini"
             )
         if problem:
-            self.add(
-                "kode-usulan-tidak-dikenal",
-                problem,
-                sheet=table.sheet,
-                cell=raw.cell,
-                row=raw.row,
-                column=column,
-            )
-            found.troubled.add(column)
+            self.bad_kode(table, raw, problem, found)
             return None
         return kode
+
+    def kode_cell(
+        self, table: RawTable, row: RawRow, found: _Found, *, galat: bool
+    ) -> tuple[RawCell, str] | None:
+        """The Kode Usulan cell of a row and its text without spaces; None when empty, or
+        when a formula without value (or, with `galat`, a formula error) was reported."""
+        raw = _row_cell(row, C.KODE)
+        if raw is None:
+            return None
+        if raw.is_formula_without_value or (galat and is_excel_error(raw.value)):
+            self.read_cell(
+                raw,
+                _text,
+                "",
+                sheet=table.sheet,
+                column=C.KODE.value,
+                found=found,
+                attr="kode_usulan",
+            )
+            return None
+        text = clean_text(raw.value)
+        return (raw, text.replace(" ", "")) if text is not None else None
+
+    def bad_kode(self, table: RawTable, raw: RawCell, problem: str, found: _Found) -> None:
+        self.add(
+            "kode-usulan-tidak-dikenal",
+            problem,
+            sheet=table.sheet,
+            cell=raw.cell,
+            row=raw.row,
+            column=C.KODE.value,
+        )
+        found.troubled.add(C.KODE.value)
 
     def duplicate_kode(self, table: RawTable, usulan: Sequence[Usulan]) -> None:
         groups: dict[str, list[Usulan]] = {}
@@ -1189,20 +1205,10 @@ class _KecamatanChecker(_Checker):
         self, table: RawTable, row: RawRow, identitas: IdentitasKecamatan, found: _Found
     ) -> tuple[str | None, Wilayah | None]:
         """(Kode Usulan, its desa when it is a desa's) of a row; None when empty or bad."""
-        raw = _row_cell(row, C.KODE)
-        if raw is None:
+        cell = self.kode_cell(table, row, found, galat=True)
+        if cell is None:
             return None, None
-        column = C.KODE.value
-        if raw.is_formula_without_value or is_excel_error(raw.value):
-            self.read_cell(
-                raw, _text, "", sheet=table.sheet, column=column, found=found, attr="kode_usulan"
-            )
-            found.values.pop("kode_usulan", None)
-            return None, None
-        text = clean_text(raw.value)
-        if text is None:
-            return None, None
-        kode = text.replace(" ", "")
+        raw, kode = cell
         match = KODE_USULAN_KECAMATAN.match(kode) if isinstance(raw.value, str) else None
         kec, tahun = identitas.kode, identitas.tahun
         problem = ""
@@ -1230,15 +1236,7 @@ class _KecamatanChecker(_Checker):
                     "yang baru, atau salin baris dari buku kerja yang diterbitkan"
                 )
         if problem:
-            self.add(
-                "kode-usulan-tidak-dikenal",
-                problem,
-                sheet=table.sheet,
-                cell=raw.cell,
-                row=raw.row,
-                column=column,
-            )
-            found.troubled.add(column)
+            self.bad_kode(table, raw, problem, found)
             return None, None
         return kode, desa
 

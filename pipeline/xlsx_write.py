@@ -487,6 +487,23 @@ def _usulan_values(n: int, u: Usulan) -> dict[str, Any]:
     }
 
 
+def _peserta_table(
+    ws: Worksheet, title: str, refs: dict[str, str], peserta: Sequence[Peserta]
+) -> None:
+    """The Peserta sheet, the same in the desa and the kecamatan workbook."""
+    _table(
+        ws,
+        title,
+        PESERTA_COLUMNS,
+        PESERTA_WIDTHS,
+        PESERTA_FORMATS,
+        PESERTA_DROPDOWNS,
+        refs,
+        [_peserta_values(n, p) for n, p in enumerate(peserta, start=1)],
+        freeze=f"A{FIRST_DATA_ROW}",
+    )
+
+
 def _peserta_values(n: int, p: Peserta) -> dict[str, Any]:
     return {
         "No": n,
@@ -521,16 +538,11 @@ def build_desa_workbook(
     values = _identitas_values(desa, kecamatan, tahun, tahap, identitas)
     id_rows = _identitas(sheets[SHEET_IDENTITAS], refs, values, _DESA_IDENTITAS)
     level = desa.level_word
-    _table(
+    _peserta_table(
         sheets[SHEET_PESERTA],
         f"Daftar Peserta Musrenbang {level} {desa.nama} Tahun Rencana {tahun}",
-        PESERTA_COLUMNS,
-        PESERTA_WIDTHS,
-        PESERTA_FORMATS,
-        PESERTA_DROPDOWNS,
         refs,
-        [_peserta_values(n, p) for n, p in enumerate(peserta, start=1)],
-        freeze=f"A{FIRST_DATA_ROW}",
+        peserta,
     )
     _table(
         sheets[SHEET_USULAN],
@@ -1086,23 +1098,7 @@ def _jadwal_values(j: JadwalDesa) -> dict[str, Any]:
 
 
 def _kecamatan_usulan_values(n: int, u: UsulanKecamatan) -> dict[str, Any]:
-    return {
-        "No": n,
-        "Kode Usulan": u.kode_usulan,
-        "Asal Usulan": u.asal,
-        "Desa/Kelurahan": u.desa,
-        "Bidang": u.bidang,
-        "Kegiatan": u.kegiatan,
-        "Lokasi": u.lokasi,
-        "Volume": u.volume,
-        "Satuan": u.satuan,
-        "Perkiraan Biaya (Rp)": u.biaya,
-        "Sumber Dana": u.sumber_dana,
-        "OPD Tujuan": u.opd_tujuan,
-        "Prioritas": u.prioritas,
-        "Keputusan": u.keputusan.value if u.keputusan else None,
-        "Catatan Keputusan": u.catatan,
-    }
+    return {**_usulan_values(n, u), "Desa/Kelurahan": u.desa, "OPD Tujuan": u.opd_tujuan}
 
 
 def _lock_cells(ws: Worksheet, columns: list[str], labels: Iterable[str], rows: range) -> None:
@@ -1159,17 +1155,7 @@ def build_kecamatan_workbook(
     ws_jadwal.protection.insertRows = True
     ws_jadwal.protection.deleteRows = True
     ws_jadwal.page_setup.orientation = "portrait"
-    _table(
-        sheets[SHEET_PESERTA],
-        f"Daftar Peserta Musrenbang {nama}",
-        PESERTA_COLUMNS,
-        PESERTA_WIDTHS,
-        PESERTA_FORMATS,
-        PESERTA_DROPDOWNS,
-        refs,
-        [_peserta_values(n, p) for n, p in enumerate(peserta, start=1)],
-        freeze=f"A{FIRST_DATA_ROW}",
-    )
+    _peserta_table(sheets[SHEET_PESERTA], f"Daftar Peserta Musrenbang {nama}", refs, peserta)
     _table(
         ws_usulan,
         f"Daftar Usulan Musrenbang {nama}",
