@@ -358,6 +358,23 @@ def right_signature(
     widths(sign, cms)
 
 
+Signatory = tuple[list[str], str, str | None]  # title lines, name, NIP line
+
+
+def signature_grid(doc: object, top: list[Signatory], bottom: list[Signatory]) -> None:
+    """The place and date, then two signatures side by side over one or two below."""
+    para(doc, "{{ tempat_tanggal_ttd }}", align="right", after=6)
+    sign = doc.add_table(rows=2, cols=2)  # type: ignore[attr-defined]
+    no_borders(sign)
+    lower = list(sign.rows[1].cells) if len(bottom) == 2 else [span(sign.rows[1], 0, 1)]
+    for cells, people in ((list(sign.rows[0].cells), top), (lower, bottom)):
+        for cell, (lines, name, nip) in zip(cells, people, strict=True):
+            signature(cell, lines, name, nip)
+    for row in sign.rows:
+        cant_split(row)
+    widths(sign, [8.0, 8.5])
+
+
 def attendance_table(doc: object) -> None:
     """The attendance list: one row per `p in peserta`, signature numbers zig-zagging."""
     labels = ["No", "Nama", "L/P", "Unsur/Lembaga", "Alamat", "Tanda Tangan"]
@@ -505,21 +522,21 @@ def berita_acara() -> Document:  # type: ignore[valid-type]
     numbered(doc, _keputusan_items("dengan urutan prioritas"))
     penutup_berita_acara(doc)
 
-    para(doc, "{{ tempat_tanggal_ttd }}", align="right", after=6)
-    sign = doc.add_table(rows=2, cols=2)
-    no_borders(sign)
-    signature(sign.rows[0].cells[0], ["Pimpinan Rapat,"], "{{ pimpinan_rapat }}")
-    signature(sign.rows[0].cells[1], ["Notulen,"], "{{ notulen }}")
-    signature(sign.rows[1].cells[0], ["Wakil Masyarakat,"], "{{ wakil_masyarakat }}")
-    signature(
-        sign.rows[1].cells[1],
-        ["Mengetahui,", "{{ desa.jabatan_kepala }} {{ desa.nama }}"],
-        "{{ kepala.nama }}",
-        "{{ kepala.nip_baris }}",
+    signature_grid(
+        doc,
+        [
+            (["Pimpinan Rapat,"], "{{ pimpinan_rapat }}", None),
+            (["Notulen,"], "{{ notulen }}", None),
+        ],
+        [
+            (["Wakil Masyarakat,"], "{{ wakil_masyarakat }}", None),
+            (
+                ["Mengetahui,", "{{ desa.jabatan_kepala }} {{ desa.nama }}"],
+                "{{ kepala.nama }}",
+                "{{ kepala.nip_baris }}",
+            ),
+        ],
     )
-    for row in sign.rows:
-        cant_split(row)
-    widths(sign, [8.0, 8.5])
 
     # Lampiran I: agreed usulan by priority
     page_break(doc)
@@ -837,21 +854,14 @@ def berita_acara_kecamatan() -> Document:  # type: ignore[valid-type]
     )
     para(doc, "{%p endif %}")
     penutup_berita_acara(doc)
-    para(doc, "{{ tempat_tanggal_ttd }}", align="right", after=6)
-    sign = doc.add_table(rows=2, cols=2)
-    no_borders(sign)
-    signature(sign.rows[0].cells[0], ["Pimpinan Sidang,"], "{{ pimpinan_sidang }}")
-    signature(sign.rows[0].cells[1], ["Notulen,"], "{{ notulen }}")
-    merged = span(sign.rows[1], 0, 1)
-    signature(
-        merged,
-        ["Mengetahui,", "{{ camat.jabatan }}"],
-        "{{ camat.nama }}",
-        "{{ camat.nip_baris }}",
+    signature_grid(
+        doc,
+        [
+            (["Pimpinan Sidang,"], "{{ pimpinan_sidang }}", None),
+            (["Notulen,"], "{{ notulen }}", None),
+        ],
+        [(["Mengetahui,", "{{ camat.jabatan }}"], "{{ camat.nama }}", "{{ camat.nip_baris }}")],
     )
-    for row in sign.rows:
-        cant_split(row)
-    widths(sign, [8.0, 8.5])
 
     landscape_section(doc)
     lampiran_heading(doc, "LAMPIRAN I", "DAFTAR USULAN YANG DISEPAKATI (BERDASARKAN PRIORITAS)")
