@@ -43,12 +43,17 @@ from pipeline.standard import BIDANG, TAHAP_URUTAN, Keputusan, Tahap, UsulanColu
 from pipeline.wilayah import KODE_DESA, WilayahList, parent_kode
 from pipeline.workflow import PINDAIAN_WAJIB, deadline
 from pipeline.workspace import Workspace, safe_name
-from pipeline.xlsx_style import BOLD as _BOLD
-from pipeline.xlsx_style import BORDER as _BORDER
-from pipeline.xlsx_style import HEADER_FILL as _HEADER_FILL
-from pipeline.xlsx_style import TITLE_FONT, Column, print_setup
-from pipeline.xlsx_style import TOTAL_FILL as _TOTAL_FILL
-from pipeline.xlsx_style import WRAP_CENTER as _WRAP_CENTER
+from pipeline.xlsx_style import (
+    BOLD,
+    BORDER,
+    HEADER_FILL,
+    TITLE_FONT,
+    TOTAL_FILL,
+    USULAN_RINCIAN,
+    WRAP_CENTER,
+    Column,
+    print_setup,
+)
 
 BELUM_MULAI = "Belum mulai"
 TAHAP_PEMANTAUAN: list[str] = [BELUM_MULAI, *(t.value for t in TAHAP_URUTAN)]
@@ -315,7 +320,7 @@ def _styled(
     if fmt is not None:
         cell.number_format = fmt
     if border:
-        cell.border = _BORDER
+        cell.border = BORDER
     if alignment is not None:
         cell.alignment = alignment
     return cell
@@ -351,7 +356,7 @@ def _sheet(
         ws.append([_styled(ws, line, font=font)] if line else [])
     ws.append(
         [
-            _styled(ws, label, font=_BOLD, fill=_HEADER_FILL, border=True, alignment=_WRAP_CENTER)
+            _styled(ws, label, font=BOLD, fill=HEADER_FILL, border=True, alignment=WRAP_CENTER)
             for label, _w, _f in columns
         ]
     )
@@ -365,7 +370,7 @@ def _sheet(
         r += 1
         ws.append(
             [
-                _styled(ws, v, font=_BOLD, fill=_TOTAL_FILL, fmt=f, border=True)
+                _styled(ws, v, font=BOLD, fill=TOTAL_FILL, fmt=f, border=True)
                 for v, f in zip(total, formats, strict=False)
             ]
         )
@@ -439,17 +444,7 @@ USULAN_COLUMNS: list[Column] = [
     ("Kecamatan", 18, None),
     ("Desa/Kelurahan", 20, None),
     ("Tahap", 12, None),
-    (UsulanColumn.ASAL.value, 16, None),
-    (UsulanColumn.BIDANG.value, 28, None),
-    (UsulanColumn.KEGIATAN.value, 40, None),
-    (UsulanColumn.LOKASI.value, 22, None),
-    (UsulanColumn.VOLUME.value, 10, "#,##0.##"),
-    (UsulanColumn.SATUAN.value, 10, None),
-    (UsulanColumn.BIAYA.value, 18, RUPIAH_FORMAT),
-    (UsulanColumn.SUMBER_DANA.value, 16, None),
-    (UsulanColumn.PRIORITAS.value, 10, "0"),
-    (UsulanColumn.KEPUTUSAN.value, 22, None),
-    (UsulanColumn.CATATAN.value, 36, None),
+    *USULAN_RINCIAN,
 ]
 SHEET_KECAMATAN = "Per Kecamatan"
 SHEET_BIDANG = "Per Bidang"

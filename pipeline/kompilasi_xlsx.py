@@ -24,6 +24,7 @@ from pipeline.xlsx_style import (
     HEADER_FILL,
     TITLE_FONT,
     TOTAL_FILL,
+    USULAN_RINCIAN,
     Column,
     data_row,
     finish,
@@ -38,17 +39,7 @@ SHEET = "Kompilasi Usulan"
 COLUMNS: list[Column] = [
     (UsulanColumn.NO.value, 6, "0"),
     (UsulanColumn.KODE.value, 20, None),
-    (UsulanColumn.ASAL.value, 16, None),
-    (UsulanColumn.BIDANG.value, 28, None),
-    (UsulanColumn.KEGIATAN.value, 40, None),
-    (UsulanColumn.LOKASI.value, 22, None),
-    (UsulanColumn.VOLUME.value, 10, "#,##0.##"),
-    (UsulanColumn.SATUAN.value, 10, None),
-    (UsulanColumn.BIAYA.value, 18, "#,##0"),
-    (UsulanColumn.SUMBER_DANA.value, 16, None),
-    (UsulanColumn.PRIORITAS.value, 10, "0"),
-    (UsulanColumn.KEPUTUSAN.value, 22, None),
-    (UsulanColumn.CATATAN.value, 36, None),
+    *USULAN_RINCIAN,
 ]
 BIAYA_COL = 1 + [c[0] for c in COLUMNS].index(UsulanColumn.BIAYA.value)
 BIDANG_COL = 1 + [c[0] for c in COLUMNS].index(UsulanColumn.BIDANG.value)

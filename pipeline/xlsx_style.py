@@ -16,6 +16,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.config import Settings
+from pipeline.standard import UsulanColumn
 
 Column = tuple[str, float, str | None]  # label, width, number format
 
@@ -31,6 +32,21 @@ TITLE_FONT = Font(bold=True, size=13)
 WRAP_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 WRAP_TOP = Alignment(vertical="top", wrap_text=True)
 FOOTER = "Halaman &P dari &N"
+
+# The desa Usulan sheet's columns from Asal Usulan to Catatan, as the reports show them.
+USULAN_RINCIAN: list[Column] = [
+    (UsulanColumn.ASAL.value, 16, None),
+    (UsulanColumn.BIDANG.value, 28, None),
+    (UsulanColumn.KEGIATAN.value, 40, None),
+    (UsulanColumn.LOKASI.value, 22, None),
+    (UsulanColumn.VOLUME.value, 10, "#,##0.##"),
+    (UsulanColumn.SATUAN.value, 10, None),
+    (UsulanColumn.BIAYA.value, 18, "#,##0"),
+    (UsulanColumn.SUMBER_DANA.value, 16, None),
+    (UsulanColumn.PRIORITAS.value, 10, "0"),
+    (UsulanColumn.KEPUTUSAN.value, 22, None),
+    (UsulanColumn.CATATAN.value, 36, None),
+]
 
 
 def put(ws: Worksheet, row: int, col: int, value: object) -> Cell:
