@@ -285,37 +285,27 @@ class _Checker:
         """Parse one cell into `found`, reporting an unreadable value or a missing formula."""
         if raw is None:
             return
+        problem: str | None
         if raw.is_formula_without_value:
-            self.add(
-                "rumus-tanpa-nilai",
+            code = "rumus-tanpa-nilai"
+            problem = (
                 f"{column} berisi rumus tanpa nilai tersimpan; buka berkas di Excel/Calc, "
-                "simpan ulang, lalu kirim lagi (atau ketik nilainya langsung)",
-                sheet=sheet,
-                cell=raw.cell,
-                row=raw.row,
-                column=column,
+                "simpan ulang, lalu kirim lagi (atau ketik nilainya langsung)"
             )
-            found.troubled.add(column)
-            return
-        if is_excel_error(raw.value):
-            self.add(
-                "nilai-galat",
+        elif is_excel_error(raw.value):
+            code = "nilai-galat"
+            problem = (
                 f"{column} berisi galat rumus {show(raw.value)}; perbaiki rumusnya atau ketik "
-                "nilainya langsung",
-                sheet=sheet,
-                cell=raw.cell,
-                row=raw.row,
-                column=column,
+                "nilainya langsung"
             )
-            found.troubled.add(column)
-            return
-        value, problem = parser(raw.value)
-        if problem:
-            self.add(code, problem, sheet=sheet, cell=raw.cell, row=raw.row, column=column)
-            found.troubled.add(column)
-            return
-        if value is not None:
-            found.values[attr] = value
+        else:
+            value, problem = parser(raw.value)
+            if not problem:
+                if value is not None:
+                    found.values[attr] = value
+                return
+        self.add(code, problem, sheet=sheet, cell=raw.cell, row=raw.row, column=column)
+        found.troubled.add(column)
 
     # ---------------------------------------------------------------- structure
 
@@ -540,6 +530,16 @@ class _Checker:
                 continue
             out.append(Peserta(row=row.row, **found.values))
         return out
+
+    def peserta_sheet(
+        self, raw: RawWorkbook, missing: set[str], counts: IdentitasDesa, cells: dict[str, str]
+    ) -> list[Peserta]:
+        """The Peserta rows, with the Identitas participant `counts` checked against them."""
+        if raw.peserta is None or raw.identitas is None:
+            return []
+        peserta = self.peserta(raw.peserta, missing)
+        self.jumlah_peserta(counts, peserta, raw.identitas.sheet, cells)
+        return peserta
 
     def jumlah_peserta(
         self, identitas: IdentitasDesa, peserta: list[Peserta], sheet: str, cells: dict[str, str]
@@ -874,6 +874,13 @@ def _name_key(name: str, prefixes: tuple[str, ...]) -> str:
     return key
 
 
+def _usulan_layout(raw: RawWorkbook) -> dict[str, Any]:
+    """Where the Usulan table stands in the dropped file (for marks and written kode)."""
+    if raw.usulan is None:
+        return {"usulan_columns": {}, "usulan_sheet": SHEET_USULAN}
+    return {"usulan_columns": dict(raw.usulan.columns), "usulan_sheet": raw.usulan.sheet}
+
+
 def _loose(text: str) -> str:
     """Kegiatan/Lokasi compared without case, punctuation or repeated spaces."""
     return " ".join(re.sub(r"[^\w\s]", " ", normalise(text)).split())
@@ -905,10 +912,7 @@ def validate_desa(
         return None, checker.report
 
     identitas, cells = checker.identitas(raw.identitas, DESA, checker.region)
-    peserta: list[Peserta] = []
-    if raw.peserta is not None:
-        peserta = checker.peserta(raw.peserta, peserta_missing)
-        checker.jumlah_peserta(identitas, peserta, raw.identitas.sheet, cells)
+    peserta = checker.peserta_sheet(raw, peserta_missing, identitas, cells)
     usulan: list[Usulan] = []
     if raw.usulan is not None:
         usulan = checker.usulan(raw.usulan, identitas, usulan_missing)
@@ -917,8 +921,7 @@ def validate_desa(
         peserta=peserta,
         usulan=usulan,
         identitas_cells=cells,
-        usulan_columns=dict(raw.usulan.columns) if raw.usulan else {},
-        usulan_sheet=raw.usulan.sheet if raw.usulan else SHEET_USULAN,
+        **_usulan_layout(raw),
     )
     return book, checker.report
 
@@ -1297,11 +1300,8 @@ def validate_kecamatan(
     jadwal: list[JadwalDesa] = []
     if raw.jadwal is not None:
         jadwal = checker.jadwal(raw.jadwal, identitas, jadwal_missing)
-    peserta: list[Peserta] = []
-    if raw.peserta is not None:
-        peserta = checker.peserta(raw.peserta, peserta_missing)
-        counts = IdentitasDesa(peserta_l=identitas.peserta_l, peserta_p=identitas.peserta_p)
-        checker.jumlah_peserta(counts, peserta, raw.identitas.sheet, cells)
+    counts = IdentitasDesa(peserta_l=identitas.peserta_l, peserta_p=identitas.peserta_p)
+    peserta = checker.peserta_sheet(raw, peserta_missing, counts, cells)
     usulan: list[UsulanKecamatan] = []
     if raw.usulan is not None:
         usulan = checker.kecamatan_usulan(raw.usulan, identitas, usulan_missing)
@@ -1311,7 +1311,6 @@ def validate_kecamatan(
         peserta=peserta,
         usulan=usulan,
         identitas_cells=cells,
-        usulan_columns=dict(raw.usulan.columns) if raw.usulan else {},
-        usulan_sheet=raw.usulan.sheet if raw.usulan else SHEET_USULAN,
+        **_usulan_layout(raw),
     )
     return book, checker.report
