@@ -12,7 +12,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from pipeline.config import Settings
-from pipeline.models import BukuKerjaDesa, DesaSnapshot
+from pipeline.models import BukuKerjaDesa, BukuKerjaKecamatan, DesaSnapshot, KecamatanSnapshot
 from pipeline.receipts import Receipt
 
 EXPORTS: dict[str, type[BaseModel]] = {
@@ -20,6 +20,8 @@ EXPORTS: dict[str, type[BaseModel]] = {
     "settings.json": Settings,
     "buku-kerja-desa.json": BukuKerjaDesa,
     "desa-snapshot.json": DesaSnapshot,
+    "buku-kerja-kecamatan.json": BukuKerjaKecamatan,
+    "kecamatan-snapshot.json": KecamatanSnapshot,
 }
 
 SCHEMAS_DIR = Path(__file__).resolve().parent.parent / "schemas"
