@@ -125,6 +125,31 @@ CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
 BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
 BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+
+-- the kecamatan's own stage, workbook data and decisions (see ledger_kecamatan.py)
+CREATE TABLE IF NOT EXISTS kecamatan_tahap (
+    region TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    stage TEXT NOT NULL,
+    identitas_json TEXT NOT NULL DEFAULT '{}',
+    jadwal_json TEXT NOT NULL DEFAULT '[]',
+    peserta_json TEXT NOT NULL DEFAULT '[]',
+    next_seq INTEGER NOT NULL DEFAULT 1,  -- next UPT Kode Usulan number: never reused
+    sent_at TEXT,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (region, year)
+);
+
+CREATE TABLE IF NOT EXISTS kecamatan_usulan (
+    kode TEXT NOT NULL,                   -- a desa's Kode Usulan or the kecamatan's own
+    region TEXT NOT NULL,                 -- the kecamatan
+    year INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    data_json TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    input_id INTEGER,
+    PRIMARY KEY (kode, region)
+);
 """
 
 

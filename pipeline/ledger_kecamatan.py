@@ -17,32 +17,6 @@ from pipeline.ledger import Ledger
 from pipeline.models import IdentitasKecamatan, JadwalDesa, Peserta, UsulanKecamatan
 from pipeline.standard import Tahap, TahapKecamatan
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS kecamatan_tahap (
-    region TEXT NOT NULL,
-    year INTEGER NOT NULL,
-    stage TEXT NOT NULL,
-    identitas_json TEXT NOT NULL DEFAULT '{}',
-    jadwal_json TEXT NOT NULL DEFAULT '[]',
-    peserta_json TEXT NOT NULL DEFAULT '[]',
-    next_seq INTEGER NOT NULL DEFAULT 1,  -- next UPT Kode Usulan number: never reused
-    sent_at TEXT,
-    updated_at TEXT NOT NULL,
-    PRIMARY KEY (region, year)
-);
-
-CREATE TABLE IF NOT EXISTS kecamatan_usulan (
-    kode TEXT NOT NULL,                   -- a desa's Kode Usulan or the kecamatan's own
-    region TEXT NOT NULL,                 -- the kecamatan
-    year INTEGER NOT NULL,
-    position INTEGER NOT NULL,
-    data_json TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
-    input_id INTEGER,
-    PRIMARY KEY (kode, region)
-);
-"""
-
 
 @dataclass
 class KecamatanYear:
@@ -58,8 +32,7 @@ class KecamatanYear:
 class KecamatanLedger:
     def __init__(self, ledger: Ledger) -> None:
         self.ledger = ledger
-        self.db = ledger.db
-        self.db.executescript(SCHEMA)
+        self.db = ledger.db  # the kecamatan tables are made with the ledger (ledger.SCHEMA)
 
     def year(self, region: str, year: int) -> KecamatanYear | None:
         row = self.db.execute(
