@@ -106,7 +106,11 @@ def drop(final: Path, data: bytes) -> float:
 
 def receipt_names(ws: Workspace) -> list[str]:
     try:
-        return [e.name for e in os.scandir(ws.receipts) if e.name.endswith(".json")]
+        return [
+            e.name
+            for e in os.scandir(ws.receipts)
+            if e.name.endswith(".json") and not e.name.startswith(".")
+        ]
     except OSError:
         return []
 

@@ -194,8 +194,13 @@ def run_pass(
     converter: Converter | None = None,
     readiness: inbox.Readiness | None = None,
     log: Callable[[str], None] | None = None,
+    take_incomplete: bool = True,
 ) -> PassResult:
-    """One batch pass over the inbox. Bad input never stops it; each file gets a receipt."""
+    """One batch pass over the inbox. Bad input never stops it; each file gets a receipt.
+
+    Without `readiness` (the `run` command, a watcher's first pass) files are judged once
+    by their own times; `take_incomplete=False` (the watcher, which will look again) leaves
+    a file that does not yet open as what it claims until it is a minute old."""
     say = log or (lambda _line: None)
     result = PassResult()
     with workspace_lock(ws, timeout=600):
@@ -219,7 +224,7 @@ def run_pass(
             if readiness is not None:
                 ready = readiness.ready(files)
             else:
-                ready = _ready_for_run(files, settings.watch.stabil_detik)
+                ready = _ready_for_run(files, settings.watch.stabil_detik, take_incomplete)
             result.deferred = len(files) - len(ready)
             for path in sorted(ready, key=batch.order_key):
                 taken = inbox.claim(ws, path)
@@ -266,13 +271,16 @@ def _empty_folder(folder: Path) -> None:
                 child.unlink(missing_ok=True)
 
 
-def _ready_for_run(files: list[Path], stable_seconds: float) -> list[Path]:
+def _ready_for_run(files: list[Path], stable_seconds: float, take_incomplete: bool) -> list[Path]:
     """Readiness for a one-shot `run`: a file quiet for `stable_seconds` is taken, whole or
     not (a broken file then gets its rejection receipt now rather than at a later run);
     files changed just now are watched once for that long instead of being left for the
     next scheduled run. A lock file beside a workbook always defers it. The watcher, which
     keeps history across polls, is stricter (see inbox.Readiness)."""
-    quiet = inbox.ready_once(files, stable_seconds, give_up_seconds=stable_seconds)
+    give_up = stable_seconds if take_incomplete else inbox.GIVE_UP_SECONDS
+    quiet = inbox.ready_once(files, stable_seconds, give_up_seconds=give_up)
+    if not take_incomplete:
+        return quiet  # the watcher looks again soon
     taken = set(quiet)
     young = [f for f in files if f not in taken]
     if young and stable_seconds > 0:

@@ -481,7 +481,9 @@ def _one_pass(
     files = 0
     exit_code: int | None = None
     try:
-        result = run_pass(ws, settings, converter=converter, readiness=readiness, log=log)
+        result = run_pass(
+            ws, settings, converter=converter, readiness=readiness, log=log, take_incomplete=False
+        )
         files = len(result.receipts)
         exit_code = result.exit_code
     except Exception as exc:  # noqa: BLE001 - one bad pass must not stop the watcher

@@ -157,6 +157,8 @@ def wait_until(what: Callable[[], bool], timeout: float, step: float = 0.1) -> b
 def receipts(ws: Workspace) -> list[dict[str, Any]]:
     out = []
     for path in sorted(ws.receipts.glob("*.json")):
+        if path.name.startswith("."):
+            continue  # a receipt being written (atomic temp file), not yet published
         out.append(json.loads(path.read_text(encoding="utf-8")))
     return out
 
