@@ -257,19 +257,27 @@ class Stages:
             return Examined(
                 Status.REJECTED, Kind.WORKBOOK_DESA, purpose, region, year, report.issues
             )
-        if folder_desa is not None and folder_desa.kode != wb.identitas.kode:
+        # The folder binding: a desa folder takes only its own desa's workbook, a kecamatan
+        # folder only workbooks of its own desa.
+        folder = folder_desa or place.kecamatan
+        if folder_desa is not None:
+            own = wb.identitas.kode == folder_desa.kode
+        elif place.kecamatan is not None:
+            own = wb.identitas.kode.startswith(place.kecamatan.kode + ".")
+        else:
+            own = True
+        if folder is not None and not own:
             report.add(
                 "wilayah-tidak-cocok",
                 f"Lembar {SHEET_IDENTITAS} sel {wb.identitas_cells.get('Kode Desa/Kelurahan')}: "
                 f"buku kerja desa {wb.identitas.kode} diletakkan di folder "
-                f"{folder_desa.kode} {folder_desa.nama}. Simpan buku kerja di folder desanya "
-                "sendiri.",
+                f"{folder.kode} {folder.nama}. Simpan buku kerja di folder desanya sendiri.",
                 sheet=SHEET_IDENTITAS,
                 cell=wb.identitas_cells.get("Kode Desa/Kelurahan"),
                 column="Kode Desa/Kelurahan",
             )
             return Examined(
-                Status.REJECTED, Kind.WORKBOOK_DESA, purpose, folder_desa.kode, year, report.issues
+                Status.REJECTED, Kind.WORKBOOK_DESA, purpose, folder.kode, year, report.issues
             )
         ry = self.ledger.region_year(wb.identitas.kode, year)
         state = LedgerState(

@@ -531,3 +531,19 @@ def test_run_then_recaps_for_the_kabupaten(workspace: Workspace, run: Run, tmp_p
     ]
     assert all(p.parent == workspace.outbox for p in result.reports)
     assert "Lau Damak" in (workspace.outbox / names[0]).read_text(encoding="utf-8")
+
+
+def test_desa_workbook_in_another_kecamatan_folder_is_refused(
+    workspace: Workspace, run: Run, tmp_path: Path
+) -> None:
+    other = workspace.inbox / "12.05.02 Salapian"
+    other.mkdir()
+    (workspace.root / "wilayah.csv").write_text(
+        (workspace.root / "wilayah.csv").read_text() + "12.05.02,Salapian\n"
+    )
+    src = make_desa_workbook(tmp_path / BK, tahap="Persiapan", usulan=[], peserta=[])
+    shutil.copyfile(src, other / BK)
+    shutil.copyfile(src, workspace.inbox / "12.05.01 Bahorok" / "salinan.xlsx")
+    by_name = {r.file: r for r in run().receipts}
+    assert "wilayah-tidak-cocok" in [i.code for i in by_name[BK].issues]
+    assert by_name["salinan.xlsx"].status.value == "accepted"
