@@ -104,6 +104,10 @@ CODES: dict[str, tuple[Severity, str]] = {
         "Usulan yang dikirim desa belum ada di buku kerja kecamatan (galat sejak tahap Rekap).",
     ),
     "desa-belum-kirim": (W, "Sebagian desa/kelurahan kecamatan belum mengirim usulannya."),
+    "paket-rusak": (
+        E,
+        "Paket kecamatan tidak utuh: manifest hilang, berkas tidak tercantum, atau sidik sha256 tidak cocok.",
+    ),
     "galat-internal": (
         E,
         "Galat sistem berulang saat memproses berkas ini; berkas aman di arsip, hubungi admin.",

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from pipeline import dokumen, scans
+from pipeline import dokumen, paket, scans
 from pipeline.config import Settings
 from pipeline.convert import Converter
 from pipeline.ledger import InputRow, Ledger
@@ -33,6 +33,7 @@ from pipeline.workspace import (
     Workspace,
     buku_kerja_name,
     document_stem,
+    safe_name,
     signed_pdf_name,
 )
 from pipeline.xlsx_read import read_workbook
@@ -215,6 +216,8 @@ class Stages:
             return self.examine_document(path, row, place)
         if suffix in WORKBOOK_SUFFIXES:
             return self.examine_workbook(path, row, place)
+        if suffix == ".zip":
+            return self.examine_package(path, row)
         where = "folder desa" if place.desa else "inbox"
         return Examined(
             Status.REJECTED,
@@ -355,6 +358,38 @@ class Stages:
                 )
 
         return apply
+
+    # --- kecamatan packages (at Bappeda)
+
+    def examine_package(self, path: Path, row: InputRow) -> Examined:
+        earlier = self.ledger.accepted_before(row.sha256, Kind.PACKAGE.value)
+        if earlier is not None:
+            return Examined(
+                Status.DUPLICATE, Kind.PACKAGE, Kind.PACKAGE.value, earlier.region, earlier.year
+            )
+        found, report = paket.check_package(
+            path, self.wilayah, self.settings.kabupaten.kode, row.file
+        )
+        if found is None:
+            return Examined(Status.REJECTED, Kind.PACKAGE, Kind.PACKAGE.value, issues=report.issues)
+        at = row.received_at.astimezone(self.tz).isoformat(timespec="seconds")
+
+        def apply(db: sqlite3.Connection) -> None:
+            self.ledger.add_berkas(
+                db, input_id=row.id, region=found.kecamatan, year=found.tahun, kategori="paket",
+                jenis="paket", file=row.file, size=row.size, sha256=row.sha256, received_at=at,
+                folder=str(Path(row.rel).parent.as_posix()), archived_as=row.archived_as,
+            )  # fmt: skip
+
+        return Examined(
+            Status.ACCEPTED, Kind.PACKAGE, Kind.PACKAGE.value, found.kecamatan, found.tahun,
+            report.issues, apply,
+        )  # fmt: skip
+
+    def package_folder(self, kode: str, year: int) -> Path:
+        kec = self.wilayah.get(kode)
+        name = f"{kode} {kec.nama}" if kec else kode
+        return self.ws.outbox / "paket" / safe_name(name) / str(year)
 
     # --- scans and supporting documents
 
@@ -505,6 +540,12 @@ class Stages:
             return self.signed_pdf(ex.region, ex.year), []
         if ex.kind is Kind.DOCUMENT:
             return self.documentation(ex.region, ex.year), []
+        if ex.kind is Kind.PACKAGE:
+            found, _ = paket.check_package(
+                archived, self.wilayah, self.settings.kabupaten.kode, row.file
+            )
+            if found is not None:
+                return paket.unpack(archived, found, self.package_folder(ex.region, ex.year)), []
         return [], []
 
     def _perbaiki(self, ex: Examined, archived: Path, row: InputRow) -> list[Path]:

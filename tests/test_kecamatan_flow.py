@@ -144,3 +144,51 @@ def test_desa_that_sent_later_reaches_a_reissued_workbook(
     kecamatan.drop(REKAP, decide=True)
     r = run().receipts[-1]
     assert (r.status.value, r.stage) == ("accepted", "Rekap"), r.issues
+
+
+def _package(path: Path, kecamatan: str = KEC, tamper: bool = False, extra: bool = False) -> Path:
+    import hashlib
+    import json
+
+    members = {"data/kecamatan.json": b'{"kecamatan": 1}', "dokumen/Rekap.pdf": b"%PDF-1.4 rekap"}
+    manifest = {
+        "kecamatan": kecamatan,
+        "tahun": 2027,
+        "berkas": {n: hashlib.sha256(b).hexdigest() for n, b in members.items()},
+    }
+    if tamper:
+        members["dokumen/Rekap.pdf"] = b"%PDF-1.4 diubah"
+    if extra:
+        members["dokumen/selundupan.pdf"] = b"%PDF"
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+        zf.writestr("manifest.json", json.dumps(manifest))
+    return path
+
+
+def test_bappeda_checks_and_unpacks_kecamatan_packages(
+    workspace: Workspace, run: Run, tmp_path: Path
+) -> None:
+    paket = workspace.inbox / "paket"
+    paket.mkdir()
+    sealed = _package(tmp_path / "Paket Musrenbang Kecamatan Bahorok 2027.zip")
+    shutil.copyfile(sealed, paket / sealed.name)
+    _package(paket / "diubah.zip", tamper=True)
+    _package(paket / "tambahan.zip", extra=True)
+    _package(paket / "lain.zip", kecamatan="35.16.13")
+    by_name = {r.file: r for r in run().receipts}
+    good = by_name["Paket Musrenbang Kecamatan Bahorok 2027.zip"]
+    assert (good.kind.value, good.status.value, good.region, good.year) == (
+        "package",
+        "accepted",
+        KEC,
+        2027,
+    )
+    unpacked = workspace.outbox / "paket" / "12.05.01 Bahorok" / "2027" / "dokumen" / "Rekap.pdf"
+    assert unpacked.read_bytes() == b"%PDF-1.4 rekap"
+    assert [i.code for i in by_name["diubah.zip"].issues] == ["paket-rusak"]
+    assert [i.code for i in by_name["tambahan.zip"].issues] == ["paket-rusak"]
+    assert [i.code for i in by_name["lain.zip"].issues] == ["wilayah-tidak-dikenal"]
+    shutil.copyfile(sealed, paket / "lagi.zip")  # the same bytes again, under another name
+    assert run().receipts[-1].status.value == "duplicate"
