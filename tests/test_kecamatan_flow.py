@@ -110,6 +110,17 @@ def test_kecamatan_flow_to_kirim_and_unlock(
     package = next(Path(workspace.root / o) for o in r.outputs if o.endswith(".zip"))
     with zipfile.ZipFile(package) as zf:
         assert "manifest.json" in zf.namelist() and "data/kecamatan.json" in zf.namelist()
+    # Bappeda's own workspace takes the sealed package in
+    from pipeline.batch import run_pass
+    from pipeline.config import load_settings
+    from tests.conftest import make_workspace
+
+    bappeda = make_workspace(workspace.root.parent / "bappeda")
+    shutil.copyfile(package, bappeda.inbox / package.name)
+    [got] = run_pass(bappeda, load_settings(bappeda.root)).receipts
+    assert (got.kind.value, got.status.value, got.region) == ("package", "accepted", KEC), (
+        got.issues
+    )
 
     kecamatan.drop({"Tahap": "Rekap"})
     assert [i.code for i in run().receipts[-1].issues] == ["sudah-dikirim"]
