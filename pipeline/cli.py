@@ -17,9 +17,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.config import SettingsError
-from pipeline.wilayah import WilayahError
-from pipeline.workspace import Workspace, root_from
+from pipeline.core.config import SettingsError
+from pipeline.core.wilayah import WilayahError
+from pipeline.core.workspace import Workspace, root_from
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -185,8 +185,8 @@ def cmd_workbook(args: argparse.Namespace, root: Path) -> int:
 
 
 def cmd_run(args: argparse.Namespace, root: Path) -> int:
-    from pipeline.batch import run_pass
     from pipeline.commands import open_workspace
+    from pipeline.run.batch import run_pass
 
     ws, settings, _ = open_workspace(root)
     progress = sys.stdout.isatty()
@@ -210,7 +210,7 @@ def cmd_run(args: argparse.Namespace, root: Path) -> int:
 
 def cmd_watch(args: argparse.Namespace, root: Path) -> int:
     from pipeline.commands import open_workspace
-    from pipeline.watch import watch
+    from pipeline.run.watch import watch
 
     ws, settings, _ = open_workspace(root)
     return watch(ws, settings, polling=args.polling, log=lambda line: print(line, flush=True))

@@ -12,13 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from pipeline import atomic
-from pipeline.config import SETTINGS_FILE, Settings, default_settings_toml, load_settings
-from pipeline.ledger import Ledger, now_iso
-from pipeline.models import Wilayah
-from pipeline.stages import Stages
-from pipeline.standard import Tahap
-from pipeline.wilayah import (
+from pipeline.core import atomic
+from pipeline.core.config import SETTINGS_FILE, Settings, default_settings_toml, load_settings
+from pipeline.core.models import Wilayah
+from pipeline.core.standard import Tahap
+from pipeline.core.wilayah import (
     KODE_DESA,
     KODE_KABUPATEN,
     KODE_KECAMATAN,
@@ -26,8 +24,10 @@ from pipeline.wilayah import (
     WilayahList,
     load_wilayah,
 )
-from pipeline.workflow import PINDAIAN_WAJIB, deadline
-from pipeline.workspace import Workspace
+from pipeline.core.workspace import Workspace
+from pipeline.desa.stages import Stages
+from pipeline.desa.workflow import PINDAIAN_WAJIB, deadline
+from pipeline.ledger.store import Ledger, now_iso
 
 
 class UsageError(Exception):
@@ -217,7 +217,7 @@ def status_rows(root: Path, tahun: int | None) -> tuple[int | None, list[StatusR
 
 
 def kecamatan_stages(root: Path, tahun: int | None) -> dict[str, str]:
-    from pipeline.ledger_kecamatan import KecamatanLedger
+    from pipeline.ledger.kecamatan import KecamatanLedger
 
     _, settings, _ = open_workspace(root)
     if tahun is None:
@@ -339,8 +339,8 @@ def is_desa_kode(kode: str) -> bool:
 def _unlock_kecamatan(
     root: Path, settings: Settings, wilayah: WilayahList, kode: str, tahun: int, alasan: str
 ) -> str:
-    from pipeline.ledger_kecamatan import KecamatanLedger
-    from pipeline.standard import TahapKecamatan
+    from pipeline.core.standard import TahapKecamatan
+    from pipeline.ledger.kecamatan import KecamatanLedger
 
     with Ledger(settings.database_path(root)) as ledger:
         kl = KecamatanLedger(ledger)

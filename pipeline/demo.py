@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo
 
 from openpyxl import load_workbook
 
-from pipeline.batch import run_pass
 from pipeline.commands import (
     init_workspace,
     issue_desa_workbook,
@@ -26,11 +25,12 @@ from pipeline.commands import (
     status_rows,
     status_table,
 )
-from pipeline.config import load_settings
-from pipeline.standard import SHEET_IDENTITAS, SHEET_PESERTA, SHEET_USULAN, normalise
-from pipeline.wilayah import load_wilayah
-from pipeline.workflow import is_working_day
-from pipeline.workspace import Workspace, buku_kerja_name
+from pipeline.core.config import load_settings
+from pipeline.core.standard import SHEET_IDENTITAS, SHEET_PESERTA, SHEET_USULAN, normalise
+from pipeline.core.wilayah import load_wilayah
+from pipeline.core.workspace import Workspace, buku_kerja_name
+from pipeline.desa.workflow import is_working_day
+from pipeline.run.batch import run_pass
 
 WILAYAH_DEMO = """kode,nama
 12,Sumatera Utara
@@ -195,7 +195,7 @@ class Operator:
         return target
 
     def scan(self, jenis: str, title: str) -> Path:
-        from pipeline.sample_scans import make_scan
+        from pipeline.scans.samples import make_scan
 
         target = self.inbox / "pindaian" / jenis / f"{jenis} ditandatangani.jpg"
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -203,7 +203,7 @@ class Operator:
         return target
 
     def photo(self, name: str, title: str) -> Path:
-        from pipeline.sample_scans import make_scan
+        from pipeline.scans.samples import make_scan
 
         target = self.inbox / "dokumen" / "foto" / name
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -222,7 +222,7 @@ class KecamatanOperator:
         self.inbox = ws.inbox_kecamatan(kec)
 
     def current(self) -> Path:
-        from pipeline.stages_kecamatan import buku_kerja_kecamatan_name
+        from pipeline.kecamatan.stages import buku_kerja_kecamatan_name
 
         folder = self.ws.outbox_kecamatan(self.kec, self.tahun)
         return folder / buku_kerja_kecamatan_name(self.kec, self.tahun)
@@ -281,7 +281,7 @@ class KecamatanOperator:
         return target
 
     def scan(self, title: str) -> Path:
-        from pipeline.sample_scans import make_scan
+        from pipeline.scans.samples import make_scan
 
         target = self.inbox / "pindaian" / "rekap" / "rekap ditandatangani camat.pdf"
         target.parent.mkdir(parents=True, exist_ok=True)

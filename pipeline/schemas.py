@@ -11,9 +11,9 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from pipeline.config import Settings
-from pipeline.models import BukuKerjaDesa, BukuKerjaKecamatan, DesaSnapshot, KecamatanSnapshot
-from pipeline.receipts import Receipt
+from pipeline.core.config import Settings
+from pipeline.core.models import BukuKerjaDesa, BukuKerjaKecamatan, DesaSnapshot, KecamatanSnapshot
+from pipeline.core.receipts import Receipt
 
 EXPORTS: dict[str, type[BaseModel]] = {
     "receipt.json": Receipt,

@@ -1,0 +1,535 @@
+"""docx -> PDF with LibreOffice: a small pool of long-lived headless workers.
+
+Each worker is one LibreOffice with its own profile (-env:UserInstallation) and temp folder,
+kept running across documents (a cold start costs about a second; a warm conversion a small
+fraction of that). Workers are driven over UNO by pipeline/uno_worker.py, which runs under a
+Python that has `uno` (Debian's python3-uno, LibreOffice's bundled python). Where no such
+Python exists, each worker converts its share in batches with one
+`soffice --convert-to pdf --outdir ...` start per batch instead.
+
+Every worker runs in its own process group; a conversion past the time limit kills the whole
+group (soffice -> oosplash -> soffice.bin). Every PDF is opened with pypdf before it counts.
+Workers are restarted after `daur_ulang_setelah` conversions. Group ids are recorded in
+<runtime>/soffice-pids.json so that the next start reaps what a killed pipeline left behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import queue
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from pypdf import PdfReader
+
+from pipeline.core.config import PdfSettings
+
+UNO_WORKER = Path(__file__).resolve().parent / "uno_worker.py"
+PID_FILE = "soffice-pids.json"
+_WINDOWS_SOFFICE = (
+    Path(r"C:\Program Files\LibreOffice\program\soffice.exe"),
+    Path(r"C:\Program Files (x86)\LibreOffice\program\soffice.exe"),
+)
+_MAC_SOFFICE = Path("/Applications/LibreOffice.app/Contents/MacOS/soffice")
+
+
+def find_soffice(command: str) -> str | None:
+    """The LibreOffice executable named by the settings (a command on PATH or a path)."""
+    found = shutil.which(command)
+    if found:
+        return found
+    if Path(command).is_file():
+        return str(Path(command))
+    for candidate in (*_WINDOWS_SOFFICE, _MAC_SOFFICE):
+        if command in ("soffice", "libreoffice") and candidate.is_file():
+            return str(candidate)
+    return None
+
+
+def find_uno_python(soffice: str) -> str | None:
+    """A Python interpreter that can `import uno`, or None."""
+    program = Path(soffice).resolve().parent
+    candidates = [
+        program / "python.exe",
+        program / "python",
+        Path("/usr/bin/python3"),
+        Path(sys.executable),
+    ]
+    seen: set[str] = set()
+    for candidate in candidates:
+        if not candidate.is_file() or str(candidate) in seen:
+            continue
+        seen.add(str(candidate))
+        try:
+            done = subprocess.run(
+                [str(candidate), "-c", "import uno"],
+                capture_output=True,
+                timeout=30,
+                check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        if done.returncode == 0:
+            return str(candidate)
+    return None
+
+
+def check_pdf(path: Path) -> bool:
+    """True when `path` is a PDF that opens and has at least one page."""
+    try:
+        if path.stat().st_size < 100:
+            return False
+        with path.open("rb") as fh:
+            if fh.read(5) != b"%PDF-":
+                return False
+        reader = PdfReader(str(path))
+        return len(reader.pages) > 0 and reader.pages[0].mediabox.width > 0
+    except Exception:  # noqa: BLE001 - any parse failure means the PDF is not usable
+        return False
+
+
+# ----------------------------------------------------------------------------- processes
+
+
+def _popen_group(args: list[str], env: dict[str, str], **kw: object) -> subprocess.Popen[bytes]:
+    """Start `args` as the leader of a new process group (session on POSIX)."""
+    if os.name == "posix":
+        return subprocess.Popen(args, env=env, start_new_session=True, **kw)  # type: ignore[call-overload]
+    flags = getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)
+    return subprocess.Popen(args, env=env, creationflags=flags, **kw)  # type: ignore[call-overload]
+
+
+def kill_group(pid: int) -> None:
+    """Kill the process group led by `pid` (every LibreOffice process of one worker)."""
+    if os.name == "posix":
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, signal.SIGKILL)
+    else:  # Windows: taskkill walks the process tree
+        subprocess.run(
+            ["taskkill", "/F", "/T", "/PID", str(pid)],
+            capture_output=True,
+            check=False,
+            timeout=30,
+        )
+
+
+def group_members(pgid: int) -> list[int]:
+    """Live processes of a process group (Linux /proc; empty elsewhere)."""
+    members: list[int] = []
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return members
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # fields after the command name (which may contain spaces) start at ')'
+        fields = stat[stat.rindex(")") + 2 :].split()
+        if len(fields) > 2 and int(fields[2]) == pgid and fields[0] != "Z":
+            members.append(int(entry.name))
+    return members
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+_PID_LOCK = threading.Lock()  # one lock for every converter of this process
+
+
+def _pid_alive(pid: int) -> bool:
+    if os.name != "posix":
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class _PidFile:
+    """The process groups this workspace's converters started, for reaping after a crash.
+
+    Each entry: group id -> {"marker": profile URI on its command line, "owner": pid of the
+    pipeline that started it}. Only groups whose owner is gone are reaped, and only when one
+    of their processes still carries the marker (a reused pid is never killed).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def _read(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def _write(self, data: dict[str, Any]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(self.path.name + f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(data), encoding="utf-8")
+        os.replace(tmp, self.path)
+
+    def add(self, pgid: int, marker: str) -> None:
+        with _PID_LOCK:
+            data = self._read()
+            data[str(pgid)] = {"marker": marker, "owner": os.getpid()}
+            self._write(data)
+
+    def remove(self, pgid: int) -> None:
+        with _PID_LOCK:
+            data = self._read()
+            if data.pop(str(pgid), None) is not None:
+                self._write(data)
+
+    def reap(self) -> int:
+        """Kill orphaned groups still running with our profile; returns how many."""
+        killed = 0
+        with _PID_LOCK:
+            data = self._read()
+            keep: dict[str, Any] = {}
+            for key, entry in data.items():
+                marker = entry.get("marker", "") if isinstance(entry, dict) else str(entry)
+                owner = entry.get("owner") if isinstance(entry, dict) else None
+                if isinstance(owner, int) and _pid_alive(owner):
+                    keep[key] = entry  # its pipeline still runs: not an orphan
+                    continue
+                if not key.isdigit() or not marker:
+                    continue
+                members = group_members(int(key))
+                if any(marker in _cmdline(pid) for pid in members):
+                    kill_group(int(key))
+                    killed += 1
+            self._write(keep)
+        return killed
+
+
+# ----------------------------------------------------------------------------- workers
+
+_ACTIVE_PROFILES: set[Path] = set()  # profiles in use by a live worker of this process
+
+
+def _claim_profile(runtime_dir: Path, prefix: str) -> Path:
+    """The first free profile folder (two LibreOffice on one profile collide)."""
+    base = runtime_dir / "libreoffice"
+    with _PID_LOCK:
+        n = 0
+        while (base / f"{prefix}-{n}").resolve() in _ACTIVE_PROFILES:
+            n += 1
+        profile = (base / f"{prefix}-{n}").resolve()
+        _ACTIVE_PROFILES.add(profile)
+    return profile
+
+
+def _release_profile(profile: Path) -> None:
+    with _PID_LOCK:
+        _ACTIVE_PROFILES.discard(profile)
+
+
+class _Worker:
+    """One long-lived LibreOffice driven over UNO through uno_worker.py."""
+
+    def __init__(self, conv: Converter, index: int) -> None:
+        self.conv = conv
+        self.index = index
+        self.profile = _claim_profile(conv.runtime_dir, "profil")
+        self.tmp = self.profile.with_name(self.profile.name.replace("profil", "tmp", 1))
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.lines: queue.Queue[str | None] = queue.Queue()
+        self.done = 0  # conversions since the last start
+        self.starts = 0
+
+    # -- lifecycle
+
+    def start(self) -> bool:
+        self.profile.mkdir(parents=True, exist_ok=True)
+        self.tmp.mkdir(parents=True, exist_ok=True)
+        env = dict(os.environ, TMPDIR=str(self.tmp), TEMP=str(self.tmp), TMP=str(self.tmp))
+        pipe = f"musrenbang-{os.getpid()}-{self.index}-{uuid.uuid4().hex[:8]}"
+        assert self.conv.uno_python and self.conv.soffice
+        self.proc = _popen_group(
+            [
+                self.conv.uno_python,
+                str(UNO_WORKER),
+                self.conv.soffice,
+                self.profile.resolve().as_uri(),
+                pipe,
+            ],
+            env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        self.conv.pids.add(self.proc.pid, self.profile.resolve().as_uri())
+        self.starts += 1
+        self.lines = queue.Queue()
+        threading.Thread(target=self._read, args=(self.proc, self.lines), daemon=True).start()
+        self.done = 0
+        answer = self._answer(self.conv.timeout)
+        if not isinstance(answer, dict) or not answer.get("ready"):
+            self.kill()
+            return False
+        return True
+
+    @staticmethod
+    def _read(proc: subprocess.Popen[bytes], lines: queue.Queue[str | None]) -> None:
+        assert proc.stdout is not None
+        for raw in proc.stdout:
+            lines.put(raw.decode("utf-8", "replace"))
+        lines.put(None)
+
+    def _answer(self, timeout: float) -> dict[str, object] | str:
+        """The worker's next JSON answer, or 'timeout' / 'eof'."""
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return "timeout"
+            try:
+                line = self.lines.get(timeout=left)
+            except queue.Empty:
+                return "timeout"
+            if line is None:
+                return "eof"
+            try:
+                data = json.loads(line)
+            except ValueError:
+                continue  # stray output
+            if isinstance(data, dict):
+                return data
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def kill(self) -> None:
+        if self.proc is None:
+            return
+        kill_group(self.proc.pid)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.proc.wait(timeout=10)
+        self.conv.pids.remove(self.proc.pid)
+        self.proc = None
+
+    def stop(self) -> None:
+        """Ask LibreOffice to quit; kill the group if it does not within a few seconds."""
+        if self.proc is None:
+            return
+        proc = self.proc
+        try:
+            assert proc.stdin is not None
+            proc.stdin.write(b'{"quit": true}\n')
+            proc.stdin.close()
+            proc.wait(timeout=15)
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+        self.kill()  # also removes stragglers of the group
+
+    # -- work
+
+    def convert(self, src: Path, dst: Path) -> str:
+        """'ok', 'error' (LibreOffice refused the file), 'timeout', 'eof' or 'no-start'."""
+        if not self.alive() and not self.start():
+            return "no-start"
+        assert self.proc is not None and self.proc.stdin is not None
+        request = json.dumps({"src": str(src.resolve()), "dst": str(dst.resolve())})
+        try:
+            self.proc.stdin.write(request.encode() + b"\n")
+            self.proc.stdin.flush()
+        except OSError:
+            self.kill()
+            return "eof"
+        answer = self._answer(self.conv.timeout)
+        if isinstance(answer, str):  # time limit passed or the worker died: kill the group
+            self.kill()
+            return answer
+        self.done += 1
+        if self.done >= self.conv.settings.daur_ulang_setelah:
+            self.stop()  # recycle: the next conversion starts a fresh LibreOffice
+        return "ok" if answer.get("ok") else "error"
+
+
+# ----------------------------------------------------------------------------- converter
+
+
+class Converter:
+    """A pool of LibreOffice workers, shared by every document of a batch pass.
+
+    `available` is False when LibreOffice is not installed (no exception); callers then
+    publish the docx only and say so on the receipt.
+    """
+
+    def __init__(
+        self,
+        settings: PdfSettings,
+        runtime_dir: Path,
+        *,
+        timeout: float | None = None,
+        use_uno: bool | None = None,
+    ) -> None:
+        self.settings = settings
+        self.runtime_dir = Path(runtime_dir)
+        self.timeout = float(timeout if timeout is not None else settings.batas_detik)
+        self.size = settings.pekerja or os.cpu_count() or 1
+        self.soffice = find_soffice(settings.libreoffice)
+        self.available = self.soffice is not None
+        self.uno_python: str | None = None
+        if self.available and use_uno is not False:
+            assert self.soffice is not None
+            self.uno_python = find_uno_python(self.soffice)
+        self.mode = "none" if not self.available else ("uno" if self.uno_python else "cli")
+        self.pids = _PidFile(self.runtime_dir / PID_FILE)
+        self.reaped = self.pids.reap() if self.available else 0
+        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
+        self._workers: list[_Worker] = []
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def __enter__(self) -> Converter:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- pool
+
+    @contextlib.contextmanager
+    def _worker(self) -> Iterator[_Worker]:
+        worker: _Worker | None = None
+        try:
+            worker = self._idle.get_nowait()
+        except queue.Empty:
+            with self._lock:
+                if len(self._workers) < self.size:
+                    worker = _Worker(self, len(self._workers))
+                    self._workers.append(worker)
+            if worker is None:
+                worker = self._idle.get()
+        try:
+            yield worker
+        finally:
+            self._idle.put(worker)
+
+    def _convert_uno(self, src: Path, dst: Path) -> bool:
+        for _attempt in range(2):
+            with self._worker() as worker:
+                status = worker.convert(src, dst)
+            if status == "ok":
+                return check_pdf(dst)
+            if status != "eof":
+                return False
+            # LibreOffice died under this document (not a time-out): one retry on a fresh one
+            dst.unlink(missing_ok=True)
+        return False
+
+    # -- batch mode (no uno)
+
+    def _convert_cli(self, sources: list[Path], outdir: Path) -> None:
+        profile = _claim_profile(self.runtime_dir, "profil-cli")
+        try:
+            self._convert_cli_with(profile, sources, outdir)
+        finally:
+            _release_profile(profile)
+
+    def _convert_cli_with(self, profile: Path, sources: list[Path], outdir: Path) -> None:
+        tmp = profile.with_name(profile.name.replace("profil", "tmp", 1))
+        profile.mkdir(parents=True, exist_ok=True)
+        tmp.mkdir(parents=True, exist_ok=True)
+        env = dict(os.environ, TMPDIR=str(tmp), TEMP=str(tmp), TMP=str(tmp))
+        step = self.settings.daur_ulang_setelah
+        for start in range(0, len(sources), step):
+            chunk = sources[start : start + step]
+            assert self.soffice is not None
+            proc = _popen_group(
+                [
+                    self.soffice,
+                    f"-env:UserInstallation={profile.resolve().as_uri()}",
+                    "--headless",
+                    "--nologo",
+                    "--norestore",
+                    "--nolockcheck",
+                    "--convert-to",
+                    'pdf:writer_pdf_Export:{"EmbedStandardFonts":{"type":"boolean","value":"true"}}',
+                    "--outdir",
+                    str(outdir),
+                    *[str(s) for s in chunk],
+                ],
+                env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            self.pids.add(proc.pid, profile.resolve().as_uri())
+            try:
+                proc.wait(timeout=self.timeout * len(chunk))
+            except subprocess.TimeoutExpired:
+                pass
+            finally:
+                kill_group(proc.pid)
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    proc.wait(timeout=10)
+                self.pids.remove(proc.pid)
+
+    # -- public
+
+    def convert_many(self, docx_paths: list[Path], outdir: Path) -> dict[Path, Path | None]:
+        """Convert every docx to outdir/<stem>.pdf; None for each file that failed."""
+        result: dict[Path, Path | None] = {p: None for p in docx_paths}
+        if not self.available or not docx_paths:
+            return result
+        if self._closed:
+            raise RuntimeError("Converter sudah ditutup")
+        outdir.mkdir(parents=True, exist_ok=True)
+        targets = {p: outdir / f"{p.stem}.pdf" for p in docx_paths}
+        for target in targets.values():
+            target.unlink(missing_ok=True)
+        n = min(self.size, len(docx_paths))
+        if self.mode == "uno":
+            with ThreadPoolExecutor(max_workers=n) as pool:
+                oks = list(pool.map(lambda p: self._convert_uno(p, targets[p]), docx_paths))
+            for src, ok in zip(docx_paths, oks, strict=True):
+                result[src] = targets[src] if ok else None
+        else:
+            shares = [docx_paths[i::n] for i in range(n)]
+            with ThreadPoolExecutor(max_workers=n) as pool:
+                list(pool.map(lambda share: self._convert_cli(share, outdir), shares))
+            for src in docx_paths:
+                result[src] = targets[src] if check_pdf(targets[src]) else None
+        for src, pdf in result.items():
+            if pdf is None:
+                targets[src].unlink(missing_ok=True)  # never leave a half-written PDF
+        return result
+
+    def close(self) -> None:
+        """Stop every worker (LibreOffice quits; stragglers are killed)."""
+        self._closed = True
+        with self._lock:
+            workers, self._workers = self._workers, []
+        for worker in workers:
+            worker.stop()
+            _release_profile(worker.profile)

@@ -1,0 +1,115 @@
+"""Shared look of the report workbooks (kompilasi desa, rekap kecamatan, kabupaten reports).
+
+Header and total styling, bordered data rows, formula-safe cells and the landscape,
+fit-to-width print setup with the header row repeated on every printed page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
+
+from pipeline.core.config import Settings
+from pipeline.core.standard import UsulanColumn
+
+Column = tuple[str, float, str | None]  # label, width, number format
+
+# openpyxl paper codes: 9 = A4, 14 = Folio 8.5 x 13 in (F4)
+PAPER_CODE = {"A4": 9, "F4": 14}
+
+THIN = Side(style="thin", color="000000")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_FILL = PatternFill("solid", start_color="D9D9D9")
+TOTAL_FILL = PatternFill("solid", start_color="F2F2F2")
+BOLD = Font(bold=True)
+TITLE_FONT = Font(bold=True, size=13)
+WRAP_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+WRAP_TOP = Alignment(vertical="top", wrap_text=True)
+FOOTER = "Halaman &P dari &N"
+
+# The desa Usulan sheet's columns from Asal Usulan to Catatan, as the reports show them.
+USULAN_RINCIAN: list[Column] = [
+    (UsulanColumn.ASAL.value, 16, None),
+    (UsulanColumn.BIDANG.value, 28, None),
+    (UsulanColumn.KEGIATAN.value, 40, None),
+    (UsulanColumn.LOKASI.value, 22, None),
+    (UsulanColumn.VOLUME.value, 10, "#,##0.##"),
+    (UsulanColumn.SATUAN.value, 10, None),
+    (UsulanColumn.BIAYA.value, 18, "#,##0"),
+    (UsulanColumn.SUMBER_DANA.value, 16, None),
+    (UsulanColumn.PRIORITAS.value, 10, "0"),
+    (UsulanColumn.KEPUTUSAN.value, 22, None),
+    (UsulanColumn.CATATAN.value, 36, None),
+]
+
+
+def put(ws: Worksheet, row: int, col: int, value: object) -> Cell:
+    """Write a value; text that looks like a formula stays text (shown with a quote prefix)."""
+    cell = ws.cell(row=row, column=col, value=value)
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
+def header(ws: Worksheet, row: int, columns: Sequence[Column]) -> None:
+    """The header row: bold, grey, bordered, wrapped labels; the columns' widths."""
+    for col, (label, width, _fmt) in enumerate(columns, 1):
+        cell = ws.cell(row=row, column=col, value=label)
+        cell.font = BOLD
+        cell.fill = HEADER_FILL
+        cell.border = BORDER
+        cell.alignment = WRAP_CENTER
+        ws.column_dimensions[get_column_letter(col)].width = width
+
+
+def data_row(ws: Worksheet, row: int, values: Sequence[object], columns: Sequence[Column]) -> None:
+    """One bordered, top-aligned, wrapped data row with the columns' number formats."""
+    for col, value in enumerate(values, 1):
+        cell = put(ws, row, col, value)
+        cell.border = BORDER
+        cell.alignment = WRAP_TOP
+        number_format = columns[col - 1][2]
+        if number_format:
+            cell.number_format = number_format
+
+
+def total_row_style(ws: Worksheet, row: int, ncols: int, fill: PatternFill = HEADER_FILL) -> None:
+    """Border, fill and bold over columns 1..ncols of a (sub)total row."""
+    for col in range(1, ncols + 1):
+        cell = ws.cell(row=row, column=col)
+        cell.border = BORDER
+        cell.fill = fill
+        cell.font = BOLD
+
+
+def print_setup(
+    ws: Worksheet | WriteOnlyWorksheet, settings: Settings, header_row: int, print_area: str
+) -> None:
+    """Landscape, fit to one page wide, header row repeated, page numbers in the footer.
+
+    A write-only sheet must get its fit-to-page property before its first row as well."""
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = PAPER_CODE[settings.pdf.ukuran_kertas]
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_area = print_area
+    ws.oddFooter.center.text = FOOTER
+
+
+def finish(
+    ws: Worksheet, settings: Settings, header_row: int, ncols: int, last_data: int, last: int
+) -> None:
+    """Frozen header, filters over header and data, and the print setup."""
+    last_col = get_column_letter(ncols)
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    ws.auto_filter.ref = f"A{header_row}:{last_col}{max(last_data, header_row + 1)}"
+    print_setup(ws, settings, header_row, f"A1:{last_col}{last}")

@@ -1,0 +1,608 @@
+"""Reading single cell values: raw workbook values -> Python values, or a reason why not.
+
+Every parser takes whatever a cell held (str, int, float, Decimal, date, datetime, time, bool
+or None) and returns a pair:
+
+- ``(value, None)``   the value was read,
+- ``(None, None)``    the cell is blank (the caller decides whether that is allowed),
+- ``(None, problem)`` the value cannot be read with certainty.
+
+``problem`` is an Indonesian fragment that quotes the value, says what is wrong and what to
+write instead, without the place prefix and without a final period; validation turns it into
+``where(sheet, cell) + problem + "."``. Nothing here guesses: ambiguous input is a problem.
+
+Numbers written as text follow Indonesian use (spec/workbooks.md): ``.`` groups thousands in
+groups of exactly three digits, ``,`` is the decimal mark. ``1.500`` is 1500, ``1,5`` is 1.5;
+``1.5`` and ``1,500`` could be read two ways and are refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import math
+import re
+import unicodedata
+from decimal import Decimal
+from typing import TypeAlias, TypeVar
+
+from pipeline.core.standard import JENIS_KELAMIN, match_choice, normalise
+from pipeline.core.wilayah import KODE_DESA
+
+T = TypeVar("T")
+Parsed: TypeAlias = tuple[T | None, str | None]
+
+# Excel's 1900 date system as openpyxl reads it (serials from 61 on; the fake 29 Feb 1900 of
+# Lotus 1-2-3 is why the base is 30 Dec 1899, not 31 Dec).
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+# Dates outside this window are not a Musrenbang date but a mistake (a year or an amount typed
+# into a date cell). It also keeps serial numbers far from the 1900 leap-year bug.
+DATE_MIN = dt.date(1990, 1, 1)
+DATE_MAX = dt.date(2100, 12, 31)
+YEAR_MIN, YEAR_MAX = 2000, 2100
+RUPIAH_MAX = 10**15  # a thousand trillion rupiah: anything above is a typing error
+
+# ----------------------------------------------------------------------------- text
+
+# C0/C1 control characters and invisible format characters (zero-width space, BOM, ...).
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200d\u2060\ufeff]")
+_WHITESPACE = re.compile(r"\s+")  # includes tab, newline and no-break space
+
+
+def _number_text(value: int | float | Decimal) -> str:
+    """A number as an operator would type it: no '.0', no exponent."""
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return repr(value)
+        if value.is_integer():
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            return str(value)
+        return format(_tidy(value), "f")
+    return str(value)
+
+
+def clean_text(value: object) -> str | None:
+    """The text of a value: control characters removed, spaces collapsed, stripped; blank -> None.
+
+    Line breaks and tabs inside a cell become single spaces (so words do not run together).
+    A number becomes its digits without '.0' (a No. HP typed as a number stays readable).
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        text = "TRUE" if value else "FALSE"
+    elif isinstance(value, int | float | Decimal):
+        text = _number_text(value)
+    elif isinstance(value, dt.datetime):
+        text = value.strftime("%d/%m/%Y") if value.time() == dt.time() else value.isoformat(" ")
+    elif isinstance(value, dt.date):
+        text = value.strftime("%d/%m/%Y")
+    elif isinstance(value, dt.time):
+        text = value.strftime("%H.%M")
+    else:
+        text = str(value)
+    text = _INVISIBLE.sub("", text)
+    text = _WHITESPACE.sub(" ", text).strip()
+    return text or None
+
+
+# Error values a formula can leave cached in a cell (openpyxl reads them as text).
+EXCEL_ERRORS = frozenset(
+    {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"}
+    | {"#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"}
+)
+
+
+def is_excel_error(value: object) -> bool:
+    """True for a cached formula error such as '#REF!' or '#N/A'."""
+    return isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS
+
+
+def is_blank(value: object) -> bool:
+    """True when a cell holds nothing an operator could see."""
+    return clean_text(value) is None
+
+
+def show(value: object, limit: int = 40) -> str:
+    """A value quoted for a message: 'Rp 15 jt'."""
+    text = clean_text(value) or ""
+    if isinstance(value, float) and not value.is_integer():
+        text = repr(value)
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return f"'{text}'"
+
+
+# ----------------------------------------------------------------------------- numbers
+
+_ID_NUMBER = re.compile(r"^(?P<int>\d+|\d{1,3}(?:\.\d{3})+)(?:,(?P<frac>\d+))?$")
+_EN_GROUPED = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+_AMBIGUOUS_COMMA = re.compile(r"^(?P<int>\d+),\d{3}$")
+_SIGN = re.compile(r"^[-\u2212\u2013]\s*")
+_MULTIPLIER = re.compile(
+    r"^(?P<num>\d+(?:[.,]\d+)?)\s*(?P<unit>jt|juta|rb|ribu|k|m|miliar|milyar|t|triliun)\.?$",
+    re.IGNORECASE,
+)
+_MULTIPLIERS = {
+    "rb": 10**3,
+    "ribu": 10**3,
+    "k": 10**3,
+    "jt": 10**6,
+    "juta": 10**6,
+    "m": 10**9,
+    "miliar": 10**9,
+    "milyar": 10**9,
+    "t": 10**12,
+    "triliun": 10**12,
+}
+
+DOT_PROBLEM = (
+    "titik hanya dipakai sebagai pemisah ribuan (kelompok 3 angka, mis. 1.500.000); "
+    "pecahan ditulis dengan koma (mis. 1,5)"
+)
+
+
+def _tidy(number: Decimal) -> Decimal:
+    """1.50 -> 1.5 and 1500.0 -> 1500, so equal amounts compare and print equal."""
+    if number == number.to_integral_value():
+        return Decimal(int(number))
+    return number.normalize()
+
+
+def _float_decimal(value: float) -> Decimal:
+    """A float cell as a decimal, rounded to 6 places (undoes binary noise like 0.1+0.2)."""
+    if value.is_integer():
+        return Decimal(int(value))
+    return _tidy(Decimal(format(value, ".6f")))
+
+
+def _text_decimal(text: str) -> Parsed[Decimal]:
+    """Indonesian number text -> Decimal (sign allowed); problem has no value quote."""
+    compact = text.strip()
+    negative = False
+    sign = _SIGN.match(compact)
+    if sign:
+        negative = True
+        compact = compact[sign.end() :]
+    match = _ID_NUMBER.match(compact)
+    if match:
+        ambiguous = _AMBIGUOUS_COMMA.match(compact)
+        if ambiguous and int(ambiguous["int"]) != 0:
+            as_thousands = compact.replace(",", "")
+            as_fraction = compact.rstrip("0").rstrip(",")
+            return None, (
+                f"bisa dibaca {as_thousands} (koma sebagai pemisah ribuan) atau {as_fraction} "
+                f"(koma sebagai desimal); tulis {as_thousands} tanpa koma bila itu maksudnya"
+            )
+        digits = match["int"].replace(".", "")
+        frac = match["frac"]
+        number = Decimal(f"{digits}.{frac}" if frac else digits)
+        return (-number if negative else number), None
+    if _EN_GROUPED.match(compact):
+        plain = compact.replace(",", "").replace(".", ",")
+        return None, (
+            f"memakai koma sebagai pemisah ribuan (cara Inggris); tulis {plain} "
+            "(tanpa pemisah, atau titik untuk ribuan dan koma untuk desimal)"
+        )
+    if "." in compact and re.fullmatch(r"[\d.,]+", compact):
+        return None, DOT_PROBLEM
+    return None, "bukan angka; tulis angkanya saja, mis. 1500 atau 1,5"
+
+
+def _to_decimal(value: object) -> Parsed[Decimal]:
+    """Any cell value -> Decimal; the problem fragment already quotes the value."""
+    if value is None or is_blank(value):
+        return None, None
+    if isinstance(value, bool):
+        return None, f"{show(value)} bukan angka; tulis angkanya"
+    if isinstance(value, int):
+        return Decimal(value), None
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return None, f"{show(value)} bukan angka; tulis angkanya"
+        return _float_decimal(value), None
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            return None, f"{show(value)} bukan angka; tulis angkanya"
+        return _tidy(value), None
+    if isinstance(value, dt.date | dt.time):
+        return None, f"{show(value)} adalah tanggal/jam, bukan angka; tulis angkanya"
+    text = clean_text(value) or ""
+    number, problem = _text_decimal(text)
+    if problem:
+        return None, f"{show(value)} {problem}"
+    assert number is not None
+    return _tidy(number), None
+
+
+def parse_number(value: object, *, positive: bool = True) -> Parsed[Decimal]:
+    """A quantity such as Volume: `2`, `1,5`, `1.500`, a number cell; > 0 (or >= 0)."""
+    number, problem = _to_decimal(value)
+    if problem or number is None:
+        return None, problem
+    if positive and number <= 0:
+        return None, f"{show(value)} harus lebih dari 0; tulis jumlahnya, mis. 1 atau 2,5"
+    if not positive and number < 0:
+        return None, f"{show(value)} tidak boleh negatif; tulis 0 atau lebih"
+    return number, None
+
+
+def parse_whole(value: object, minimum: int = 0) -> Parsed[int]:
+    """A whole number >= `minimum` (counts, priorities): `12`, `1.200`, `12,0`, a number cell."""
+    number, problem = _to_decimal(value)
+    if problem or number is None:
+        return None, problem
+    if number != number.to_integral_value():
+        return None, f"{show(value)} bukan bilangan bulat; tulis angka bulat, mis. 12"
+    whole = int(number)
+    if whole < minimum:
+        return None, f"{show(value)} harus bilangan bulat {minimum} atau lebih"
+    return whole, None
+
+
+def parse_rupiah(value: object) -> Parsed[int]:
+    """Whole rupiah > 0: `1500000`, `1.500.000`, `Rp 1.500.000`, `Rp1.500.000,00`,
+    `Rp. 1.500.000,-`, or a whole number cell.
+
+    Abbreviations (`15 jt`, `1,5 M`) are refused with the number to write instead.
+    """
+    if value is None or is_blank(value):
+        return None, None
+    if isinstance(value, str):
+        text = clean_text(value) or ""
+        body = re.sub(r"^(?:rp\.?|idr)\s*", "", text, flags=re.IGNORECASE)
+        body = re.sub(r"\s*,\s*-+$", "", body)  # 'Rp 1.500.000,-'
+        short = _MULTIPLIER.match(body)
+        if short:
+            hint = "tulis nilainya lengkap dalam angka"
+            base, _ = _text_decimal(short["num"])
+            if base is not None:
+                full = base * _MULTIPLIERS[short["unit"].lower()]
+                if full == full.to_integral_value():
+                    hint = f"tulis {int(full)}"
+            return None, f"{show(value)} bukan nilai rupiah yang jelas; {hint}"
+        number, problem = _text_decimal(body)
+        if problem:
+            return None, f"{show(value)} bukan nilai rupiah yang jelas: {problem}"
+        assert number is not None
+    else:
+        number, problem = _to_decimal(value)
+        if problem:
+            return None, problem
+        assert number is not None
+        if isinstance(value, float) and not value.is_integer():
+            return None, f"{show(value)} bukan rupiah bulat; tulis nilai tanpa sen"
+    if number != number.to_integral_value():
+        return None, f"{show(value)} bukan rupiah bulat; tulis nilai tanpa sen"
+    if number <= 0:
+        return None, f"{show(value)} harus lebih dari 0; tulis perkiraan biayanya, mis. 15000000"
+    if number >= RUPIAH_MAX:
+        return None, f"{show(value)} terlalu besar untuk perkiraan biaya; periksa jumlah angkanya"
+    return int(number), None
+
+
+def parse_year(value: object) -> Parsed[int]:
+    """A planning year such as 2027 (number cell or text)."""
+    if value is None or is_blank(value):
+        return None, None
+    text = clean_text(value) or ""
+    year: int | None = None
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        if float(value).is_integer():
+            year = int(value)
+    elif isinstance(value, str) and re.fullmatch(r"\d{4}", text):
+        year = int(text)
+    if year is None or not YEAR_MIN <= year <= YEAR_MAX:
+        return (
+            None,
+            f"{show(value)} bukan tahun yang jelas; tulis tahunnya dengan 4 angka, mis. 2027",
+        )
+    return year, None
+
+
+# ----------------------------------------------------------------------------- dates and times
+
+BULAN: dict[str, int] = {}
+for _number, _names in enumerate(
+    [
+        ("januari", "jan", "january"),
+        ("februari", "feb", "pebruari", "peb", "february"),
+        ("maret", "mar", "march"),
+        ("april", "apr"),
+        ("mei", "may"),
+        ("juni", "jun", "june"),
+        ("juli", "jul", "july"),
+        ("agustus", "agu", "agt", "ags", "agust", "aug", "august"),
+        ("september", "sep", "sept"),
+        ("oktober", "okt", "oct", "october"),
+        ("november", "nov", "nop", "nopember"),
+        ("desember", "des", "dec", "december"),
+    ],
+    start=1,
+):
+    for _name in _names:
+        BULAN[_name] = _number
+
+HARI: dict[str, int] = {  # day name -> date.weekday()
+    "senin": 0,
+    "selasa": 1,
+    "rabu": 2,
+    "kamis": 3,
+    "jumat": 4,
+    "jum'at": 4,
+    "sabtu": 5,
+    "minggu": 6,
+    "ahad": 6,
+}
+HARI_NAMA = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
+BULAN_NAMA = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+]
+
+_DAY_PREFIX = re.compile(r"^(?P<hari>[a-z']+)\s*,?\s+(?=\d)", re.IGNORECASE)
+_DMY = re.compile(r"^(?P<d>\d{1,2})(?P<sep>[/.-])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4})$")
+_YMD = re.compile(
+    r"^(?P<y>\d{4})(?P<sep>[/-])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})"
+    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+)
+_D_MONTH_Y = re.compile(r"^(?P<d>\d{1,2})[\s-]+(?P<m>[a-z]+)\.?[\s-]+(?P<y>\d{4})$", re.IGNORECASE)
+
+DATE_HINT = "tulis tanggal seperti 13/01/2026 atau 13 Januari 2026"
+
+
+def _long_date(day: dt.date) -> str:
+    return f"{day.day} {BULAN_NAMA[day.month - 1]} {day.year}"
+
+
+def excel_serial_date(serial: float) -> dt.date | None:
+    """An Excel serial number (1900 system, as openpyxl reads it) -> date, or None if absurd."""
+    if not math.isfinite(serial) or serial < 61:
+        return None
+    try:
+        day = EXCEL_EPOCH + dt.timedelta(days=math.floor(serial))
+    except OverflowError:
+        return None
+    return day if DATE_MIN <= day <= DATE_MAX else None
+
+
+def _in_range(day: dt.date, value: object) -> Parsed[dt.date]:
+    if DATE_MIN <= day <= DATE_MAX:
+        return day, None
+    return (
+        None,
+        f"{show(value)} bukan tanggal Musrenbang yang masuk akal (tahun {day.year}); {DATE_HINT}",
+    )
+
+
+def parse_date(value: object) -> Parsed[dt.date]:
+    """A date cell, an Excel serial number, or text `13/01/2026`, `13-01-2026`, `2026-01-13`,
+    `13 Januari 2026`, `Selasa, 13 Januari 2026` (day first; a day name must fit the date)."""
+    if value is None or is_blank(value):
+        return None, None
+    if isinstance(value, dt.datetime):
+        return _in_range(value.date(), value)
+    if isinstance(value, dt.date):
+        return _in_range(value, value)
+    if isinstance(value, dt.time):
+        return None, f"{show(value)} adalah jam, bukan tanggal; {DATE_HINT}"
+    if isinstance(value, bool):
+        return None, f"{show(value)} bukan tanggal; {DATE_HINT}"
+    if isinstance(value, int | float | Decimal):
+        day = excel_serial_date(float(value))
+        if day is None:
+            return None, f"angka {show(value)} bukan tanggal; {DATE_HINT}"
+        return day, None
+
+    text = clean_text(value) or ""
+    weekday: int | None = None
+    prefix = _DAY_PREFIX.match(text)
+    if prefix:
+        name = prefix["hari"].casefold().replace("\u2019", "'")
+        if name not in HARI:
+            return None, f"{show(value)} bukan tanggal yang jelas; {DATE_HINT}"
+        weekday = HARI[name]
+        text = text[prefix.end() :]
+
+    if re.fullmatch(r"[\d\s/.-]+", text):
+        text = re.sub(r"\s*([/.-])\s*", r"\1", text)  # '13 / 01 / 2026'
+    if match := _DMY.match(text):
+        d, m, y = int(match["d"]), int(match["m"]), int(match["y"])
+        if m > 12:
+            hint = DATE_HINT
+            if d <= 12:
+                hint = f"tanggal ditulis hari/bulan/tahun, mis. {m:02d}/{d:02d}/{y}"
+            return None, f"{show(value)} tidak punya bulan ke-{m}; {hint}"
+    elif match := _YMD.match(text):
+        d, m, y = int(match["d"]), int(match["m"]), int(match["y"])
+    elif match := _D_MONTH_Y.match(text):
+        month = BULAN.get(match["m"].casefold())
+        if month is None:
+            return None, f"{show(value)}: nama bulan '{match['m']}' tidak dikenal; {DATE_HINT}"
+        d, m, y = int(match["d"]), month, int(match["y"])
+    else:
+        return None, f"{show(value)} bukan tanggal yang jelas; {DATE_HINT}"
+
+    try:
+        day = dt.date(y, m, d)
+    except ValueError:
+        return None, f"{show(value)} bukan tanggal yang ada di kalender; {DATE_HINT}"
+    if weekday is not None and day.weekday() != weekday:
+        return None, (
+            f"{show(value)}: {_long_date(day)} jatuh pada hari {HARI_NAMA[day.weekday()]}; "
+            "periksa tanggal atau nama harinya"
+        )
+    return _in_range(day, value)
+
+
+_TIME = re.compile(
+    r"^(?:(?:pukul|pkl|jam)\.?\s*)?(?P<h>\d{1,2})[.:](?P<m>\d{2})(?:[.:]\d{2})?"
+    r"(?:\s*(?:wib|wita|wit)\b\.?)?"
+    r"(?:\s*(?:s\.?\s?d\.?|s/d|-|\u2013|sampai)\s*(?:selesai|\d{1,2}[.:]\d{2}))?"
+    r"(?:\s*(?:wib|wita|wit)\b\.?)?$",
+    re.IGNORECASE,
+)
+TIME_HINT = "tulis jam dan menit, mis. 09.00"
+
+
+def _hhmm(hour: int, minute: int) -> str:
+    return f"{hour:02d}.{minute:02d}"
+
+
+def _fraction_time(fraction: float) -> str:
+    minutes = round(fraction * 24 * 60)
+    if minutes >= 24 * 60:
+        minutes = 24 * 60 - 1
+    return _hhmm(minutes // 60, minutes % 60)
+
+
+def parse_time(value: object) -> Parsed[str]:
+    """A time of day as 'HH.MM': `09.00`, `09:00`, `9.00`, `09.00 WIB`, a time cell, a fraction
+    of a day (0.375), a datetime's time part. A bare date or hour is refused."""
+    if value is None or is_blank(value):
+        return None, None
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time() and value.date() > dt.date(1900, 1, 1):
+            return None, f"{show(value)} berisi tanggal, bukan jam; {TIME_HINT}"
+        return _hhmm(value.hour, value.minute), None
+    if isinstance(value, dt.time):
+        return _hhmm(value.hour, value.minute), None
+    if isinstance(value, dt.date) or isinstance(value, bool):
+        return None, f"{show(value)} bukan jam; {TIME_HINT}"
+    if isinstance(value, float | Decimal):
+        number = float(value)
+        if not math.isfinite(number) or number < 0:
+            return None, f"{show(value)} bukan jam; {TIME_HINT}"
+        fraction = number - math.floor(number)
+        if 0 < fraction and (number < 1 or excel_serial_date(number) is not None):
+            return _fraction_time(fraction), None
+        if number == 0:
+            return "00.00", None
+        return _typed_hour(number) or (None, f"{show(value)} bukan jam; {TIME_HINT}")
+    if isinstance(value, int):
+        return _typed_hour(value) or (None, f"{show(value)} bukan jam yang jelas; {TIME_HINT}")
+    text = clean_text(value) or ""
+    match = _TIME.match(text)
+    if not match:
+        return None, f"{show(value)} bukan jam yang jelas; {TIME_HINT}"
+    hour, minute = int(match["h"]), int(match["m"])
+    if hour > 23 or minute > 59:
+        return None, f"{show(value)} bukan jam yang ada; {TIME_HINT}"
+    return _hhmm(hour, minute), None
+
+
+def _typed_hour(number: float) -> Parsed[str] | None:
+    """`09.00` typed into a number cell arrives as 9, `09.30` as 9.3: hour.minutes, read
+    back the way it was typed. Anything else (9.75, 25) stays an error."""
+    if not 1 <= number < 24:
+        return None
+    hour = int(number)
+    minute = round((number - hour) * 100, 6)
+    if minute != int(minute) or minute > 59:
+        return None
+    return _hhmm(hour, int(minute)), None
+
+
+# ----------------------------------------------------------------------------- identifiers
+
+
+def parse_nip(value: object) -> Parsed[str]:
+    """A NIP: 18 digits typed as text (spaces inside allowed). A number cell is refused: Excel
+    keeps only 15 significant digits, so the NIP may already have lost its last ones."""
+    if value is None or is_blank(value):
+        return None, None
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return None, (
+            f"NIP {show(value)} diketik sebagai angka sehingga Excel dapat menghilangkan digitnya; "
+            "ketik ulang sebagai teks (format sel Teks, atau awali dengan tanda petik ')"
+        )
+    text = clean_text(value) or ""
+    compact = re.sub(r"^(?:nip)\s*[.:]?\s*", "", text, flags=re.IGNORECASE)
+    compact = compact.lstrip("'").replace(" ", "")
+    if not re.fullmatch(r"\d{18}", compact):
+        count = sum(ch.isdigit() for ch in compact)
+        return None, (
+            f"{show(value)} bukan NIP 18 angka (terbaca {count} angka); tulis NIP lengkap, "
+            "mis. 197801012005011001"
+        )
+    return compact, None
+
+
+def parse_kode_desa(value: object) -> Parsed[str]:
+    """A kode wilayah of a desa/kelurahan, `PP.KK.CC.NDDD` (spaces ignored)."""
+    if value is None or is_blank(value):
+        return None, None
+    text = (clean_text(value) or "").replace(" ", "")
+    if isinstance(value, str) and KODE_DESA.match(text):
+        return text, None
+    return None, (
+        f"{show(value)} bukan kode desa/kelurahan berbentuk PP.KK.CC.NDDD; "
+        "tulis kode wilayah Kepmendagri, mis. 12.05.01.2002"
+    )
+
+
+# ----------------------------------------------------------------------------- choices
+
+
+def _choices_text(choices: list[str]) -> str:
+    return "; ".join(choices)
+
+
+def parse_choice(value: object, choices: list[str], what: str) -> Parsed[str]:
+    """One of `choices` (case and spacing ignored) -> its canonical spelling."""
+    if value is None or is_blank(value):
+        return None, None
+    text = clean_text(value) or ""
+    found = match_choice(text, choices)
+    if found is not None:
+        return found, None
+    keys = {normalise(c): c for c in choices}
+    close = difflib.get_close_matches(normalise(text), list(keys), n=1, cutoff=0.75)
+    maybe = f" (maksudnya '{keys[close[0]]}'?)" if close else ""
+    listed = _choices_text(choices)
+    return None, f"{show(value)} bukan pilihan {what} yang sah{maybe}; pilih salah satu: {listed}"
+
+
+def parse_jenis_kelamin(value: object) -> Parsed[str]:
+    """`L`, `P`, `Laki-laki`, `Perempuan` (any case, spaces around the hyphen) -> 'L' / 'P'."""
+    if value is None or is_blank(value):
+        return None, None
+    key = normalise(clean_text(value) or "")
+    key = re.sub(r"\s*-\s*", "-", key)
+    key = unicodedata.normalize("NFKC", key)
+    if key in JENIS_KELAMIN:
+        return JENIS_KELAMIN[key], None
+    return None, f"{show(value)} bukan Jenis Kelamin yang sah; tulis L atau P"
+
+
+__all__ = [
+    "Parsed",
+    "clean_text",
+    "excel_serial_date",
+    "is_blank",
+    "is_excel_error",
+    "parse_choice",
+    "parse_date",
+    "parse_jenis_kelamin",
+    "parse_kode_desa",
+    "parse_nip",
+    "parse_number",
+    "parse_rupiah",
+    "parse_time",
+    "parse_whole",
+    "parse_year",
+    "show",
+]

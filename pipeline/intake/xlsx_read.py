@@ -1,0 +1,516 @@
+"""Read a dropped workbook into raw values with their cells (RawWorkbook) plus file-level issues.
+
+No meaning is given to values here (that is validation's job): a cell's value is passed as the
+file holds it (str, int, float, datetime, time, bool or None). What this module decides:
+
+- whether the file may be opened at all: its extension, its size, and its zip central
+  directory (member count, total uncompressed size, compression ratio) are checked *before*
+  openpyxl touches it, so a zip bomb never gets decompressed;
+- where the sheets, labels, header rows and columns are (spec/workbooks.md "Reading rules").
+
+It never raises for any input bytes: every problem of the file is an issue in the Report.
+
+Sheets are read with openpyxl in normal mode (read-only mode loses merged cells and trusts the
+WPS dimension record), with `data_only=True` so formulas give the value the spreadsheet
+program cached. Rows are taken from openpyxl's sparse cell store, never from `max_row` (which
+formatted empty rows push to 1 048 576). Formulas that were never computed (a file written by
+a program that cannot calculate, e.g. openpyxl) have no cached value; they are found by one
+cheap pass over the sheet XML, done only when the XML holds a formula at all.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import warnings
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from pipeline.core.config import BatasSettings
+from pipeline.core.models import RawCell, RawKeyValue, RawRow, RawTable, RawWorkbook
+from pipeline.core.report import Report
+from pipeline.core.standard import (
+    IDENTITAS_LABELS,
+    JADWAL_COLUMNS,
+    KECAMATAN_IDENTITAS_LABELS,
+    KECAMATAN_USULAN_COLUMNS,
+    PESERTA_COLUMNS,
+    PESERTA_REQUIRED,
+    SHEET_IDENTITAS,
+    SHEET_JADWAL,
+    SHEET_PESERTA,
+    SHEET_USULAN,
+    USULAN_COLUMNS,
+    USULAN_REQUIRED_COLUMNS,
+    normalise,
+)
+
+log = logging.getLogger(__name__)
+
+MB = 1024 * 1024
+# Extensions that are read; everything in UNSUPPORTED gets "save as .xlsx".
+READABLE = (".xlsx", ".xlsm")
+UNSUPPORTED = (".xls", ".ods", ".fods", ".csv", ".tsv", ".numbers", ".xlsb", ".et", ".xltx")
+MAX_ZIP_MEMBERS = 1000
+# The header row of a table sheet is looked for in this many top rows.
+HEADER_SEARCH_ROWS = 10
+# Rows below this are not read; a value further down is reported (berkas-terlalu-besar).
+MAX_ROWS = 20000
+
+# Labels only the kecamatan workbook has: their presence makes the workbook a kecamatan one.
+KECAMATAN_ONLY_LABELS = [
+    lbl
+    for lbl in KECAMATAN_IDENTITAS_LABELS
+    if normalise(lbl) not in map(normalise, IDENTITAS_LABELS)
+]
+# Required columns of the kecamatan Usulan sheet (OPD Tujuan, No and Kode Usulan optional).
+KECAMATAN_USULAN_REQUIRED = [
+    c for c in KECAMATAN_USULAN_COLUMNS if c not in ("No", "Kode Usulan", "OPD Tujuan")
+]
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and password-protected .xlsx
+_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z0-9_]+:)?f[\s>/]")
+_SHEETDATA_CELL = "c"
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+class _Rejected(Exception):
+    """Internal: the file-level checks failed; the issue is already in the report."""
+
+
+# ----------------------------------------------------------------------------- public API
+
+
+def read_workbook(
+    path: Path, limits: BatasSettings, display_name: str | None = None
+) -> tuple[RawWorkbook | None, Report]:
+    """Read `path` (a dropped .xlsx/.xlsm) into a RawWorkbook; None when it cannot be read.
+
+    `display_name` is the operator's file name used in messages (the file on disk may be a
+    claimed copy under another name). File-level issues: format-tidak-didukung, berkas-kosong,
+    berkas-rusak, berkas-terlalu-besar (errors, RawWorkbook None) and makro-diabaikan (warning).
+    """
+    name = display_name or path.name
+    report = Report()
+    try:
+        _check_file(path, name, limits, report)
+        raw = _read(path, name, report)
+    except _Rejected:
+        return None, report
+    except Exception as exc:  # any parser failure on any bytes: the file is unusable
+        log.info("workbook %s could not be read: %r", name, exc)
+        report.add(
+            "berkas-rusak",
+            f"Berkas '{name}' tidak dapat dibuka sebagai buku kerja .xlsx (rusak atau terpotong); "
+            "buka di Excel/Calc, simpan ulang sebagai .xlsx, lalu kirim lagi.",
+        )
+        return None, report
+    return raw, report
+
+
+# ----------------------------------------------------------------------------- file checks
+
+
+def _reject(report: Report, code: str, message: str) -> _Rejected:
+    report.add(code, message)
+    return _Rejected(code)
+
+
+def _suffix(path: Path, name: str) -> str:
+    """The extension the operator gave the file (the claimed copy may be named otherwise)."""
+    return (Path(name).suffix or path.suffix).lower()
+
+
+def _check_file(path: Path, name: str, limits: BatasSettings, report: Report) -> None:
+    suffix = _suffix(path, name)
+    if suffix in UNSUPPORTED or suffix not in READABLE:
+        raise _reject(
+            report,
+            "format-tidak-didukung",
+            f"Berkas '{name}' berformat {suffix or '(tanpa ekstensi)'}, bukan .xlsx: "
+            "buka di Excel/Calc lalu Simpan sebagai .xlsx (Buku Kerja Excel) dan kirim lagi.",
+        )
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        raise _reject(
+            report,
+            "berkas-rusak",
+            f"Berkas '{name}' tidak dapat dibaca ({exc.strerror}); kirim lagi.",
+        ) from exc
+    if size == 0:
+        raise _reject(
+            report,
+            "berkas-kosong",
+            f"Berkas '{name}' berukuran 0 byte (mungkin belum selesai disalin); kirim lagi.",
+        )
+    if size > limits.buku_kerja_mb * MB:
+        raise _reject(
+            report,
+            "berkas-terlalu-besar",
+            f"Berkas '{name}' berukuran {size / MB:.1f} MB, melebihi batas "
+            f"{limits.buku_kerja_mb:g} MB; hapus gambar/lembar yang tidak perlu lalu kirim lagi.",
+        )
+    if head.startswith(_OLE_MAGIC):
+        raise _reject(
+            report,
+            "format-tidak-didukung",
+            f"Berkas '{name}' sebenarnya berformat .xls lama atau dilindungi kata sandi: buka di "
+            "Excel/Calc, hapus kata sandinya, lalu Simpan sebagai .xlsx dan kirim lagi.",
+        )
+    _check_zip(path, name, limits, report)
+
+
+def _check_zip(path: Path, name: str, limits: BatasSettings, report: Report) -> None:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        raise _reject(
+            report,
+            "berkas-rusak",
+            f"Berkas '{name}' rusak atau terpotong (bukan .xlsx yang utuh); buka di Excel/Calc, "
+            "simpan ulang sebagai .xlsx, lalu kirim lagi.",
+        ) from exc
+    if len(infos) > MAX_ZIP_MEMBERS:
+        raise _reject(
+            report,
+            "berkas-terlalu-besar",
+            f"Berkas '{name}' berisi {len(infos)} bagian (batas {MAX_ZIP_MEMBERS}); "
+            "ini bukan buku kerja biasa. Simpan ulang dari Excel/Calc lalu kirim lagi.",
+        )
+    total = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos)
+    if total > limits.isi_zip_mb * MB:
+        raise _reject(
+            report,
+            "berkas-terlalu-besar",
+            f"Isi berkas '{name}' setelah dibuka {total / MB:.0f} MB, melebihi batas "
+            f"{limits.isi_zip_mb:g} MB; hapus lembar/gambar yang tidak perlu lalu kirim lagi.",
+        )
+    if total > MB and total / max(packed, 1) > limits.rasio_zip:
+        raise _reject(
+            report,
+            "berkas-terlalu-besar",
+            f"Berkas '{name}' memiliki rasio kompresi {total / max(packed, 1):.0f}:1 yang "
+            "mencurigakan (zip bomb); simpan ulang dari Excel/Calc lalu kirim lagi.",
+        )
+    names = {i.filename for i in infos}
+    if "[Content_Types].xml" not in names:
+        if "mimetype" in names or "content.xml" in names:
+            raise _reject(
+                report,
+                "format-tidak-didukung",
+                f"Berkas '{name}' sebenarnya berformat OpenDocument (.ods) yang diganti nama: "
+                "buka di Calc lalu Simpan sebagai .xlsx (Excel 2007-365) dan kirim lagi.",
+            )
+        raise _reject(
+            report,
+            "berkas-rusak",
+            f"Berkas '{name}' adalah arsip zip, bukan buku kerja .xlsx; "
+            "kirim buku kerja yang benar.",
+        )
+
+
+# ----------------------------------------------------------------------------- reading
+
+
+def _read(path: Path, name: str, report: Report) -> RawWorkbook:
+    macro = _suffix(path, name) == ".xlsm"
+    if macro:
+        report.add(
+            "makro-diabaikan",
+            f"Berkas '{name}' berisi makro (.xlsm): makro diabaikan, hanya nilai yang dibaca. "
+            "Sebaiknya simpan sebagai .xlsx.",
+        )
+    uncomputed = _uncomputed_formulas(path)
+    with warnings.catch_warnings():
+        # openpyxl warns about extensions it drops (x14 validations, slicers): not our business
+        warnings.simplefilter("ignore")
+        with open(path, "rb") as fh:  # a file object: openpyxl then ignores the file's name
+            wb = load_workbook(fh, data_only=True, keep_vba=False, keep_links=False)
+    try:
+        return _read_loaded(wb, name, macro, uncomputed, report)
+    finally:
+        wb.close()
+
+
+def _read_loaded(
+    wb: Workbook,
+    name: str,
+    macro: bool,
+    uncomputed: dict[str, set[tuple[int, int]]],
+    report: Report,
+) -> RawWorkbook:
+    sheets = {normalise(ws.title): ws for ws in wb.worksheets}
+    raw = RawWorkbook(file_name=name, is_macro_enabled=macro, sheet_names=wb.sheetnames)
+
+    def grid_of(std: str) -> tuple[Worksheet, _Grid] | None:
+        ws = sheets.get(normalise(std))
+        if ws is None:
+            return None
+        return ws, _Grid(ws, uncomputed.get(ws.title, set()), report)
+
+    found = grid_of(SHEET_IDENTITAS)
+    if found is not None:
+        raw.identitas, raw.kind = _read_identitas(*found)
+    kecamatan = raw.kind == "kecamatan"
+
+    tables: list[tuple[str, list[str], list[str]]] = [
+        (SHEET_PESERTA, PESERTA_COLUMNS, PESERTA_REQUIRED),
+        (
+            SHEET_USULAN,
+            KECAMATAN_USULAN_COLUMNS if kecamatan else USULAN_COLUMNS,
+            KECAMATAN_USULAN_REQUIRED if kecamatan else [str(c) for c in USULAN_REQUIRED_COLUMNS],
+        ),
+        (SHEET_JADWAL, JADWAL_COLUMNS, JADWAL_COLUMNS),
+    ]
+    for std, columns, required in tables:
+        found = grid_of(std)
+        if found is None:
+            continue
+        table, missing = _read_table(*found, columns, required)
+        setattr(raw, std.lower(), table)
+        if missing:
+            raw.missing_columns[std] = missing
+    return raw
+
+
+class _Grid:
+    """The non-empty cells of one sheet, from openpyxl's sparse store (max_row is not trusted)."""
+
+    def __init__(self, ws: Worksheet, uncomputed: set[tuple[int, int]], report: Report) -> None:
+        self.ws = ws
+        self.values: dict[tuple[int, int], Any] = {}
+        self.uncomputed = uncomputed
+        beyond = 0
+        cells: dict[tuple[int, int], Any] = ws._cells  # sparse: only cells the file holds
+        for (r, c), cell in cells.items():
+            value = cell.value
+            if value is None or (isinstance(value, str) and value == ""):
+                continue
+            if r > MAX_ROWS:
+                beyond = max(beyond, r)
+                continue
+            self.values[(r, c)] = value
+        self.by_row: dict[int, dict[int, Any]] = {}
+        for (r, c), value in sorted(self.values.items()):
+            self.by_row.setdefault(r, {})[c] = value
+        for r, _ in uncomputed:
+            if r <= MAX_ROWS:
+                self.by_row.setdefault(r, {})
+        self.rows = sorted(self.by_row)
+        if beyond:
+            report.add(
+                "berkas-terlalu-besar",
+                f"Lembar {ws.title}: ada isian sampai baris {beyond}; hanya {MAX_ROWS} baris "
+                "pertama yang dibaca. Hapus isian yang tidak perlu di bawah tabel lalu kirim lagi.",
+                sheet=ws.title,
+            )
+
+    def value(self, row: int, col: int) -> Any:
+        return self.values.get((row, col))
+
+    def raw_cell(self, row: int, col: int) -> RawCell:
+        return RawCell(
+            value=self.values.get((row, col)),
+            cell=f"{get_column_letter(col)}{row}",
+            row=row,
+            is_formula_without_value=(row, col) in self.uncomputed,
+        )
+
+    def is_filled(self, row: int, col: int) -> bool:
+        value = self.values.get((row, col))
+        if isinstance(value, str):
+            return bool(value.strip()) or (row, col) in self.uncomputed
+        return value is not None or (row, col) in self.uncomputed
+
+
+def _label_index(labels: Iterable[str]) -> dict[str, str]:
+    return {normalise(lbl): lbl for lbl in labels}
+
+
+def _read_identitas(ws: Worksheet, grid: _Grid) -> tuple[RawKeyValue, str]:
+    desa = _label_index(IDENTITAS_LABELS)
+    kec = _label_index(KECAMATAN_IDENTITAS_LABELS)
+    labels_seen: dict[str, int] = {}  # normalised label -> first row
+    for row in grid.rows:
+        text = grid.value(row, 1)
+        if not isinstance(text, str):
+            continue
+        key = normalise(text)
+        if key in desa or key in kec:
+            labels_seen.setdefault(key, row)
+    kind = (
+        "kecamatan" if any(normalise(x) in labels_seen for x in KECAMATAN_ONLY_LABELS) else "desa"
+    )
+    index = kec if kind == "kecamatan" else desa
+    values: dict[str, RawCell] = {}
+    label_rows: dict[str, int] = {}
+    for key, row in labels_seen.items():
+        if key in index:
+            label = index[key]
+            values[label] = grid.raw_cell(row, 2)
+            label_rows[label] = row
+    return RawKeyValue(sheet=ws.title, values=values, label_rows=label_rows), kind
+
+
+def _find_header(
+    grid: _Grid, index: dict[str, str], required: list[str]
+) -> tuple[int, dict[str, int], list[tuple[int, str]]] | None:
+    """(header row, label -> column number, extra (column, text)) of the best top row."""
+    best: tuple[int, dict[str, int], list[tuple[int, str]]] | None = None
+    required_keys = {normalise(x) for x in required}
+    for row in [r for r in grid.rows if r <= HEADER_SEARCH_ROWS]:
+        found: dict[str, int] = {}
+        extra: list[tuple[int, str]] = []
+        for c, value in grid.by_row[row].items():
+            key = normalise(value) if isinstance(value, str) else None
+            if key in index and index[key] not in found:
+                found[index[key]] = c
+            elif value is not None and str(value).strip():
+                extra.append((c, str(value).strip()))
+        keys = {normalise(x) for x in found}
+        good = len(found) >= 2 or (found and required_keys <= keys)
+        if good and (best is None or len(found) > len(best[1])):
+            best = (row, found, extra)
+    return best
+
+
+def _read_table(
+    ws: Worksheet, grid: _Grid, columns: list[str], required: list[str]
+) -> tuple[RawTable, list[str]]:
+    index = _label_index(columns)
+    header = _find_header(grid, index, required)
+    if header is None:
+        table = RawTable(sheet=ws.title, header_row=0, columns={}, rows=[])
+        return table, list(required)
+    header_row, found, extra = header
+    data_cols = {label: col for label, col in found.items() if label != "No"}
+    rows: list[RawRow] = []
+    for row in grid.rows:
+        if row <= header_row:
+            continue
+        if not any(grid.is_filled(row, col) for col in data_cols.values()):
+            continue
+        cells = {label: grid.raw_cell(row, col) for label, col in found.items()}
+        rows.append(RawRow(row=row, cells=cells))
+    table = RawTable(
+        sheet=ws.title,
+        header_row=header_row,
+        columns={label: get_column_letter(col) for label, col in found.items()},
+        rows=rows,
+        extra_columns=[text for _, text in extra],
+    )
+    missing = [label for label in required if label not in found]
+    return table, missing
+
+
+# ----------------------------------------------------------------------------- formulas
+
+
+def _uncomputed_formulas(path: Path) -> dict[str, set[tuple[int, int]]]:
+    """Sheet title -> (row, col) of formula cells without a cached value.
+
+    A cached value is missing when `<v>` is absent or empty and the cell is not of string
+    type (an empty string result is `t="str"` with an empty `<v>`: that is a real value).
+    Only worksheets whose XML contains a formula tag are parsed.
+    """
+    from defusedxml.ElementTree import fromstring, iterparse
+
+    result: dict[str, set[tuple[int, int]]] = {}
+    with zipfile.ZipFile(path) as zf:
+        parts = _sheet_parts(zf, fromstring)
+        for title, part in parts.items():
+            try:
+                data = zf.read(part)
+            except KeyError:
+                continue
+            if not _FORMULA_TAG.search(data):
+                continue
+            cells: set[tuple[int, int]] = set()
+            for _, elem in iterparse(io.BytesIO(data), events=("end",)):
+                if _local(elem.tag) != _SHEETDATA_CELL:
+                    continue
+                has_f = False
+                v_text = None
+                for child in elem:
+                    tag = _local(child.tag)
+                    if tag == "f":
+                        has_f = True
+                    elif tag in ("v", "is"):
+                        v_text = child.text if tag == "v" else "inline"
+                if has_f and not v_text and elem.get("t") not in ("str", "s", "inlineStr"):
+                    ref = elem.get("r")
+                    if ref:
+                        cells.add(_ref_to_rc(ref))
+                elem.clear()
+            if cells:
+                result[title] = cells
+    return result
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+_REF = re.compile(r"([A-Z]+)(\d+)")
+
+
+def _ref_to_rc(ref: str) -> tuple[int, int]:
+    m = _REF.fullmatch(ref.replace("$", "").upper())
+    if not m:
+        return (0, 0)
+    col = 0
+    for ch in m.group(1):
+        col = col * 26 + ord(ch) - 64
+    return int(m.group(2)), col
+
+
+def _sheet_parts(zf: zipfile.ZipFile, fromstring: Any) -> dict[str, str]:
+    """Sheet title -> zip member of its XML, from xl/workbook.xml and its relationships."""
+    wb_part = "xl/workbook.xml"
+    rels_part = "xl/_rels/workbook.xml.rels"
+    names = set(zf.namelist())
+    if wb_part not in names or rels_part not in names:
+        return {}
+    rels = fromstring(zf.read(rels_part))
+    targets: dict[str, str] = {}
+    for rel in rels.iter(f"{_NS_PKG_REL}Relationship"):
+        target = rel.get("Target", "")
+        if target.startswith("/"):
+            member = target.lstrip("/")
+        else:
+            member = str(PurePosixPath("xl") / target)
+        targets[rel.get("Id", "")] = _normpath(member)
+    book = fromstring(zf.read(wb_part))
+    parts: dict[str, str] = {}
+    for sheet in book.iter(f"{_NS_MAIN}sheet"):
+        rid = sheet.get(f"{_NS_REL}id")
+        title = sheet.get("name")
+        if rid in targets and title:
+            parts[title] = targets[rid]
+    return parts
+
+
+def _normpath(member: str) -> str:
+    out: list[str] = []
+    for piece in member.split("/"):
+        if piece == "..":
+            if out:
+                out.pop()
+        elif piece not in ("", "."):
+            out.append(piece)
+    return "/".join(out)

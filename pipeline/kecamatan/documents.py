@@ -1,0 +1,604 @@
+"""Documents of a kecamatan: Surat Pemberitahuan to each desa, Daftar Hadir, Berita Acara,
+Rekap Usulan (docx, pdf, xlsx) and Surat Pengantar (Sooko SOP; spec/documents.md).
+
+The kecamatan counterpart of pipeline/render.py: which document comes at which kecamatan
+stage is data (KECAMATAN_DOCUMENTS, plus SURAT_PEMBERITAHUAN, one letter per filled Jadwal
+row); each document has a context builder; rendering, template lookup (workspace override),
+LibreOffice conversion and the issues `template-rusak` / `pdf-dilewati` are render.py's.
+
+The kecamatan workbook has no letter number for the Surat Pemberitahuan: its Nomor prints as
+`....../......` to be written by hand from the Buku Agenda Surat Keluar, and the letter date
+as a dotted line (the letter is signed before the desa's musrenbang, not on a known day).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pipeline.core.config import Settings
+from pipeline.core.models import JadwalDesa, KecamatanSnapshot, Usulan, UsulanKecamatan, Wilayah
+from pipeline.core.standard import TAHAP_KECAMATAN_URUTAN, Keputusan, TahapKecamatan, normalise
+from pipeline.core.workspace import Workspace, document_stem
+from pipeline.desa.documents import (
+    _HURUF,
+    TITIK,
+    DocumentJob,
+    DocumentsResult,
+    _by_priority,
+    _s,
+    _usulan_row,
+    daftar_hadir_rows,
+    hadir,
+    kelompok_bidang,
+    produce_documents,
+    waktu,
+)
+from pipeline.documents import formatting as fmt
+
+if TYPE_CHECKING:
+    from pipeline.documents.convert import Converter
+
+NOMOR_KOSONG = "....../......"  # a letter number to write by hand
+OPD_KOSONG = "(OPD Tujuan belum diisi)"
+ASAL_KOSONG = "(Asal Usulan belum diisi)"
+JENIS_UPT = "UPT/Instansi"
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _pejabat(nama: str | None, nip: str | None) -> dict[str, str]:
+    nip_text = _s(nip)
+    return {
+        "nama": _s(nama, f"({TITIK})"),
+        "nip": nip_text,
+        "nip_baris": f"NIP. {nip_text}" if nip_text else f"NIP. {TITIK}",
+    }
+
+
+def _kabupaten_nama(snapshot: KecamatanSnapshot, settings: Settings) -> str:
+    return settings.kabupaten.nama or snapshot.kabupaten.nama
+
+
+def kepala_daerah(kabupaten: str) -> str:
+    """'Kabupaten Langkat' -> 'Bupati Langkat'; 'Kota Binjai' -> 'Wali Kota Binjai'."""
+    name = kabupaten.strip()
+    if name.casefold().startswith("kota "):
+        return f"Wali Kota {name[5:].strip()}"
+    if name.casefold().startswith("kabupaten "):
+        return f"Bupati {name[10:].strip()}"
+    return f"Bupati {name}"
+
+
+def common_context(snapshot: KecamatanSnapshot, settings: Settings, kind: str) -> dict[str, Any]:
+    """Keys every kecamatan template may use (docs/templates.md)."""
+    ident = snapshot.identitas
+    kabupaten = _kabupaten_nama(snapshot, settings)
+    kec = snapshot.kecamatan.nama
+    tanggal = ident.tanggal_musrenbang
+    alamat_kop = settings.kop.alamat or _s(ident.alamat)
+    if settings.kop.telepon:
+        alamat_kop = f"{alamat_kop} {settings.kop.telepon}".strip()
+    return {
+        "judul_dokumen": f"{kind} Musrenbang Kecamatan {kec} {snapshot.tahun}",
+        "judul_musrenbang": f"MUSYAWARAH PERENCANAAN PEMBANGUNAN KECAMATAN {kec.upper()}",
+        "tahun": snapshot.tahun,
+        "tahap": str(snapshot.tahap) if snapshot.tahap else "",
+        "kop": {
+            "pemerintah": settings.kop.pemerintah or f"PEMERINTAH {kabupaten.upper()}",
+            "kecamatan": f"KECAMATAN {kec.upper()}",
+            "alamat": alamat_kop,
+        },
+        "kecamatan": {"kode": snapshot.kecamatan.kode, "nama": kec},
+        "kabupaten": {
+            "kode": snapshot.kabupaten.kode,
+            "nama": kabupaten,
+            "kepala_daerah": kepala_daerah(kabupaten),
+            "ibu_kota": settings.kop.ibu_kota or "Tempat",
+        },
+        "tanggal_musrenbang": tanggal,
+        "musrenbang": waktu(tanggal, ident.jam_mulai, ident.tempat, ident.alamat, settings),
+        "camat": {**_pejabat(ident.nama_camat, ident.nip_camat), "jabatan": f"Camat {kec}"},
+        "sekcam": _pejabat(ident.nama_sekcam, ident.nip_sekcam),
+        "tempat_tanggal_ttd": f"{kec}, {fmt.tanggal(tanggal) or TITIK}",
+        "tempat_ttd": f"{kec}, {TITIK}",
+    }
+
+
+# ----------------------------------------------------------------------------- asal usulan
+
+
+@dataclass(frozen=True)
+class Asal:
+    """Where an usulan comes from: a desa/kelurahan of the kecamatan or an UPT/instansi."""
+
+    jenis: str  # "Desa", "Kelurahan" or JENIS_UPT
+    kode: str  # the desa's kode, "" for an UPT
+    nama: str  # "Lau Damak" / "UPT Puskesmas Bahorok"
+
+    @property
+    def judul(self) -> str:
+        return self.nama if self.jenis == JENIS_UPT else f"{self.jenis} {self.nama}"
+
+
+def asal_of(u: UsulanKecamatan, snapshot: KecamatanSnapshot) -> Asal:
+    """The desa from the Kode Usulan (or the Desa/Kelurahan column), else the UPT."""
+    by_kode = {d.kode: d for d in snapshot.desa}
+    desa = by_kode.get((u.kode_usulan or "").rsplit("-", 2)[0])
+    if desa is None and _s(u.desa):
+        key = normalise(_s(u.desa))
+        desa = next((d for d in snapshot.desa if normalise(d.nama) == key), None)
+        if desa is None:
+            return Asal("Desa/Kelurahan", "", _s(u.desa))
+    if desa is not None:
+        return Asal(desa.level_word, desa.kode, desa.nama)
+    return Asal(JENIS_UPT, "", _s(u.asal, ASAL_KOSONG))
+
+
+@dataclass
+class Ringkasan:
+    """Counts and totals of a group of usulan (one row of a recap view)."""
+
+    nama: str
+    jenis: str = ""
+    kode: str = ""
+    jumlah: int = 0
+    diterima: int = 0
+    revisi: int = 0
+    ditolak: int = 0
+    belum: int = 0
+    biaya: int = 0
+    biaya_disepakati: int = 0
+
+    def add(self, u: Usulan) -> None:
+        self.jumlah += 1
+        self.biaya += u.biaya or 0
+        if u.keputusan is Keputusan.DITERIMA:
+            self.diterima += 1
+        elif u.keputusan is Keputusan.REVISI:
+            self.revisi += 1
+        elif u.keputusan is Keputusan.DITOLAK:
+            self.ditolak += 1
+        else:
+            self.belum += 1
+        if u.diterima:
+            self.biaya_disepakati += u.biaya or 0
+
+    @property
+    def disepakati(self) -> int:
+        return self.diterima + self.revisi
+
+    def as_context(self, no: int | str) -> dict[str, Any]:
+        return {
+            "no": no,
+            "nama": self.nama,
+            "jenis": self.jenis,
+            "kode": self.kode,
+            "jumlah": self.jumlah,
+            "diterima": self.diterima,
+            "revisi": self.revisi,
+            "ditolak": self.ditolak,
+            "belum": self.belum,
+            "disepakati": self.disepakati,
+            "biaya": self.biaya,
+            "biaya_rupiah": fmt.rupiah(self.biaya),
+            "biaya_disepakati": self.biaya_disepakati,
+            "biaya_disepakati_rupiah": fmt.rupiah(self.biaya_disepakati),
+        }
+
+
+def total(rows: Iterable[Usulan], nama: str = "JUMLAH") -> Ringkasan:
+    out = Ringkasan(nama)
+    for u in rows:
+        out.add(u)
+    return out
+
+
+def per_desa(snapshot: KecamatanSnapshot) -> list[tuple[Asal, list[UsulanKecamatan]]]:
+    """Every desa of the kecamatan (also those without usulan), then each UPT/instansi."""
+    groups: dict[Asal, list[UsulanKecamatan]] = {
+        Asal(d.level_word, d.kode, d.nama): [] for d in snapshot.desa
+    }
+    for u in snapshot.usulan:
+        groups.setdefault(asal_of(u, snapshot), []).append(u)
+    desa = [(a, rows) for a, rows in groups.items() if a.jenis != JENIS_UPT]
+    upt = [(a, rows) for a, rows in groups.items() if a.jenis == JENIS_UPT]
+    return desa + upt
+
+
+def per_bidang(snapshot: KecamatanSnapshot) -> list[tuple[str, list[Usulan]]]:
+    rows: list[Usulan] = list(snapshot.usulan)
+    return kelompok_bidang(rows)
+
+
+def per_opd(snapshot: KecamatanSnapshot) -> list[tuple[str, list[UsulanKecamatan]]]:
+    groups: dict[str, list[UsulanKecamatan]] = {}
+    for u in snapshot.usulan:
+        groups.setdefault(_s(u.opd_tujuan, OPD_KOSONG), []).append(u)
+    named = sorted((k for k in groups if k != OPD_KOSONG), key=str.casefold)
+    keys = named + ([OPD_KOSONG] if OPD_KOSONG in groups else [])
+    return [(k, groups[k]) for k in keys]
+
+
+def ringkasan_desa(snapshot: KecamatanSnapshot) -> list[Ringkasan]:
+    out = []
+    for asal, rows in per_desa(snapshot):
+        r = total(rows, asal.nama)
+        r.jenis, r.kode = asal.jenis, asal.kode
+        out.append(r)
+    return out
+
+
+def ringkasan_bidang(snapshot: KecamatanSnapshot) -> list[Ringkasan]:
+    return [total(rows, bidang) for bidang, rows in per_bidang(snapshot)]
+
+
+def ringkasan_opd(snapshot: KecamatanSnapshot) -> list[Ringkasan]:
+    return [total(rows, opd) for opd, rows in per_opd(snapshot)]
+
+
+def _row(u: UsulanKecamatan, no: int, snapshot: KecamatanSnapshot) -> dict[str, Any]:
+    asal = asal_of(u, snapshot)
+    row = _usulan_row(u, no)
+    row.update(
+        {
+            "desa": asal.nama if asal.jenis != JENIS_UPT else "",
+            "asal_judul": asal.judul,
+            "jenis_asal": asal.jenis,
+            "opd_tujuan": _s(u.opd_tujuan),
+        }
+    )
+    return row
+
+
+# ----------------------------------------------------------------------------- contexts
+
+
+def daftar_hadir_context(snapshot: KecamatanSnapshot, settings: Settings) -> dict[str, Any]:
+    ctx = common_context(snapshot, settings, "Daftar Hadir")
+    ctx["peserta"] = daftar_hadir_rows(snapshot.peserta)
+    ctx["jumlah_peserta_terdaftar"] = len(snapshot.peserta)
+    return ctx
+
+
+def _hadir(snapshot: KecamatanSnapshot) -> dict[str, Any]:
+    ident = snapshot.identitas
+    return hadir(ident.peserta_l, ident.peserta_p, snapshot.peserta)
+
+
+def _angka_kata(n: int) -> str:
+    """'12 (dua belas)'."""
+    return f"{n} ({fmt.terbilang(n)})"
+
+
+def berita_acara_context(snapshot: KecamatanSnapshot, settings: Settings) -> dict[str, Any]:
+    ctx = common_context(snapshot, settings, "Berita Acara")
+    ident = snapshot.identitas
+    agreed = sorted((u for u in snapshot.usulan if u.diterima), key=_by_priority)
+    rejected = [u for u in snapshot.usulan if u.keputusan is Keputusan.DITOLAK]
+    semua = total(snapshot.usulan)
+    groups = [(a, rows) for a, rows in per_desa(snapshot) if rows]
+    desa = [(a, rows) for a, rows in groups if a.jenis != JENIS_UPT]
+    upt = [(a, rows) for a, rows in groups if a.jenis == JENIS_UPT]
+    n_desa_usulan = sum(len(rows) for _, rows in desa)
+    n_upt_usulan = sum(len(rows) for _, rows in upt)
+    ctx.update(
+        {
+            "nomor_berita_acara": _s(ident.nomor_berita_acara, NOMOR_KOSONG),
+            "hadir": _hadir(snapshot),
+            "pimpinan_sidang": _s(ident.pimpinan_sidang, f"({TITIK})"),
+            "notulen": _s(ident.notulen, f"({TITIK})"),
+            "keputusan": {
+                "jumlah_usulan": semua.jumlah,
+                "jumlah_usulan_kata": fmt.terbilang(semua.jumlah),
+                "jumlah_desa": len(desa),
+                "jumlah_desa_kata": fmt.terbilang(len(desa)),
+                "usulan_desa": n_desa_usulan,
+                "usulan_desa_kata": fmt.terbilang(n_desa_usulan),
+                "jumlah_upt": len(upt),
+                "jumlah_upt_kata": fmt.terbilang(len(upt)),
+                "usulan_upt": n_upt_usulan,
+                "usulan_upt_kata": fmt.terbilang(n_upt_usulan),
+                "disepakati": semua.disepakati,
+                "disepakati_kata": fmt.terbilang(semua.disepakati),
+                "diterima": semua.diterima,
+                "diterima_kata": fmt.terbilang(semua.diterima),
+                "revisi": semua.revisi,
+                "revisi_kata": fmt.terbilang(semua.revisi),
+                "ditolak": semua.ditolak,
+                "ditolak_kata": fmt.terbilang(semua.ditolak),
+                "belum": semua.belum,
+                "belum_kata": fmt.terbilang(semua.belum),
+                "biaya": semua.biaya_disepakati,
+                "biaya_rupiah": fmt.rupiah(semua.biaya_disepakati),
+                "biaya_kata": fmt.terbilang(semua.biaya_disepakati),
+            },
+            "asal_ringkas": (
+                f"{_angka_kata(n_desa_usulan)} usulan dari {_angka_kata(len(desa))} "
+                f"desa/kelurahan dan {_angka_kata(n_upt_usulan)} usulan dari "
+                f"{_angka_kata(len(upt))} UPT/instansi"
+            ),
+            "disepakati": [_row(u, i, snapshot) for i, u in enumerate(agreed, 1)],
+            "ditolak": [_row(u, i, snapshot) for i, u in enumerate(rejected, 1)],
+            "jumlah_disepakati_rupiah": fmt.rupiah(semua.biaya_disepakati),
+            "judul_lampiran": (
+                f"Berita Acara Musrenbang Kecamatan {snapshot.kecamatan.nama} Tahun Rencana "
+                f"{snapshot.tahun}, Nomor {_s(ident.nomor_berita_acara, NOMOR_KOSONG)}, "
+                f"tanggal {ctx['musrenbang']['tanggal']}"
+            ),
+        }
+    )
+    return ctx
+
+
+def rekap_context(snapshot: KecamatanSnapshot, settings: Settings) -> dict[str, Any]:
+    ctx = common_context(snapshot, settings, "Rekap Usulan")
+    semua = total(snapshot.usulan)
+    groups = []
+    no = 0
+    for idx, (asal, rows) in enumerate(a for a in per_desa(snapshot) if a[1]):
+        items = []
+        for u in rows:
+            no += 1
+            items.append(_row(u, no, snapshot))
+        sub = total(rows)
+        groups.append(
+            {
+                "huruf": _HURUF[idx % len(_HURUF)],
+                "judul": asal.judul,
+                "usulan": items,
+                "jumlah": sub.biaya,
+                "jumlah_rupiah": fmt.rupiah(sub.biaya),
+            }
+        )
+    terkirim = {k for k in snapshot.desa_terkirim}
+    ctx.update(
+        {
+            "per_desa": [r.as_context(i) for i, r in enumerate(ringkasan_desa(snapshot), 1)],
+            "per_bidang": [r.as_context(i) for i, r in enumerate(ringkasan_bidang(snapshot), 1)],
+            "per_opd": [r.as_context(i) for i, r in enumerate(ringkasan_opd(snapshot), 1)],
+            "jumlah": semua.as_context(""),
+            "kelompok": groups,
+            "jumlah_total_rupiah": fmt.rupiah(semua.biaya),
+            "ringkasan": (
+                f"{semua.jumlah} usulan: {semua.diterima} diterima, {semua.revisi} diterima "
+                f"dengan revisi, {semua.ditolak} ditolak"
+                + (f", {semua.belum} belum diputuskan" if semua.belum else "")
+            ),
+            "desa_terkirim": (
+                f"{len([d for d in snapshot.desa if d.kode in terkirim])} dari "
+                f"{len(snapshot.desa)} desa/kelurahan"
+            ),
+        }
+    )
+    return ctx
+
+
+def surat_pengantar_context(snapshot: KecamatanSnapshot, settings: Settings) -> dict[str, Any]:
+    ctx = berita_acara_context(snapshot, settings)
+    ctx.update(common_context(snapshot, settings, "Surat Pengantar"))
+    kec = snapshot.kecamatan.nama
+    tahun = snapshot.tahun
+    dikirim = snapshot.dikirim_pada
+    k = ctx["keputusan"]
+    ctx.update(
+        {
+            "nomor_surat": _s(snapshot.identitas.nomor_surat_pengantar, NOMOR_KOSONG),
+            "perihal": f"Penyampaian Hasil Musrenbang Kecamatan {kec} Tahun {tahun}",
+            "tempat_tanggal_surat": f"{kec}, {fmt.tanggal(dikirim) or TITIK}",
+            "berkas": [
+                {
+                    "no": 1,
+                    "uraian": f"Berita Acara Musrenbang Kecamatan {kec} {tahun}",
+                    "jumlah": "1 (satu) berkas",
+                },
+                {
+                    "no": 2,
+                    "uraian": f"Daftar Hadir Musrenbang Kecamatan {kec} {tahun}",
+                    "jumlah": f"1 (satu) berkas, {ctx['hadir']['jumlah']} peserta",
+                },
+                {
+                    "no": 3,
+                    "uraian": f"Rekap Usulan Musrenbang Kecamatan {kec} {tahun} (PDF dan Excel)",
+                    "jumlah": "1 (satu) berkas",
+                },
+                {
+                    "no": 4,
+                    "uraian": f"Dokumen Musrenbang Kecamatan {kec} {tahun} "
+                    "(ditandatangani, hasil pindai)",
+                    "jumlah": "1 (satu) berkas",
+                },
+                {
+                    "no": 5,
+                    "uraian": "Usulan hasil Musrenbang Kecamatan",
+                    "jumlah": f"{k['jumlah_usulan']} usulan ({k['disepakati']} disepakati, "
+                    f"{k['ditolak']} belum disepakati); biaya disepakati {k['biaya_rupiah']}",
+                },
+            ],  # fmt: skip
+            "paket": f"Paket Musrenbang Kecamatan {kec} {tahun}.zip",
+        }
+    )
+    return ctx
+
+
+def surat_pemberitahuan_context(
+    snapshot: KecamatanSnapshot, settings: Settings, jadwal: JadwalDesa, desa: Wilayah
+) -> dict[str, Any]:
+    ctx = common_context(snapshot, settings, "Surat Pemberitahuan")
+    level = desa.level_word
+    jabatan = "Lurah" if desa.level == "kelurahan" else "Kepala Desa"
+    batas = settings.jadwal.batas_hari_kerja
+    ctx.update(
+        {
+            "judul_dokumen": f"Surat Pemberitahuan Musrenbang {level} {desa.nama} {snapshot.tahun}",
+            "nomor_surat": NOMOR_KOSONG,
+            "tempat_tanggal_surat": ctx["tempat_ttd"],
+            "lampiran": "-",
+            "perihal": f"Pemberitahuan Pelaksanaan Musrenbang {level}",
+            "desa": {
+                "kode": desa.kode,
+                "nama": desa.nama,
+                "level": level,
+                "jabatan_kepala": jabatan,
+            },
+            "kepada": f"Yth. {jabatan} {desa.nama}",
+            "jadwal": waktu(
+                jadwal.tanggal_musrenbang, jadwal.jam_mulai, jadwal.tempat, None, settings
+            ),
+            "batas_hari_kerja": batas,
+            "batas_hari_kerja_kata": fmt.terbilang(batas),
+        }
+    )
+    return ctx
+
+
+# ----------------------------------------------------------------------------- registry
+
+ContextBuilder = Callable[[KecamatanSnapshot, Settings], dict[str, Any]]
+XlsxWriter = Callable[[KecamatanSnapshot, Settings, Path], None]
+
+
+def _write_rekap_xlsx(snapshot: KecamatanSnapshot, settings: Settings, path: Path) -> None:
+    from pipeline.kecamatan.rekap_xlsx import write_rekap_xlsx
+
+    write_rekap_xlsx(snapshot, settings, path)
+
+
+@dataclass(frozen=True)
+class KecamatanDocumentSpec:
+    key: str
+    kind: str  # the name part of the file stem: "Berita Acara"
+    template: str
+    tahap: tuple[TahapKecamatan, ...]
+    context: ContextBuilder
+    xlsx: XlsxWriter | None = None
+
+    def stem(self, snapshot: KecamatanSnapshot) -> str:
+        return document_stem(self.kind, snapshot.kecamatan, snapshot.tahun, kecamatan=True)
+
+
+_SEMUA = tuple(TAHAP_KECAMATAN_URUTAN)
+_REKAP_KIRIM = (TahapKecamatan.REKAP, TahapKecamatan.KIRIM)
+
+KECAMATAN_DOCUMENTS: tuple[KecamatanDocumentSpec, ...] = (
+    KecamatanDocumentSpec(
+        key="daftar-hadir",
+        kind="Daftar Hadir",
+        template="daftar-hadir-kecamatan.docx",
+        tahap=_SEMUA,
+        context=daftar_hadir_context,
+    ),
+    KecamatanDocumentSpec(
+        key="berita-acara",
+        kind="Berita Acara",
+        template="berita-acara-kecamatan.docx",
+        tahap=_REKAP_KIRIM,
+        context=berita_acara_context,
+    ),
+    KecamatanDocumentSpec(
+        key="rekap",
+        kind="Rekap Usulan",
+        template="rekap-usulan-kecamatan.docx",
+        tahap=_REKAP_KIRIM,
+        context=rekap_context,
+        xlsx=_write_rekap_xlsx,
+    ),
+    KecamatanDocumentSpec(
+        key="surat-pengantar",
+        kind="Surat Pengantar",
+        template="surat-pengantar-kecamatan.docx",
+        tahap=(TahapKecamatan.KIRIM,),
+        context=surat_pengantar_context,
+    ),
+)
+
+
+@dataclass(frozen=True)
+class SuratDesaSpec:
+    """The letter to each desa with a filled Jadwal row (SOP Sooko step 1)."""
+
+    kind: str
+    template: str
+    tahap: tuple[TahapKecamatan, ...]
+
+    def stem(self, desa: Wilayah, tahun: int) -> str:
+        return document_stem(self.kind, desa, tahun)
+
+
+SURAT_PEMBERITAHUAN = SuratDesaSpec(
+    kind="Surat Pemberitahuan", template="surat-pemberitahuan-desa.docx", tahap=_SEMUA
+)
+
+
+def kecamatan_documents_for(tahap: TahapKecamatan | None) -> list[KecamatanDocumentSpec]:
+    """The kecamatan documents written at `tahap` (none before the first workbook)."""
+    if tahap is None:
+        return []
+    return [d for d in KECAMATAN_DOCUMENTS if tahap in d.tahap]
+
+
+def desa_of_jadwal(snapshot: KecamatanSnapshot, jadwal: JadwalDesa) -> Wilayah:
+    """The desa of a Jadwal row (by kode; the row's own name when the kode is unknown)."""
+    for d in snapshot.desa:
+        if d.kode == jadwal.kode_desa:
+            return d
+    return Wilayah(kode=jadwal.kode_desa, nama=_s(jadwal.nama_desa, jadwal.kode_desa))
+
+
+def surat_pemberitahuan_for(snapshot: KecamatanSnapshot) -> list[tuple[JadwalDesa, Wilayah]]:
+    """One letter per filled Jadwal row, at every stage from Persiapan."""
+    if snapshot.tahap is None or snapshot.tahap not in SURAT_PEMBERITAHUAN.tahap:
+        return []
+    return [(j, desa_of_jadwal(snapshot, j)) for j in snapshot.jadwal if j.terisi]
+
+
+# ----------------------------------------------------------------------------- produce
+
+
+def _jobs(snapshot: KecamatanSnapshot, settings: Settings) -> list[DocumentJob]:
+    jobs: list[DocumentJob] = []
+    for spec in kecamatan_documents_for(snapshot.tahap):
+
+        def ctx(spec: KecamatanDocumentSpec = spec) -> dict[str, Any]:
+            return spec.context(snapshot, settings)
+
+        writer = None
+        if spec.xlsx is not None:
+
+            def writer(path: Path, spec: KecamatanDocumentSpec = spec) -> None:
+                assert spec.xlsx is not None
+                spec.xlsx(snapshot, settings, path)
+
+        jobs.append(DocumentJob(spec.stem(snapshot), spec.template, ctx, writer))
+    for jadwal, desa in surat_pemberitahuan_for(snapshot):
+
+        def letter(jadwal: JadwalDesa = jadwal, desa: Wilayah = desa) -> dict[str, Any]:
+            return surat_pemberitahuan_context(snapshot, settings, jadwal, desa)
+
+        stem = SURAT_PEMBERITAHUAN.stem(desa, snapshot.tahun)
+        jobs.append(DocumentJob(stem, SURAT_PEMBERITAHUAN.template, letter))
+    return jobs
+
+
+def produce_kecamatan_documents(
+    ws: Workspace,
+    settings: Settings,
+    snapshot: KecamatanSnapshot,
+    converter: Converter | None,
+) -> DocumentsResult:
+    """Render, convert, check and publish the kecamatan's documents of its stage.
+
+    Same contract as render.produce_desa_documents: work in a private folder under ws.tmp,
+    every file reaches ws.outbox_kecamatan(...) by an atomic replace after its check; a
+    broken template gives `template-rusak` and no file for that document; a missing or
+    failing LibreOffice gives `pdf-dilewati` while the docx (and xlsx) are still published.
+    All documents go to the converter in one batch.
+    """
+    jobs = _jobs(snapshot, settings)
+    folder = ws.outbox_kecamatan(snapshot.kecamatan, snapshot.tahun)
+    return produce_documents(
+        ws, settings, jobs, folder, converter, what="dokumen kecamatan", prefix="dokumen-kecamatan-"
+    )

@@ -1,0 +1,367 @@
+"""The orchestrator: one pass over the inbox. It alone knows the order of the stages.
+
+For every input: claim it (atomic rename out of the inbox), journal it in the ledger, archive
+it unchanged, examine it, change the ledger in one transaction, write outputs atomically,
+write its receipt, mark the journal entry done, release the claim. A pass killed at any point
+is finished by the next one: the journal row (`inputs.done = 0`) and the claimed file say
+what was left, and every step after the ledger commit is idempotent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import shutil
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pipeline.core import atomic
+from pipeline.core.config import Settings
+from pipeline.core.receipts import Kind, Receipt, Status, clash_free, receipt_stem, write_receipt
+from pipeline.core.report import Issue, issue
+from pipeline.core.wilayah import WilayahList, load_wilayah
+from pipeline.core.workspace import Workspace
+from pipeline.desa.stages import Examined, Stages, locate
+from pipeline.documents.convert import Converter
+from pipeline.kabupaten.recap import write_kabupaten_reports
+from pipeline.ledger.store import InputRow, Ledger, now_iso
+from pipeline.run import inbox
+from pipeline.run.lock import workspace_lock
+
+MAX_ATTEMPTS = 3  # internal errors on one input before it gets a rejection receipt
+
+
+@dataclass
+class PassResult:
+    receipts: list[Receipt] = field(default_factory=list)
+    internal_errors: list[str] = field(default_factory=list)
+    deferred: int = 0
+    reports: list[Path] = field(default_factory=list)  # kabupaten recap and monitoring
+
+    @property
+    def exit_code(self) -> int:
+        if self.internal_errors:
+            return 3
+        if any(r.status is Status.REJECTED for r in self.receipts):
+            return 1
+        return 0
+
+
+def sha256_of(path: Path) -> tuple[str, int]:
+    h = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+            size += len(chunk)
+    return h.hexdigest(), size
+
+
+class Batch:
+    """One pass's shared state: the workspace, settings, region list, ledger and converter."""
+
+    def __init__(
+        self,
+        ws: Workspace,
+        settings: Settings,
+        wilayah: WilayahList,
+        ledger: Ledger,
+        converter: Converter | None,
+        log: Callable[[str], None],
+    ) -> None:
+        self.ws = ws
+        self.settings = settings
+        self.tz = ZoneInfo(settings.jadwal.zona_waktu)
+        self.ledger = ledger
+        self.log = log
+        self.stages = Stages(ws, settings, wilayah, ledger, converter)
+
+    def order_key(self, path: Path) -> tuple[int, float, str]:
+        """Scans and documents before workbooks (a Kirim workbook in the same pass sees
+        them); within each group in the order the files arrived."""
+        rel = path.relative_to(self.ws.inbox).as_posix()
+        group = 0 if locate(rel, self.stages.wilayah).area is not None else 1
+        try:
+            mtime = path.stat().st_mtime
+        except OSError:
+            mtime = 0.0
+        return (group, mtime, str(path))
+
+    # ------------------------------------------------------------------ one input
+
+    def journal(self, claim: inbox.Claim) -> InputRow:
+        """The input's ledger row, made on first sight: fixes its receipt name and archive path."""
+        row = self.ledger.input_by_token(claim.token)
+        if row is not None:
+            return row
+        sha, size = sha256_of(claim.path)
+        received_at = dt.datetime.now(self.tz)
+        name = clash_free(
+            receipt_stem(received_at, claim.name),
+            lambda n: (
+                self.ledger.receipt_name_taken(n) or (self.ws.receipts / f"{n}.json").exists()
+            ),
+        )
+        rel_parent = Path(claim.rel).parent
+        archived = self.ws.arsip / rel_parent / f"{claim.token} {claim.name}"
+        return self.ledger.add_input(
+            token=claim.token,
+            file=claim.name,
+            rel=claim.rel,
+            sha256=sha,
+            size=size,
+            received_at=received_at,
+            receipt_name=name,
+            archived_as=self.ws.rel(archived),
+        )
+
+    def handle(self, source: Path, row: InputRow) -> Receipt:
+        archived = self.ws.root / row.archived_as
+        if not archived.exists():
+            atomic.copy_file(source, archived)  # archive first: nothing is ever lost
+        if row.status == "processing":
+            examined = self.examine(archived, row)
+        else:
+            examined = Examined.from_receipt_json(row.receipt_json or "{}")
+        if examined.year is None and examined.region:
+            # an unreadable file in a desa folder: its receipt goes to the desa's open year
+            examined.year = self.stages.default_year(examined.region)
+        outputs, extra = self.stages.produce(examined, archived, row)
+        receipt = self.receipt(row, examined, outputs, extra)
+        folders = [self.ws.receipts]
+        region_folder = self.stages.region_receipt_folder(examined)
+        if region_folder is not None:
+            folders.append(region_folder)
+        write_receipt(receipt, row.receipt_name, folders, self.stages.region_name(examined.region))
+        self.ledger.mark_done(row.id)
+        return receipt
+
+    def examine(self, archived: Path, row: InputRow) -> Examined:
+        """Decide what the input is and what it does; commit the ledger change with the outcome."""
+        examined = self.stages.examine(archived, row)
+        with self.ledger.transaction() as db:
+            if examined.status is Status.ACCEPTED and examined.apply is not None:
+                examined.apply(db)
+            self.ledger.finish_input(
+                db,
+                row.id,
+                status=examined.status.value,
+                kind=examined.kind.value,
+                purpose=examined.purpose,
+                region=examined.region,
+                year=examined.year,
+                receipt_json=examined.to_receipt_json(),
+            )
+            self.ledger.audit(
+                db,
+                f"input-{examined.status.value}",
+                at=now_iso(self.tz),
+                region=examined.region,
+                year=examined.year,
+                file=row.file,
+                sha256=row.sha256,
+                kind=examined.kind.value,
+                issues=[i.code for i in examined.issues],
+            )
+        return examined
+
+    def receipt(
+        self, row: InputRow, examined: Examined, outputs: list[Path], extra: list[Issue]
+    ) -> Receipt:
+        stage = self.stages.stage_of(examined.region, examined.year)
+        return Receipt(
+            file=row.file,
+            sha256=row.sha256,
+            received_at=row.received_at,
+            status=examined.status,
+            kind=examined.kind,
+            region=examined.region,
+            year=examined.year,
+            stage=stage,
+            issues=[*examined.issues, *extra],
+            outputs=[self.ws.rel(p) for p in outputs],
+            archived_as=row.archived_as,
+        )
+
+
+def run_pass(
+    ws: Workspace,
+    settings: Settings,
+    *,
+    converter: Converter | None = None,
+    readiness: inbox.Readiness | None = None,
+    log: Callable[[str], None] | None = None,
+    take_incomplete: bool = True,
+) -> PassResult:
+    """One batch pass over the inbox. Bad input never stops it; each file gets a receipt.
+
+    Without `readiness` (the `run` command, a watcher's first pass) files are judged once
+    by their own times; `take_incomplete=False` (the watcher, which will look again) leaves
+    a file that does not yet open as what it claims until it is a minute old."""
+    say = log or (lambda _line: None)
+    result = PassResult()
+    with workspace_lock(ws, timeout=600):
+        wilayah = load_wilayah(ws.wilayah_file)
+        ledger = Ledger(settings.database_path(ws.root))
+        try:
+            batch = Batch(ws, settings, wilayah, ledger, converter, say)
+            atomic.clean_stale_temps(ws.outbox)
+            atomic.clean_stale_temps(ws.arsip)
+            _empty_folder(ws.tmp)  # render folders of a killed pass; we hold the lock
+            # 1. finish what a killed pass left: claimed files, then journal rows without one
+            claimed_tokens = set()
+            for claim in inbox.pending_claims(ws):
+                claimed_tokens.add(claim.token)
+                _one(batch, result, claim=claim)
+            for row in ledger.inputs_not_done():
+                if row.token not in claimed_tokens and (ws.root / row.archived_as).exists():
+                    _one(batch, result, row=row)
+            # 2. the inbox, ready files only
+            files = inbox.list_inputs(ws.inbox)
+            if readiness is not None:
+                ready = readiness.ready(files)
+            else:
+                ready = _ready_for_run(files, settings.watch.stabil_detik, take_incomplete)
+            result.deferred = len(files) - len(ready)
+            for path in sorted(ready, key=batch.order_key):
+                taken = inbox.claim(ws, path)
+                if taken is not None:
+                    _one(batch, result, claim=taken)
+            # `run` ("then recaps") always refreshes the kabupaten reports (Pemantauan shows
+            # who is past the deadline today); a watcher pass only when it changed something.
+            if readiness is None or result.receipts:
+                _kabupaten_reports(batch, result, wilayah, ledger)
+        finally:
+            batch.stages.close()
+            ledger.close()
+    return result
+
+
+def _kabupaten_reports(
+    batch: Batch, result: PassResult, wilayah: WilayahList, ledger: Ledger
+) -> None:
+    """A failed recap is an internal error of the pass, never a failed input."""
+    try:
+        result.reports = write_kabupaten_reports(
+            batch.ws, batch.settings, wilayah, ledger, now=dt.datetime.now(batch.tz)
+        )
+    except Exception as exc:  # noqa: BLE001
+        _log_internal(batch, "rekap kabupaten", exc)
+        result.internal_errors.append(f"rekap kabupaten: {exc}")
+
+
+def _log_internal(batch: Batch, name: str, exc: BaseException) -> None:
+    log_dir = batch.ws.runtime / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now(batch.tz).isoformat(timespec="seconds")
+    with open(log_dir / "pipeline.log", "a", encoding="utf-8") as fh:
+        fh.write(f"[{stamp}] {name}\n{traceback.format_exc()}\n")
+    batch.log(f"GALAT INTERNAL  {name}: {exc} (rincian: .musrenbang/logs/pipeline.log)")
+
+
+def _empty_folder(folder: Path) -> None:
+    if folder.exists():
+        for child in folder.iterdir():
+            if child.is_dir():
+                shutil.rmtree(child, ignore_errors=True)
+            else:
+                child.unlink(missing_ok=True)
+
+
+def _ready_for_run(files: list[Path], stable_seconds: float, take_incomplete: bool) -> list[Path]:
+    """Readiness for a one-shot `run`: a file quiet for `stable_seconds` is taken, whole or
+    not (a broken file then gets its rejection receipt now rather than at a later run);
+    files changed just now are watched once for that long instead of being left for the
+    next scheduled run. A lock file beside a workbook always defers it. The watcher, which
+    keeps history across polls, is stricter (see inbox.Readiness)."""
+    give_up = stable_seconds if take_incomplete else inbox.GIVE_UP_SECONDS
+    quiet = inbox.ready_once(files, stable_seconds, give_up_seconds=give_up)
+    if not take_incomplete:
+        return quiet  # the watcher looks again soon
+    taken = set(quiet)
+    young = [f for f in files if f not in taken]
+    if young and stable_seconds > 0:
+        probe = inbox.Readiness(stable_seconds=stable_seconds, give_up_seconds=stable_seconds)
+        probe.ready(young)
+        time.sleep(stable_seconds)
+        quiet += probe.ready(young)
+    return quiet
+
+
+def _one(
+    batch: Batch,
+    result: PassResult,
+    *,
+    claim: inbox.Claim | None = None,
+    row: InputRow | None = None,
+) -> None:
+    """Process one input; an internal error is logged and the pass goes on."""
+    name = claim.name if claim else (row.file if row else "?")
+    try:
+        if claim is not None:
+            row = batch.journal(claim)
+            if row.done:
+                inbox.release(claim)
+                return
+            receipt = batch.handle(claim.path, row)
+            inbox.release(claim)
+        else:
+            assert row is not None
+            receipt = batch.handle(batch.ws.root / row.archived_as, row)
+    except Exception as exc:  # noqa: BLE001 - one bad input must not stop the pass
+        _log_internal(batch, name, exc)
+        result.internal_errors.append(f"{name}: {exc}")
+        if row is not None and batch.ledger.count_failure(row.id) >= MAX_ATTEMPTS:
+            _give_up(batch, result, row, claim)
+        return
+    result.receipts.append(receipt)
+    batch.log(_line(receipt))
+
+
+def _give_up(batch: Batch, result: PassResult, row: InputRow, claim: inbox.Claim | None) -> None:
+    """After MAX_ATTEMPTS internal errors the operator still gets a receipt, and the input
+    stops being retried; it stays in the archive for the administrator."""
+    archived = batch.ws.root / row.archived_as
+    receipt = Receipt(
+        file=row.file,
+        sha256=row.sha256,
+        received_at=row.received_at,
+        status=Status.REJECTED,
+        kind=Kind(row.kind) if row.kind else Kind.UNKNOWN,
+        region=row.region,
+        year=row.year,
+        stage=None,
+        issues=[
+            issue(
+                "galat-internal",
+                f"Berkas '{row.file}' gagal diproses {MAX_ATTEMPTS} kali karena galat sistem. "
+                "Berkas sudah diarsip; hubungi admin Bappeda/kecamatan (lihat "
+                ".musrenbang/logs/pipeline.log). Tidak perlu mengirim ulang.",
+            )
+        ],
+        outputs=[],
+        archived_as=row.archived_as if archived.exists() else None,
+    )
+    try:
+        write_receipt(receipt, row.receipt_name, [batch.ws.receipts], None)
+        batch.ledger.give_up(row.id, receipt.model_dump_json())
+        if claim is not None:
+            if not archived.exists():
+                atomic.copy_file(claim.path, archived)
+            inbox.release(claim)
+    except Exception:  # noqa: BLE001 - the disk itself may be what fails; retry next pass
+        return
+    result.receipts.append(receipt)
+
+
+def _line(r: Receipt) -> str:
+    word = {Status.ACCEPTED: "DITERIMA", Status.REJECTED: "DITOLAK", Status.DUPLICATE: "DUPLIKAT"}
+    n_err = sum(1 for i in r.issues if i.severity.value == "error")
+    n_warn = len(r.issues) - n_err
+    tail = f" {r.region or ''} {r.stage or ''}".rstrip()
+    counts = f" ({n_err} kesalahan, {n_warn} peringatan)" if r.issues else ""
+    return f"{word[r.status]:<9} {r.file}{tail}{counts}"
