@@ -1,0 +1,81 @@
+"""Files the pipeline may not read (no permission): a receipt, and the file stays in the inbox.
+
+The operator sees the file where it was dropped and a receipt `berkas-tidak-terbaca` saying
+why nothing happened; once its permissions allow reading, the next pass takes it as any other
+file. One receipt per version of the file (its size and modification time), however many
+passes see it meanwhile.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pipeline.core.receipts import Kind, Receipt, Status, clash_free, receipt_stem, write_receipt
+from pipeline.core.report import issue
+from pipeline.core.workspace import display_name, name_bytes
+from pipeline.desa.stages import Examined, locate
+from pipeline.run.inbox import new_token
+
+if TYPE_CHECKING:
+    from pipeline.run.batch import Batch
+
+
+def unreadable_receipt(batch: Batch, path: Path, rel: str) -> Receipt | None:
+    """Write the receipt of the unreadable file at `path` (inbox path `rel`) and journal it;
+    None when this version of the file already has one. Raises on failure."""
+    st = os.lstat(path)
+    signature = f"{st.st_size}/{st.st_mtime_ns}"
+    shown, file = display_name(rel), display_name(Path(rel).name)
+    if batch.ledger.unreadable_seen(shown, signature):
+        return None
+    place = locate(shown, batch.stages.wilayah)
+    area = place.desa or place.kecamatan
+    region = area.kode if area else None
+    year = batch.stages.default_year(region) if region else None
+    received_at = dt.datetime.now(batch.tz)
+    receipt = Receipt(
+        file=file,
+        sha256="",
+        received_at=received_at,
+        status=Status.REJECTED,
+        kind=Kind.UNKNOWN,
+        region=region,
+        year=year,
+        stage=batch.stages.stage_of(region, year),
+        issues=[
+            issue(
+                "berkas-tidak-terbaca",
+                f"Berkas '{file}' tidak dapat dibaca oleh pipeline (izin akses berkas tidak "
+                "mengizinkan). Berkas tetap di inbox; ubah izinnya atau salin ulang berkasnya, "
+                "maka berkas diproses otomatis.",
+            )
+        ],
+        outputs=[],
+        archived_as=None,
+    )
+    stem = clash_free(
+        receipt_stem(received_at, file, batch.name_budget),
+        lambda n: batch.ledger.receipt_name_taken(n) or (batch.ws.receipts / f"{n}.json").exists(),
+    )
+    folders = [batch.ws.receipts]
+    region_folder = batch.stages.region_receipt_folder(
+        Examined(Status.REJECTED, Kind.UNKNOWN, region=region, year=year)
+    )
+    if region_folder is not None:
+        folders.append(region_folder)
+    write_receipt(receipt, stem, folders, batch.stages.region_name(region))
+    batch.ledger.add_unreadable(
+        token=new_token(),
+        file=file,
+        rel=shown,
+        signature=signature,
+        size=st.st_size,
+        received_at=received_at,
+        receipt_name=stem,
+        receipt_json=receipt.model_dump_json(),
+        raw_rel=name_bytes(rel) if shown != rel else None,
+    )
+    return receipt
