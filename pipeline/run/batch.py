@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from pipeline.core import atomic
 from pipeline.core.config import Settings
+from pipeline.core.examined import Examined
 from pipeline.core.receipts import Kind, Receipt, Status, clash_free, receipt_stem, write_receipt
 from pipeline.core.report import Issue, cap_issues, issue
 from pipeline.core.wilayah import WilayahList, load_wilayah
@@ -34,12 +35,12 @@ from pipeline.core.workspace import (
     region_folder,
     windows_length,
 )
-from pipeline.desa.stages import Examined, Stages, locate
 from pipeline.documents.convert import Converter
 from pipeline.kabupaten.recap import write_kabupaten_reports
 from pipeline.ledger.store import InputRow, Ledger, now_iso
 from pipeline.run import inbox, safety
 from pipeline.run.lock import workspace_lock
+from pipeline.run.route import Stages, locate
 from pipeline.run.unreadable import unreadable_receipt
 
 MAX_ATTEMPTS = 3  # internal errors on one input before it gets a rejection receipt
@@ -422,7 +423,9 @@ def _put_away(batch: Batch, claim: inbox.Claim) -> None:
 def _unreadable(batch: Batch, result: PassResult, path: Path, rel: str) -> None:
     """A file this process may not read: a receipt, once per version; it stays in the inbox."""
     try:
-        receipt = unreadable_receipt(batch, path, rel)
+        receipt = unreadable_receipt(
+            batch.ws, batch.ledger, batch.stages, batch.name_budget, path, rel
+        )
     except Exception as exc:  # noqa: BLE001 - one bad input must not stop the pass
         _failed(batch, result, display_name(Path(rel).name), exc, None, None)
         return

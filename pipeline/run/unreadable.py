@@ -11,31 +11,33 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
+from pipeline.core.examined import Examined
 from pipeline.core.receipts import Kind, Receipt, Status, clash_free, receipt_stem, write_receipt
 from pipeline.core.report import issue
-from pipeline.core.workspace import display_name, name_bytes
-from pipeline.desa.stages import Examined, locate
+from pipeline.core.workspace import Workspace, display_name, name_bytes
+from pipeline.ledger.store import Ledger
 from pipeline.run.inbox import new_token
-
-if TYPE_CHECKING:
-    from pipeline.run.batch import Batch
+from pipeline.run.route import Stages, locate
 
 
-def unreadable_receipt(batch: Batch, path: Path, rel: str) -> Receipt | None:
+def unreadable_receipt(
+    ws: Workspace, ledger: Ledger, stages: Stages, budget: int, path: Path, rel: str
+) -> Receipt | None:
     """Write the receipt of the unreadable file at `path` (inbox path `rel`) and journal it;
-    None when this version of the file already has one. Raises on failure."""
+    None when this version of the file already has one. Raises on failure. `budget`: the
+    characters of the operator's name a receipt name may keep (Batch.name_budget)."""
     st = os.lstat(path)
     signature = f"{st.st_size}/{st.st_mtime_ns}"
     shown, file = display_name(rel), display_name(Path(rel).name)
-    if batch.ledger.unreadable_seen(shown, signature):
+    if ledger.unreadable_seen(shown, signature):
         return None
-    place = locate(shown, batch.stages.wilayah)
+    place = locate(shown, stages.wilayah)
     area = place.desa or place.kecamatan
     region = area.kode if area else None
-    year = batch.stages.default_year(region) if region else None
-    received_at = dt.datetime.now(batch.tz)
+    year = stages.default_year(region) if region else None
+    received_at = dt.datetime.now(ZoneInfo(stages.settings.jadwal.zona_waktu))
     receipt = Receipt(
         file=file,
         sha256="",
@@ -44,7 +46,7 @@ def unreadable_receipt(batch: Batch, path: Path, rel: str) -> Receipt | None:
         kind=Kind.UNKNOWN,
         region=region,
         year=year,
-        stage=batch.stages.stage_of(region, year),
+        stage=stages.stage_of(region, year),
         issues=[
             issue(
                 "berkas-tidak-terbaca",
@@ -57,17 +59,17 @@ def unreadable_receipt(batch: Batch, path: Path, rel: str) -> Receipt | None:
         archived_as=None,
     )
     stem = clash_free(
-        receipt_stem(received_at, file, batch.name_budget),
-        lambda n: batch.ledger.receipt_name_taken(n) or (batch.ws.receipts / f"{n}.json").exists(),
+        receipt_stem(received_at, file, budget),
+        lambda n: ledger.receipt_name_taken(n) or (ws.receipts / f"{n}.json").exists(),
     )
-    folders = [batch.ws.receipts]
-    region_folder = batch.stages.region_receipt_folder(
+    folders = [ws.receipts]
+    region_folder = stages.region_receipt_folder(
         Examined(Status.REJECTED, Kind.UNKNOWN, region=region, year=year)
     )
     if region_folder is not None:
         folders.append(region_folder)
-    write_receipt(receipt, stem, folders, batch.stages.region_name(region))
-    batch.ledger.add_unreadable(
+    write_receipt(receipt, stem, folders, stages.region_name(region))
+    ledger.add_unreadable(
         token=new_token(),
         file=file,
         rel=shown,
