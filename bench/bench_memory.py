@@ -140,9 +140,7 @@ def one_case(base: Path, name: str, rows: int, *, cap: int | None, tahap: str, p
     made = time.monotonic() - t0
     os.replace(book, folder / f"Buku Kerja Musrenbang Desa Lau Damak {TAHUN}.xlsx")
     result = measure_run(root)
-    result.update(
-        rows=rows, cap=cap, tahap=tahap, workbook_written_s=round(made, 1), pdf=pdf
-    )
+    result.update(rows=rows, cap=cap, tahap=tahap, workbook_written_s=round(made, 1), pdf=pdf)
     return result
 
 
@@ -157,9 +155,7 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-memory-") as tmp:
         base = Path(tmp)
-        results = [
-            one_case(base, "full", args.rows, cap=args.rows, tahap=args.tahap, pdf=args.pdf)
-        ]
+        results = [one_case(base, "full", args.rows, cap=args.rows, tahap=args.tahap, pdf=args.pdf)]
         if not args.skip_big:
             results.append(one_case(base, "big", args.big, cap=None, tahap=args.tahap, pdf=False))
     for r in results:
