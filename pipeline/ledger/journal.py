@@ -56,11 +56,12 @@ class Journal(LedgerFile):
         received_at: dt.datetime,
         receipt_name: str,
         archived_as: str,
+        raw_rel: bytes | None = None,
     ) -> InputRow:
         with self.transaction() as db:
             db.execute(
                 "INSERT INTO inputs (token, file, rel, sha256, size, received_at, receipt_name,"
-                " archived_as) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " archived_as, raw_rel) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     token,
                     file,
@@ -70,6 +71,7 @@ class Journal(LedgerFile):
                     received_at.isoformat(),
                     receipt_name,
                     archived_as,
+                    raw_rel,
                 ),
             )
         found = self.input_by_token(token)
@@ -120,6 +122,47 @@ class Journal(LedgerFile):
             db.execute(
                 "UPDATE inputs SET status = 'rejected', receipt_json = ?, done = 1 WHERE id = ?",
                 (receipt_json, input_id),
+            )
+
+    def add_unreadable(
+        self,
+        *,
+        token: str,
+        file: str,
+        rel: str,
+        signature: str,
+        size: int,
+        received_at: dt.datetime,
+        receipt_name: str,
+        receipt_json: str,
+        raw_rel: bytes | None,
+    ) -> None:
+        """Journal a file that could not be read (it stays in the inbox): done at once, so
+        only its receipt is kept; `signature` (size and mtime) tells a later pass that this
+        very file already has its receipt."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO inputs (token, file, rel, sha256, size, received_at, receipt_name,"
+                " archived_as, kind, purpose, status, receipt_json, done, raw_rel)"
+                " VALUES (?, ?, ?, '', ?, ?, ?, '', 'unknown', ?, 'rejected', ?, 1, ?)",
+                (token, file, rel, size, received_at.isoformat(), receipt_name,
+                 f"tidak-terbaca/{signature}", receipt_json, raw_rel),
+            )  # fmt: skip
+
+    def unreadable_seen(self, rel: str, signature: str) -> bool:
+        row = self.db.execute(
+            "SELECT 1 FROM inputs WHERE rel = ? AND purpose = ?",
+            (rel, f"tidak-terbaca/{signature}"),
+        ).fetchone()
+        return row is not None
+
+    def rehash(self, input_id: int, sha256: str, size: int) -> None:
+        """The claimed file changed after it was journaled (a copy still writing into it):
+        the journal takes the bytes actually archived, before anything was examined."""
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE inputs SET sha256 = ?, size = ? WHERE id = ? AND status = 'processing'",
+                (sha256, size, input_id),
             )
 
     def inputs_not_done(self) -> list[InputRow]:

@@ -83,7 +83,8 @@ CREATE TABLE IF NOT EXISTS inputs (
     status TEXT NOT NULL DEFAULT 'processing',
     receipt_json TEXT,
     attempts INTEGER NOT NULL DEFAULT 0, -- failed tries (internal errors) so far
-    done INTEGER NOT NULL DEFAULT 0
+    done INTEGER NOT NULL DEFAULT 0,
+    raw_rel BLOB                         -- the original bytes of rel when not UTF-8
 );
 CREATE INDEX IF NOT EXISTS inputs_sha ON inputs (sha256, status);
 
@@ -155,6 +156,9 @@ class LedgerFile:
         self.db.execute("PRAGMA synchronous=FULL")
         self.db.execute("PRAGMA foreign_keys=ON")
         self.db.executescript(SCHEMA)
+        columns = {r["name"] for r in self.db.execute("PRAGMA table_info(inputs)")}
+        if "raw_rel" not in columns:  # ledgers made before file names were kept as bytes
+            self.db.execute("ALTER TABLE inputs ADD COLUMN raw_rel BLOB")
         self.db.execute(
             "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
             (str(SCHEMA_VERSION),),
