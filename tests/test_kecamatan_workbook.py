@@ -23,6 +23,7 @@ from pipeline.core.models import (
 from pipeline.core.report import issue
 from pipeline.core.standard import (
     BIDANG,
+    BIDANG_KELURAHAN,
     JADWAL_COLUMNS,
     KECAMATAN_IDENTITAS_LABELS,
     KECAMATAN_USULAN_COLUMNS,
@@ -125,7 +126,7 @@ USULAN = [
             bidang=BIDANG[3], volume=Decimal("1.5"), satuan="paket", biaya=15_000_000,
             keputusan=Keputusan.DITOLAK, catatan="Bukan kewenangan kabupaten"),
     _usulan("12.05.01.1001-2027-0001", "Pekan Bahorok", "Lingkungan II", "Drainase",
-            lokasi="Lingkungan II", prioritas=2, keputusan=Keputusan.REVISI,
+            bidang=BIDANG_KELURAHAN[0], lokasi="Lingkungan II", prioritas=2, keputusan=Keputusan.REVISI,
             catatan="Volume dikurangi menjadi 200 meter", volume=Decimal("200")),
     _usulan(None, None, "UPT Puskesmas Bahorok", "Posyandu lansia keliling",
             bidang=BIDANG[2], lokasi="Kecamatan Bahorok", satuan="unit", volume=Decimal("1"),

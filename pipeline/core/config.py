@@ -14,6 +14,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from pipeline.core.standard import BIDANG, BIDANG_KELURAHAN, match_choice
+
 SETTINGS_FILE = "musrenbang.toml"
 
 
@@ -97,6 +99,31 @@ class LedgerSettings(_Section):
         return value
 
 
+class BidangSettings(_Section):
+    kelurahan: list[str] = Field(
+        default_factory=lambda: list(BIDANG_KELURAHAN),
+        description=(
+            "Bidang usulan kelurahan (kelurahan tidak memakai bidang desa Permendagri 20/2018); "
+            "menjadi daftar pilihan di buku kerja kelurahan dan baris rekap per bidang."
+        ),
+    )
+
+    @field_validator("kelurahan")
+    @classmethod
+    def _own_bidang(cls, value: list[str]) -> list[str]:
+        names = [" ".join(v.split()) for v in value]
+        if not names or any(not n for n in names):
+            raise ValueError("isi sedikitnya satu nama bidang kelurahan, tidak boleh kosong")
+        if len({n.casefold() for n in names}) != len(names):
+            raise ValueError("nama bidang kelurahan tidak boleh ganda")
+        desa = [n for n in names if match_choice(n, BIDANG)]
+        if desa:
+            raise ValueError(
+                f"'{desa[0]}' adalah bidang desa; bidang kelurahan harus berbeda dari bidang desa"
+            )
+        return names
+
+
 class BatasSettings(_Section):
     buku_kerja_mb: float = Field(20, gt=0, description="Ukuran maksimum buku kerja (MB).")
     isi_zip_mb: float = Field(
@@ -140,6 +167,7 @@ class Settings(_Section):
     watch: WatchSettings = Field(default_factory=WatchSettings)  # type: ignore[arg-type]
     ledger: LedgerSettings = Field(default_factory=LedgerSettings)  # type: ignore[arg-type]
     batas: BatasSettings = Field(default_factory=BatasSettings)  # type: ignore[arg-type]
+    bidang: BidangSettings = Field(default_factory=BidangSettings)
     dokumen: DokumenSettings = Field(default_factory=DokumenSettings)
 
     def database_path(self, root: Path) -> Path:
@@ -263,4 +291,7 @@ polling_detik = 5
 
 [ledger]
 database_url = "sqlite:///musrenbang.db"   # relatif terhadap root
+
+[bidang]                        # bidang usulan kelurahan (desa memakai bidang Permendagri 20/2018)
+kelurahan = [{", ".join(f'"{b}"' for b in BIDANG_KELURAHAN)}]
 """

@@ -76,7 +76,11 @@ CODES: dict[str, tuple[Severity, str]] = {
     "biaya-tidak-valid": (E, "Perkiraan Biaya bukan nilai rupiah bulat > 0 yang jelas."),
     "pilihan-tidak-valid": (
         E,
-        "Nilai bukan salah satu pilihan daftar (Bidang, Sumber Dana, Keputusan, Jenis Kelamin, Unsur).",
+        "Nilai bukan salah satu pilihan daftar (Bidang, Sumber Dana, Keputusan, Jenis Kelamin, Unsur), juga nilai milik tingkat lain (APBDes atau bidang desa pada kelurahan, Dana Kelurahan pada desa).",
+    ),
+    "asal-tidak-cocok": (
+        E,
+        "Asal Usulan milik tingkat lain: 'Desa', BPD atau dusun di buku kerja kelurahan, 'Kelurahan' atau lingkungan di buku kerja desa.",
     ),
     "prioritas-tidak-valid": (E, "Prioritas bukan bilangan bulat ≥ 1."),
     "prioritas-ganda": (E, "Prioritas yang sama dipakai dua usulan yang diterima."),

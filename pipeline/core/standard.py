@@ -51,6 +51,22 @@ SUMBER_DANA: list[str] = [
     "Lainnya",
 ]
 
+# A kelurahan has no APBDes, no BPD and no dusun (spec: "Kelurahan are not desa"). Its bidang
+# come from the settings (`bidang.kelurahan`); this is their default.
+BIDANG_KELURAHAN: list[str] = [
+    "Infrastruktur dan Kewilayahan",
+    "Perekonomian dan Sumber Daya Alam",
+    "Pemerintahan dan Pembangunan Manusia",
+]
+SUMBER_DANA_KELURAHAN: list[str] = [
+    "Dana Kelurahan",
+    "APBD Kabupaten",
+    "APBD Provinsi",
+    "APBN",
+    "Swadaya",
+    "Lainnya",
+]
+
 UNSUR: list[str] = [
     "Kepala Dusun",
     "Kepala Lingkungan",
@@ -65,6 +81,23 @@ UNSUR: list[str] = [
     "Pemerintah Desa/Kelurahan",
     "Tim Pendamping",
     "Lainnya",
+]
+
+# The Unsur of a desa's and of a kelurahan's own workbook: a desa has dusun and a BPD, a
+# kelurahan lingkungan and no BPD; each names its own government. The standard's joint value
+# `Pemerintah Desa/Kelurahan` is still read, as the workbook's own level.
+UNSUR_PEMERINTAH = "Pemerintah Desa/Kelurahan"
+UNSUR_DESA_SAJA: list[str] = ["Kepala Dusun", "BPD"]
+UNSUR_KELURAHAN_SAJA: list[str] = ["Kepala Lingkungan"]
+UNSUR_DESA: list[str] = [
+    "Pemerintah Desa" if u == UNSUR_PEMERINTAH else u
+    for u in UNSUR
+    if u not in UNSUR_KELURAHAN_SAJA
+]
+UNSUR_KELURAHAN: list[str] = [
+    "Pemerintah Kelurahan" if u == UNSUR_PEMERINTAH else u
+    for u in UNSUR
+    if u not in UNSUR_DESA_SAJA
 ]
 
 # Accepted spellings of Jenis Kelamin -> canonical L/P (matched after normalise()).

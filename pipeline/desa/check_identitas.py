@@ -5,8 +5,10 @@ The sheet itself is read by the shared `Checker.identitas` with the `DESA` level
 
 from __future__ import annotations
 
-from pipeline.core.models import IdentitasDesa
-from pipeline.core.standard import TAHAP_URUTAN, IdentitasField, Tahap, identitas_wajib
+import dataclasses
+
+from pipeline.core.models import IdentitasDesa, RawKeyValue
+from pipeline.core.standard import TAHAP_URUTAN, IdentitasField, Tahap, identitas_wajib, normalise
 from pipeline.intake.checks import (
     CellOf,
     Checker,
@@ -68,6 +70,28 @@ DESA = Level(
     deciding=Tahap.VERIFIKASI,
     tanggal=F.TANGGAL,
 )
+
+
+# A kelurahan's workbook: the same sheet, its hints in the kelurahan's words.
+KELURAHAN_IDENTITAS = dataclasses.replace(
+    DESA,
+    hints={
+        **IDENTITAS_HINTS,
+        F.KODE: "kode wilayah kelurahan, mis. 12.05.01.1001",
+        F.NAMA: "nama kelurahan",
+        F.TEMPAT: "tempat musyawarah, mis. Aula Kantor Lurah",
+        F.KEPALA: "nama lurah",
+    },
+)
+
+
+def raw_kode(kv: RawKeyValue) -> str | None:
+    """The Kode Desa/Kelurahan as written (before any check), to choose the level's words."""
+    for label, cell in kv.values.items():
+        if normalise(label) == normalise(F.KODE.value):
+            kode, _ = parse_kode_desa(cell.value)
+            return kode
+    return None
 
 
 class IdentitasChecks(Checker):

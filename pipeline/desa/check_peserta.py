@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pipeline.core.models import IdentitasDesa, Peserta, RawTable, RawWorkbook
 from pipeline.core.standard import SHEET_IDENTITAS, SHEET_PESERTA, UNSUR, IdentitasField
+from pipeline.desa.check_tingkat import unsur_parser
 from pipeline.intake.checks import Checker, Parser, cell_ref, choice_parser, row_of, text_parser
 from pipeline.intake.parse import parse_jenis_kelamin
 
@@ -24,7 +25,11 @@ class PesertaChecks(Checker):
 
     def peserta(self, table: RawTable, missing: set[str]) -> list[Peserta]:
         out: list[Peserta] = []
-        for row, found in self.data_rows(table, PESERTA_FIELDS):
+        fields = {
+            **PESERTA_FIELDS,
+            "Unsur": ("unsur", unsur_parser(self.sebutan), "pilihan-tidak-valid"),
+        }
+        for row, found in self.data_rows(table, fields):
             if "nama" not in found.values:
                 if "Nama" not in found.troubled and "Nama" not in missing:
                     ref = cell_ref(table, "Nama", row.row)

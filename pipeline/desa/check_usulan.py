@@ -19,8 +19,8 @@ from pipeline.core.standard import (
     normalise,
 )
 from pipeline.desa.check_identitas import DESA
+from pipeline.desa.check_tingkat import TingkatChecks, bidang_parser, sumber_dana_parser
 from pipeline.intake.checks import (
-    Checker,
     Found,
     Parser,
     cell_ref,
@@ -87,17 +87,39 @@ USULAN_HINTS: dict[UsulanColumn, str] = {
 }
 
 
-class UsulanChecks(Checker):
+class UsulanChecks(TingkatChecks):
     """The Usulan rows of a desa, and the rules across rows any Usulan table follows."""
+
+    def usulan_fields(self) -> dict[UsulanColumn, tuple[str, Parser, str]]:
+        """USULAN_FIELDS with the Bidang and Sumber Dana of the workbook's level (of both
+        levels when it is unknown, or for a kecamatan)."""
+        fields = dict(USULAN_FIELDS)
+        bidang = bidang_parser(self.sebutan, self.bidang_kelurahan)
+        fields[C.BIDANG] = ("bidang", bidang, "pilihan-tidak-valid")
+        dana = sumber_dana_parser(self.sebutan)
+        fields[C.SUMBER_DANA] = ("sumber_dana", dana, "pilihan-tidak-valid")
+        return fields
+
+    def usulan_hint(self, column: UsulanColumn) -> str:
+        """What to write in an empty cell, in the words of the workbook's level."""
+        sb = self.sebutan
+        if sb is not None and column is C.ASAL:
+            return (
+                f"{sb.wilayah_kecil.lower()} asal usulan, atau {sb.asal_sendiri}, atau nama lembaga"
+            )
+        if sb is not None and column is C.LOKASI:
+            return f"lokasi ({sb.lokasi_contoh})"
+        return USULAN_HINTS.get(column, column.value)
 
     def usulan(self, table: RawTable, identitas: IdentitasDesa, missing: set[str]) -> list[Usulan]:
         deciding = identitas.tahap if DESA.reached(identitas.tahap, DESA.deciding) else None
         out: list[Usulan] = []
         troubles: dict[int, set[str]] = {}
-        for row, found in self.data_rows(table, USULAN_FIELDS):
+        for row, found in self.data_rows(table, self.usulan_fields()):
             kode = self.kode_usulan(table, row, identitas, found)
             if kode:
                 found.values["kode_usulan"] = kode
+            self.asal_tingkat(table, row.row, found, self.sebutan)
             self.usulan_wajib(table, row.row, found, missing, upt=False)
             troubles[row.row] = found.troubled
             out.append(Usulan(row=row.row, **found.values))
@@ -166,7 +188,7 @@ class UsulanChecks(Checker):
         ref = cell_ref(table, column.value, row)
         self.add(
             "wajib-diisi",
-            f"{column.value} masih kosong{why}; isi {USULAN_HINTS.get(column, column.value)}",
+            f"{column.value} masih kosong{why}; isi {self.usulan_hint(column)}",
             sheet=table.sheet,
             cell=ref,
             row=row,
@@ -191,10 +213,11 @@ class UsulanChecks(Checker):
         elif (identitas.kode and match["desa"] != identitas.kode) or (
             identitas.tahun and int(match["tahun"]) != identitas.tahun
         ):
+            wilayah = self.sebutan.wilayah.lower() if self.sebutan else "desa"
             problem = (
-                f"Kode Usulan {show(kode)} milik desa/tahun lain (buku kerja ini untuk "
+                f"Kode Usulan {show(kode)} milik {wilayah}/tahun lain (buku kerja ini untuk "
                 f"{identitas.kode or '?'} tahun {identitas.tahun or '?'}); kosongkan sel ini "
-                "bila usulan ini baru, atau salin baris dari buku kerja desa ini"
+                f"bila usulan ini baru, atau salin baris dari buku kerja {wilayah} ini"
             )
         if problem:
             self.bad_kode(table, raw, problem, found)

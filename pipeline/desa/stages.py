@@ -51,7 +51,12 @@ class DesaStages:
         purpose = "workbook-desa"
         received = row.received_at.astimezone(self.tz)
         fallback_region = folder_desa.kode if folder_desa else None
-        wb, vreport = validate_desa(raw, self.wilayah, today=received.date())
+        wb, vreport = validate_desa(
+            raw,
+            self.wilayah,
+            today=received.date(),
+            bidang_kelurahan=self.settings.bidang.kelurahan,
+        )
         report.extend(vreport)
         region = wb.identitas.kode if wb and wb.identitas.kode else fallback_region
         year = wb.identitas.tahun if wb else None

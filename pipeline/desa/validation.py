@@ -27,10 +27,13 @@ choices made where the spec is silent:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from pipeline.core.models import BukuKerjaDesa, RawWorkbook, Usulan
 from pipeline.core.report import Report
+from pipeline.core.sebutan import KELURAHAN, level_of, sebutan
 from pipeline.core.standard import (
+    BIDANG_KELURAHAN,
     PESERTA_REQUIRED,
     SHEET_IDENTITAS,
     SHEET_PESERTA,
@@ -38,7 +41,7 @@ from pipeline.core.standard import (
     USULAN_REQUIRED_COLUMNS,
 )
 from pipeline.core.wilayah import WilayahList
-from pipeline.desa.check_identitas import DESA, IdentitasChecks
+from pipeline.desa.check_identitas import DESA, KELURAHAN_IDENTITAS, IdentitasChecks, raw_kode
 from pipeline.desa.check_peserta import PesertaChecks
 from pipeline.desa.check_usulan import UsulanChecks
 from pipeline.intake.checks import usulan_layout
@@ -49,14 +52,19 @@ class DesaChecker(IdentitasChecks, PesertaChecks, UsulanChecks):
 
 
 def validate_desa(
-    raw: RawWorkbook, wilayah: WilayahList, *, today: dt.date
+    raw: RawWorkbook,
+    wilayah: WilayahList,
+    *,
+    today: dt.date,
+    bidang_kelurahan: Sequence[str] = BIDANG_KELURAHAN,
 ) -> tuple[BukuKerjaDesa | None, Report]:
     """Every problem of a desa workbook at once, and the workbook as far as it was readable.
 
     The model is returned even with errors, so the caller can mark cells (None only when the
-    Identitas sheet is missing). `today` is the date in the configured time zone.
+    Identitas sheet is missing). `today` is the date in the configured time zone;
+    `bidang_kelurahan` the settings' bidang of a kelurahan (its workbook's Bidang choices).
     """
-    checker = DesaChecker(wilayah, today)
+    checker = DesaChecker(wilayah, today, bidang_kelurahan)
     checker.missing_sheets(
         (
             (SHEET_IDENTITAS, raw.identitas),
@@ -70,7 +78,11 @@ def validate_desa(
     if raw.identitas is None:
         return None, checker.report
 
-    identitas, cells = checker.identitas(raw.identitas, DESA, checker.region)
+    kode = raw_kode(raw.identitas)
+    level = KELURAHAN_IDENTITAS if kode and level_of(kode) == KELURAHAN else DESA
+    identitas, cells = checker.identitas(raw.identitas, level, checker.region)
+    if identitas.kode:  # a known desa or kelurahan: its own words and choices from here on
+        checker.sebutan = sebutan(level_of(identitas.kode), checker.bidang_kelurahan)
     peserta = checker.peserta_sheet(raw, peserta_missing, identitas, cells)
     usulan: list[Usulan] = []
     if raw.usulan is not None:

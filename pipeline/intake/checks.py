@@ -24,7 +24,14 @@ from pipeline.core.models import (
     Wilayah,
 )
 from pipeline.core.report import Report, where
-from pipeline.core.standard import SHEET_USULAN, Tahap, TahapKecamatan, normalise
+from pipeline.core.sebutan import Sebutan
+from pipeline.core.standard import (
+    BIDANG_KELURAHAN,
+    SHEET_USULAN,
+    Tahap,
+    TahapKecamatan,
+    normalise,
+)
 from pipeline.core.wilayah import WilayahList
 from pipeline.intake.parse import (
     Parsed,
@@ -91,10 +98,19 @@ class Found:
 class Checker:
     """Collects every issue of one workbook; the levels' checks are subclasses over it."""
 
-    def __init__(self, wilayah: WilayahList, today: dt.date) -> None:
+    def __init__(
+        self,
+        wilayah: WilayahList,
+        today: dt.date,
+        bidang_kelurahan: Sequence[str] = BIDANG_KELURAHAN,
+    ) -> None:
         self.report = Report()
         self.wilayah = wilayah
         self.today = today
+        self.bidang_kelurahan = list(bidang_kelurahan)  # the settings' bidang.kelurahan
+        # The level of a desa/kelurahan workbook, once its kode is known (None: unknown, or a
+        # kecamatan workbook, whose rows are of both levels).
+        self.sebutan: Sebutan | None = None
 
     # ---------------------------------------------------------------- issues
 

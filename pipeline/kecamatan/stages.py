@@ -143,7 +143,12 @@ class KecamatanStages:
         received = row.received_at.astimezone(self.ctx.tz)
         folder_kec = place.kecamatan
         fallback = folder_kec.kode if folder_kec else None
-        wb, vreport = validate_kecamatan(raw, self.wilayah, today=received.date())
+        wb, vreport = validate_kecamatan(
+            raw,
+            self.wilayah,
+            today=received.date(),
+            bidang_kelurahan=self.ctx.settings.bidang.kelurahan,
+        )
         report.extend(vreport)
         kode = wb.identitas.kode if wb else None
         year = wb.identitas.tahun if wb else None

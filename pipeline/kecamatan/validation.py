@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 
 from pipeline.core.models import (
     BukuKerjaKecamatan,
@@ -32,7 +33,9 @@ from pipeline.core.models import (
     Wilayah,
 )
 from pipeline.core.report import Report
+from pipeline.core.sebutan import sebutan
 from pipeline.core.standard import (
+    BIDANG_KELURAHAN,
     JADWAL_COLUMNS,
     KECAMATAN_USULAN_COLUMNS,
     PESERTA_REQUIRED,
@@ -320,12 +323,18 @@ class _KecamatanChecker(PesertaChecks, UsulanChecks):
         )
         out: list[UsulanKecamatan] = []
         troubles: dict[int, set[str]] = {}
-        for row, found in self.data_rows(table, KECAMATAN_USULAN_FIELDS):
+        both = self.usulan_fields()  # Bidang and Sumber Dana of desa and kelurahan alike
+        fields = {**KECAMATAN_USULAN_FIELDS, C.BIDANG.value: both[C.BIDANG]}
+        fields[C.SUMBER_DANA.value] = both[C.SUMBER_DANA]
+        for row, found in self.data_rows(table, fields):
             kode, desa = self.kecamatan_kode_usulan(table, row, identitas, found)
             if kode:
                 found.values["kode_usulan"] = kode
             if desa is not None:
                 self.usulan_desa_name(table, row.row, desa, found)
+                self.pilihan_tingkat(
+                    table, row.row, found, sebutan(desa.level, self.bidang_kelurahan)
+                )
             upt = kode is None and C.KODE.value not in found.troubled
             self.usulan_wajib(table, row.row, found, missing, upt)
             troubles[row.row] = found.troubled
@@ -407,7 +416,11 @@ class _KecamatanChecker(PesertaChecks, UsulanChecks):
 
 
 def validate_kecamatan(
-    raw: RawWorkbook, wilayah: WilayahList, *, today: dt.date
+    raw: RawWorkbook,
+    wilayah: WilayahList,
+    *,
+    today: dt.date,
+    bidang_kelurahan: Sequence[str] = BIDANG_KELURAHAN,
 ) -> tuple[BukuKerjaKecamatan | None, Report]:
     """Every problem of a kecamatan workbook at once, and the workbook as far as readable.
 
@@ -415,7 +428,7 @@ def validate_kecamatan(
     Whether a Kode Usulan is recorded or was sent, stage moves and scans belong to
     workflow.check_kecamatan. `today` is the date in the configured time zone.
     """
-    checker = _KecamatanChecker(wilayah, today)
+    checker = _KecamatanChecker(wilayah, today, bidang_kelurahan)
     checker.missing_sheets(
         (
             (SHEET_IDENTITAS, raw.identitas),
