@@ -388,6 +388,9 @@ def test_surat_pemberitahuan_one_per_filled_jadwal_row(kirim: dict[str, Path]) -
     ]:
         assert expected in kel, expected
     assert "Kepala Desa Pekan Bahorok" not in kel
+    # a Lurah is asked to invite kepala lingkungan and the LPM: a kelurahan has no dusun, no BPD
+    assert "mengundang unsur masyarakat (kepala lingkungan, LPM, PKK" in kel
+    assert "dusun" not in kel.casefold() and "BPD" not in kel
     desa = flat(docx_text(kirim[letters[0]]))
     for expected in [
         "Perihal : Pemberitahuan Pelaksanaan Musrenbang Desa",
@@ -398,6 +401,8 @@ def test_surat_pemberitahuan_one_per_filled_jadwal_row(kirim: dict[str, Path]) -
     ]:
         assert expected in desa, expected
     assert "Lurah" not in desa
+    assert "mengundang unsur masyarakat (kepala dusun, BPD, LPM, PKK" in desa
+    assert "lingkungan" not in desa.casefold()
     footer = docx_text(kirim[letters[0]], "word/footer1.xml")
     assert "Surat Pemberitahuan Musrenbang Desa Lau Damak 2027" in footer
 
@@ -420,8 +425,10 @@ def test_daftar_hadir_kecamatan(kirim: dict[str, Path], tmp_path: Path) -> None:
         "NIP. 197005121995031002",
         "Bahorok, 10 Februari 2026",
         "Siti Sembiring 2",
+        "Kabupaten : Langkat",
     ]:
         assert expected in text, expected
+    assert "Kabupaten : Kabupaten" not in text
     table = docx.Document(str(path)).tables[1]
     assert len(table.rows) == 1 + 25 + 5
     assert table.rows[25].cells[1].text == "Rudi Sembiring 25"

@@ -14,20 +14,33 @@ from typing import TYPE_CHECKING, Any
 
 from pipeline.core.config import Settings
 from pipeline.core.models import DesaSnapshot, Usulan
+from pipeline.core.sebutan import Sebutan, sebutan
 from pipeline.core.standard import TAHAP_URUTAN, Keputusan, Tahap
 from pipeline.core.workspace import Workspace, document_stem
 from pipeline.desa.kompilasi_xlsx import write_kompilasi_xlsx
 from pipeline.desa.ordering import _HURUF, _by_priority, kelompok_bidang
 from pipeline.documents import formatting as fmt
-from pipeline.documents.context import TITIK, _s, daftar_hadir_rows, hadir, waktu
+from pipeline.documents.context import (
+    TITIK,
+    _s,
+    daftar_hadir_rows,
+    hadir,
+    kabupaten_words,
+    sebutan_context,
+    waktu,
+)
 from pipeline.documents.render import DocumentJob, DocumentsResult, produce_documents
 
 if TYPE_CHECKING:
     from pipeline.documents.convert import Converter
 
 
+def _sebutan(snapshot: DesaSnapshot, settings: Settings) -> Sebutan:
+    return sebutan(snapshot.desa.level, settings.bidang.kelurahan)
+
+
 def _kepala_jabatan(snapshot: DesaSnapshot) -> str:
-    return "Lurah" if snapshot.desa.level == "kelurahan" else "Kepala Desa"
+    return sebutan(snapshot.desa.level).kepala
 
 
 def common_context(snapshot: DesaSnapshot, settings: Settings, kind: str) -> dict[str, Any]:
@@ -41,7 +54,9 @@ def common_context(snapshot: DesaSnapshot, settings: Settings, kind: str) -> dic
         alamat_kop = f"{alamat_kop} {settings.kop.telepon}".strip()
     nip = _s(ident.nip_kepala)
     desa_nama = snapshot.desa.nama
+    jenis_kabupaten, nama_kabupaten = kabupaten_words(kabupaten)
     return {
+        **sebutan_context(_sebutan(snapshot, settings)),
         "judul_dokumen": f"{kind} Musrenbang {level} {desa_nama} {snapshot.tahun}",
         "judul_musrenbang": (
             f"MUSYAWARAH PERENCANAAN PEMBANGUNAN {level.upper()} {desa_nama.upper()}"
@@ -65,7 +80,12 @@ def common_context(snapshot: DesaSnapshot, settings: Settings, kind: str) -> dic
             "jabatan_kepala": _kepala_jabatan(snapshot),
         },
         "kecamatan": {"kode": snapshot.kecamatan.kode, "nama": snapshot.kecamatan.nama},
-        "kabupaten": {"kode": snapshot.kabupaten.kode, "nama": kabupaten},
+        "kabupaten": {
+            "kode": snapshot.kabupaten.kode,
+            "nama": kabupaten,
+            "jenis": jenis_kabupaten,
+            "nama_pendek": nama_kabupaten,
+        },
         "tanggal_musrenbang": tanggal,
         "musrenbang": waktu(tanggal, ident.jam_mulai, ident.tempat, ident.alamat, settings),
         "kepala": {
@@ -164,7 +184,8 @@ def kompilasi_context(snapshot: DesaSnapshot, settings: Settings) -> dict[str, A
     ctx = common_context(snapshot, settings, "Kompilasi Usulan")
     groups = []
     no = 0
-    for idx, (bidang, rows) in enumerate(kelompok_bidang(snapshot.usulan)):
+    order = _sebutan(snapshot, settings).bidang
+    for idx, (bidang, rows) in enumerate(kelompok_bidang(snapshot.usulan, order)):
         items = []
         for u in rows:
             no += 1

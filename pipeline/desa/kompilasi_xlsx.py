@@ -18,6 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pipeline.core.atomic import write_with
 from pipeline.core.config import Settings
 from pipeline.core.models import DesaSnapshot, Usulan
+from pipeline.core.sebutan import sebutan
 from pipeline.core.standard import UsulanColumn
 from pipeline.desa.ordering import kelompok_bidang
 from pipeline.documents.render import clean_text
@@ -100,7 +101,8 @@ def build_workbook(snapshot: DesaSnapshot, settings: Settings) -> Workbook:
     row = HEADER_ROW + 1
     no = 0
     total = 0
-    for bidang, usulan in kelompok_bidang(snapshot.usulan):
+    order = sebutan(snapshot.desa.level, settings.bidang.kelurahan).bidang
+    for bidang, usulan in kelompok_bidang(snapshot.usulan, order):
         for u in usulan:
             no += 1
             data_row(ws, row, _row_values(u, no), COLUMNS)

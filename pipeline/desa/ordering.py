@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from pipeline.core.models import Usulan
 from pipeline.core.standard import BIDANG
 from pipeline.documents.context import _s
@@ -11,9 +13,12 @@ def _by_priority(u: Usulan) -> tuple[int, int]:
     return (0, u.prioritas) if u.prioritas is not None else (1, 0)
 
 
-def kelompok_bidang(usulan: list[Usulan]) -> list[tuple[str, list[Usulan]]]:
-    """Usulan grouped by bidang in the standard order (unknown bidang after, as written)."""
-    groups: dict[str, list[Usulan]] = {b: [] for b in BIDANG}
+def kelompok_bidang(
+    usulan: Sequence[Usulan], order: Sequence[str] = BIDANG
+) -> list[tuple[str, list[Usulan]]]:
+    """Usulan grouped by bidang in `order` (the level's bidang: a desa's five, a kelurahan's
+    from the settings, both for a kecamatan); unknown bidang after, as written."""
+    groups: dict[str, list[Usulan]] = {b: [] for b in order}
     for u in usulan:
         groups.setdefault(_s(u.bidang, "(Bidang belum diisi)"), []).append(u)
     return [(b, rows) for b, rows in groups.items() if rows]

@@ -16,6 +16,7 @@ from pipeline.core.examined import Examined, Place
 from pipeline.core.models import BukuKerjaDesa, DesaSnapshot, IdentitasDesa, RawWorkbook, Wilayah
 from pipeline.core.receipts import Kind, Status
 from pipeline.core.report import Issue, Report
+from pipeline.core.sebutan import level_of
 from pipeline.core.standard import SHEET_IDENTITAS, Tahap
 from pipeline.core.workspace import buku_kerja_name, document_stem, signed_pdf_name
 from pipeline.desa import documents as render
@@ -77,8 +78,9 @@ class DesaStages:
             report.add(
                 "wilayah-tidak-cocok",
                 f"Lembar {SHEET_IDENTITAS} sel {wb.identitas_cells.get('Kode Desa/Kelurahan')}: "
-                f"buku kerja desa {wb.identitas.kode} diletakkan di folder "
-                f"{folder.kode} {folder.nama}. Simpan buku kerja di folder desanya sendiri.",
+                f"buku kerja {level_of(wb.identitas.kode)} {wb.identitas.kode} diletakkan di "
+                f"folder {folder.kode} {folder.nama}. Simpan buku kerja di folder "
+                f"{level_of(wb.identitas.kode)}nya sendiri.",
                 sheet=SHEET_IDENTITAS,
                 cell=wb.identitas_cells.get("Kode Desa/Kelurahan"),
                 column="Kode Desa/Kelurahan",

@@ -15,6 +15,7 @@ import holidays
 
 from pipeline.core.models import BukuKerjaDesa
 from pipeline.core.report import Report
+from pipeline.core.sebutan import level_of
 from pipeline.core.standard import (
     SHEET_IDENTITAS,
     TAHAP_URUTAN,
@@ -103,13 +104,14 @@ def check_workbook(
     report = Report()
     requested = wb.identitas.tahap
     tahap_cell = wb.identitas_cells.get(IdentitasField.TAHAP)
+    wilayah = level_of(wb.identitas.kode or "")  # "desa" / "kelurahan", in the messages
     if requested is None:
         return Decision(report, None)
 
     if state.tahap is Tahap.KIRIM:
         report.add(
             "sudah-dikirim",
-            "Usulan desa ini untuk tahun ini sudah dikirim ke kecamatan; buku kerja tidak dapat "
+            f"Usulan {wilayah} ini untuk tahun ini sudah dikirim ke kecamatan; buku kerja tidak dapat "
             "diubah lagi. Bila perlu perbaikan, minta kecamatan membuka kembali (musrenbang unlock).",
             sheet=SHEET_IDENTITAS,
             cell=tahap_cell,
@@ -143,7 +145,7 @@ def check_workbook(
                     f"Lembar {SHEET_IDENTITAS} sel {tahap_cell}: Tahap Kirim memerlukan pindaian "
                     + " dan ".join(missing)
                     + ". Simpan pindaiannya di folder pindaian/berita-acara dan "
-                    "pindaian/daftar-hadir desa ini, lalu kirim ulang buku kerja.",
+                    f"pindaian/daftar-hadir {wilayah} ini, lalu kirim ulang buku kerja.",
                     sheet=SHEET_IDENTITAS,
                     cell=tahap_cell,
                     column=IdentitasField.TAHAP.value,
@@ -177,9 +179,9 @@ def _check_usulan_kode(wb: BukuKerjaDesa, state: LedgerState, report: Report) ->
             cell = f"{kode_col}{u.row}" if kode_col and u.row else None
             report.add(
                 "kode-usulan-tidak-dikenal",
-                f"Lembar {wb.usulan_sheet} sel {cell}: Kode Usulan '{u.kode_usulan}' tidak tercatat "
-                "untuk desa dan tahun ini. Kosongkan sel itu bila usulan ini baru; Kode Usulan "
-                "diisi oleh sistem.",
+                f"Lembar {wb.usulan_sheet} sel {cell}: Kode Usulan '{u.kode_usulan}' tidak "
+                f"tercatat untuk {level_of(wb.identitas.kode or '')} dan tahun ini. Kosongkan "
+                "sel itu bila usulan ini baru; Kode Usulan diisi oleh sistem.",
                 sheet=wb.usulan_sheet,
                 cell=cell,
                 row=u.row,

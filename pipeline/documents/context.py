@@ -7,6 +7,7 @@ from typing import Any
 
 from pipeline.core.config import Settings
 from pipeline.core.models import Peserta
+from pipeline.core.sebutan import Sebutan
 from pipeline.documents import formatting as fmt
 
 TITIK = "...................."  # a blank to fill in by hand on the printed page
@@ -57,6 +58,30 @@ def waktu(
         "tempat": _s(tempat, TITIK),
         "alamat": _s(alamat, TITIK),
     }
+
+
+def sebutan_context(sb: Sebutan) -> dict[str, str]:
+    """The words of a desa or a kelurahan for its templates (docs/templates.md): a letter to
+    a Lurah names lingkungan and the LPM, never dusun or the BPD."""
+    return {
+        "wilayah_kecil": sb.wilayah_kecil,  # Dusun / Lingkungan
+        "kepala_wilayah_kecil": sb.kepala_wilayah_kecil,  # Kepala Dusun / Kepala Lingkungan
+        "lembaga": sb.lembaga,  # BPD / LPM
+        "ketua_lembaga": sb.ketua_lembaga,  # Ketua BPD / Ketua LPM
+        "pemerintah_desa": sb.pemerintah,  # Pemerintah Desa / Pemerintah Kelurahan
+        "kantor_desa": sb.kantor,  # Kantor Kepala Desa / Kantor Lurah
+        "unsur_undangan": sb.undangan,  # whom the Musrenbang invites
+    }
+
+
+def kabupaten_words(nama: str) -> tuple[str, str]:
+    """'Kabupaten Langkat' -> ('Kabupaten', 'Langkat'); 'Kota Binjai' -> ('Kota', 'Binjai'), so
+    a label 'Kabupaten' never stands before 'Kabupaten Langkat'."""
+    name = " ".join(nama.split())
+    for jenis in ("Kabupaten", "Kota"):
+        if name.casefold().startswith(jenis.casefold() + " "):
+            return jenis, name[len(jenis) + 1 :].strip()
+    return "Kabupaten", name
 
 
 def _unsur(p: Peserta) -> str:

@@ -37,7 +37,15 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from pipeline.core.atomic import write_text, write_with
 from pipeline.core.config import Settings
 from pipeline.core.models import IdentitasDesa, Usulan, Wilayah
-from pipeline.core.standard import BIDANG, TAHAP_URUTAN, Keputusan, Tahap, UsulanColumn
+from pipeline.core.sebutan import semua_bidang
+from pipeline.core.standard import (
+    BIDANG,
+    BIDANG_KELURAHAN,
+    TAHAP_URUTAN,
+    Keputusan,
+    Tahap,
+    UsulanColumn,
+)
 from pipeline.core.wilayah import KODE_DESA, WilayahList, parent_kode
 from pipeline.core.workspace import Workspace, safe_name
 from pipeline.desa.workflow import PINDAIAN_WAJIB, deadline
@@ -142,6 +150,7 @@ class KabupatenYear:
     kecamatan: list[Wilayah]
     desa: list[DesaStatus]
     usulan: list[UsulanLine]
+    bidang_kelurahan: list[str] = field(default_factory=lambda: list(BIDANG_KELURAHAN))
 
     def per_kecamatan(self) -> list[tuple[Wilayah, list[DesaStatus], Tally]]:
         tallies = {k.kode: Tally() for k in self.kecamatan}
@@ -153,7 +162,11 @@ class KabupatenYear:
         return [(k, desa_of[k.kode], tallies[k.kode]) for k in self.kecamatan]
 
     def per_bidang(self) -> list[tuple[str, Tally]]:
-        tallies: dict[str, Tally] = {b: Tally() for b in BIDANG}
+        """The desa's bidang, then (where the kabupaten has kelurahan) the kelurahan's."""
+        order = list(BIDANG)
+        if any(d.desa.level == "kelurahan" for d in self.desa):
+            order = semua_bidang(self.bidang_kelurahan)
+        tallies: dict[str, Tally] = {b: Tally() for b in order}
         for line in self.usulan:
             name = (line.usulan.bidang or "").strip() or BIDANG_KOSONG
             tallies.setdefault(name, Tally()).add(line.usulan)
@@ -271,7 +284,11 @@ def collect(
             status.usulan, status.diterima = tally.usulan, tally.diterima
             status.ditolak, status.biaya_diterima = tally.ditolak, tally.biaya_diterima
             statuses.append(status)
-        out.append(KabupatenYear(year, settings.kabupaten.nama, kecamatan, statuses, lines))
+        out.append(
+            KabupatenYear(
+                year, settings.kabupaten.nama, kecamatan, statuses, lines, settings.bidang.kelurahan
+            )
+        )
     return out
 
 

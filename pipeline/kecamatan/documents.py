@@ -20,12 +20,21 @@ from typing import TYPE_CHECKING, Any
 
 from pipeline.core.config import Settings
 from pipeline.core.models import JadwalDesa, KecamatanSnapshot, UsulanKecamatan, Wilayah
+from pipeline.core.sebutan import sebutan
 from pipeline.core.standard import TAHAP_KECAMATAN_URUTAN, Keputusan, TahapKecamatan
 from pipeline.core.workspace import Workspace, document_stem
 from pipeline.desa.documents import _usulan_row
 from pipeline.desa.ordering import _HURUF, _by_priority
 from pipeline.documents import formatting as fmt
-from pipeline.documents.context import TITIK, _s, daftar_hadir_rows, hadir, waktu
+from pipeline.documents.context import (
+    TITIK,
+    _s,
+    daftar_hadir_rows,
+    hadir,
+    kabupaten_words,
+    sebutan_context,
+    waktu,
+)
 from pipeline.documents.render import DocumentJob, DocumentsResult, produce_documents
 from pipeline.kecamatan.rekap_xlsx import write_rekap_xlsx
 from pipeline.kecamatan.ringkasan import (
@@ -79,6 +88,7 @@ def common_context(snapshot: KecamatanSnapshot, settings: Settings, kind: str) -
     alamat_kop = settings.kop.alamat or _s(ident.alamat)
     if settings.kop.telepon:
         alamat_kop = f"{alamat_kop} {settings.kop.telepon}".strip()
+    jenis_kabupaten, nama_kabupaten = kabupaten_words(kabupaten)
     return {
         "judul_dokumen": f"{kind} Musrenbang Kecamatan {kec} {snapshot.tahun}",
         "judul_musrenbang": f"MUSYAWARAH PERENCANAAN PEMBANGUNAN KECAMATAN {kec.upper()}",
@@ -93,6 +103,8 @@ def common_context(snapshot: KecamatanSnapshot, settings: Settings, kind: str) -
         "kabupaten": {
             "kode": snapshot.kabupaten.kode,
             "nama": kabupaten,
+            "jenis": jenis_kabupaten,
+            "nama_pendek": nama_kabupaten,
             "kepala_daerah": kepala_daerah(kabupaten),
             "ibu_kota": settings.kop.ibu_kota or "Tempat",
         },
@@ -223,7 +235,10 @@ def rekap_context(snapshot: KecamatanSnapshot, settings: Settings) -> dict[str, 
     ctx.update(
         {
             "per_desa": [r.as_context(i) for i, r in enumerate(ringkasan_desa(snapshot), 1)],
-            "per_bidang": [r.as_context(i) for i, r in enumerate(ringkasan_bidang(snapshot), 1)],
+            "per_bidang": [
+                r.as_context(i)
+                for i, r in enumerate(ringkasan_bidang(snapshot, settings.bidang.kelurahan), 1)
+            ],
             "per_opd": [r.as_context(i) for i, r in enumerate(ringkasan_opd(snapshot), 1)],
             "jumlah": semua.as_context(""),
             "kelompok": groups,
@@ -294,10 +309,12 @@ def surat_pemberitahuan_context(
 ) -> dict[str, Any]:
     ctx = common_context(snapshot, settings, "Surat Pemberitahuan")
     level = desa.level_word
-    jabatan = "Lurah" if desa.level == "kelurahan" else "Kepala Desa"
+    sb = sebutan(desa.level, settings.bidang.kelurahan)
+    jabatan = sb.kepala
     batas = settings.jadwal.batas_hari_kerja
     ctx.update(
         {
+            **sebutan_context(sb),
             "judul_dokumen": f"Surat Pemberitahuan Musrenbang {level} {desa.nama} {snapshot.tahun}",
             "nomor_surat": NOMOR_KOSONG,
             "tempat_tanggal_surat": ctx["tempat_ttd"],

@@ -155,7 +155,10 @@ def build_workbook(snapshot: KecamatanSnapshot, settings: Settings) -> Workbook:
         settings,
         SHEET_BIDANG,
         [("No", 6, "0"), ("Bidang", 44, None)],
-        [([no, _text(r.nama)], r) for no, r in enumerate(ringkasan_bidang(snapshot), 1)],
+        [
+            ([no, _text(r.nama)], r)
+            for no, r in enumerate(ringkasan_bidang(snapshot, settings.bidang.kelurahan), 1)
+        ],
     )
     _summary_sheet(
         wb.create_sheet(),

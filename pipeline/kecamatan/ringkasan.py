@@ -3,12 +3,13 @@ OPD Tujuan. The Rekap (docx and xlsx) and the Surat Pengantar read their figures
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from pipeline.core.models import KecamatanSnapshot, Usulan, UsulanKecamatan
-from pipeline.core.standard import Keputusan, normalise
+from pipeline.core.sebutan import semua_bidang
+from pipeline.core.standard import BIDANG_KELURAHAN, Keputusan, normalise
 from pipeline.desa.ordering import kelompok_bidang
 from pipeline.documents import formatting as fmt
 from pipeline.documents.context import _s
@@ -119,9 +120,13 @@ def per_desa(snapshot: KecamatanSnapshot) -> list[tuple[Asal, list[UsulanKecamat
     return desa + upt
 
 
-def per_bidang(snapshot: KecamatanSnapshot) -> list[tuple[str, list[Usulan]]]:
+def per_bidang(
+    snapshot: KecamatanSnapshot, bidang_kelurahan: Sequence[str] = BIDANG_KELURAHAN
+) -> list[tuple[str, list[Usulan]]]:
+    """The desa's bidang, then the kelurahan's (`bidang_kelurahan`, the settings'): usulan
+    of a kelurahan stand under the kelurahan's bidang."""
     rows: list[Usulan] = list(snapshot.usulan)
-    return kelompok_bidang(rows)
+    return kelompok_bidang(rows, semua_bidang(bidang_kelurahan))
 
 
 def per_opd(snapshot: KecamatanSnapshot) -> list[tuple[str, list[UsulanKecamatan]]]:
@@ -142,8 +147,10 @@ def ringkasan_desa(snapshot: KecamatanSnapshot) -> list[Ringkasan]:
     return out
 
 
-def ringkasan_bidang(snapshot: KecamatanSnapshot) -> list[Ringkasan]:
-    return [total(rows, bidang) for bidang, rows in per_bidang(snapshot)]
+def ringkasan_bidang(
+    snapshot: KecamatanSnapshot, bidang_kelurahan: Sequence[str] = BIDANG_KELURAHAN
+) -> list[Ringkasan]:
+    return [total(rows, bidang) for bidang, rows in per_bidang(snapshot, bidang_kelurahan)]
 
 
 def ringkasan_opd(snapshot: KecamatanSnapshot) -> list[Ringkasan]:

@@ -83,8 +83,7 @@ def surat_pemberitahuan_desa() -> Document:  # type: ignore[valid-type]
         [
             "Sehubungan dengan hal tersebut, dimohon kepada Saudara {{ desa.jabatan_kepala }} "
             "{{ desa.nama }} untuk mempersiapkan pelaksanaan Musrenbang {{ desa.level }} dengan "
-            "mengundang unsur masyarakat (kepala dusun/lingkungan, BPD, LPM, PKK, Karang Taruna, "
-            "tokoh agama, tokoh masyarakat dan perwakilan perempuan), serta menyampaikan hasilnya "
+            "mengundang unsur masyarakat ({{ unsur_undangan }}), serta menyampaikan hasilnya "
             "(berita acara, daftar hadir dan kompilasi usulan) kepada Camat paling lambat "
             "{{ batas_hari_kerja }} ({{ batas_hari_kerja_kata }}) hari kerja setelah pelaksanaan.",
             "Demikian disampaikan, atas perhatian dan kerja sama Saudara diucapkan terima kasih.",
@@ -164,7 +163,7 @@ def daftar_hadir_kecamatan() -> Document:  # type: ignore[valid-type]
         doc,
         [
             ("Kecamatan", "{{ kecamatan.nama }}"),
-            ("Kabupaten", "{{ kabupaten.nama }}"),
+            ("{{ kabupaten.jenis }}", "{{ kabupaten.nama_pendek }}"),
             ("Hari/Tanggal", "{{ musrenbang.hari_tanggal }}"),
             ("Jam", "{{ musrenbang.jam }}"),
             ("Tempat", "{{ musrenbang.tempat }}"),
@@ -298,7 +297,7 @@ def rekap_usulan_kecamatan() -> Document:  # type: ignore[valid-type]
     info_table(
         doc,
         [
-            ("Kabupaten", "{{ kabupaten.nama }}"),
+            ("{{ kabupaten.jenis }}", "{{ kabupaten.nama_pendek }}"),
             ("Tanggal Musrenbang", "{{ musrenbang.hari_tanggal }}"),
             ("Desa/Kelurahan", "{{ desa_terkirim }} telah mengirim usulan"),
             ("Jumlah Usulan", "{{ ringkasan }}"),
