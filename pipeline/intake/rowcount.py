@@ -74,3 +74,13 @@ def sheets_over_limit(
         if rows_with_values(zf, part, cap + SLACK) > cap + SLACK:
             over.append((title, cap))
     return over
+
+
+def too_many(name: str, sheet: str, cap: int) -> str:
+    """The message of `baris-terlalu-banyak`, in Indonesian."""
+    limit = f"{cap:,}".replace(",", ".")
+    return (
+        f"Berkas '{name}': lembar {sheet} berisi lebih dari {limit} baris (batas pengaturan "
+        "batas.baris_usulan / batas.baris_peserta); hanya sebanyak itu yang dibaca. Hapus "
+        "baris yang tidak perlu atau bagi isinya, lalu kirim lagi."
+    )

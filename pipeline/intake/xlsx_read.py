@@ -215,7 +215,7 @@ def _check_zip(path: Path, name: str, limits: BatasSettings, report: Report) -> 
         with zipfile.ZipFile(path) as zf:  # rows counted before anything is loaded
             over = rowcount.sheets_over_limit(zf, _sheet_parts(zf, fromstring), limits)
         for title, cap in over:
-            report.add("baris-terlalu-banyak", _too_many(name, title, cap), sheet=title)
+            report.add("baris-terlalu-banyak", rowcount.too_many(name, title, cap), sheet=title)
         if over:
             raise _Rejected("baris-terlalu-banyak")
     else:
@@ -232,15 +232,6 @@ def _check_zip(path: Path, name: str, limits: BatasSettings, report: Report) -> 
             f"Berkas '{name}' adalah arsip zip, bukan buku kerja .xlsx; "
             "kirim buku kerja yang benar.",
         )
-
-
-def _too_many(name: str, sheet: str, cap: int) -> str:
-    limit = f"{cap:,}".replace(",", ".")
-    return (
-        f"Berkas '{name}': lembar {sheet} berisi lebih dari {limit} baris (batas pengaturan "
-        "batas.baris_usulan / batas.baris_peserta); hanya sebanyak itu yang dibaca. Hapus "
-        "baris yang tidak perlu atau bagi isinya, lalu kirim lagi."
-    )
 
 
 # ----------------------------------------------------------------------------- reading
@@ -304,7 +295,9 @@ def _read_loaded(
         table, missing = _read_table(*found, columns, required)
         cap = caps.get(normalise(std))
         if cap is not None and len(table.rows) > cap:  # only the first `cap` rows are kept
-            report.add("baris-terlalu-banyak", _too_many(name, table.sheet, cap), sheet=table.sheet)
+            report.add(
+                "baris-terlalu-banyak", rowcount.too_many(name, table.sheet, cap), sheet=table.sheet
+            )
             table.rows = table.rows[:cap]
         setattr(raw, std.lower(), table)
         if missing:

@@ -18,6 +18,7 @@ the operator may insert/delete rows, format, sort and filter.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 

@@ -10,9 +10,11 @@ without decoding any stream) and removes the keys and annotations that hold such
 
 from __future__ import annotations
 
+import warnings
+from pathlib import Path
 from typing import Any
 
-from pypdf import PdfWriter
+from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, PdfObject
 
 # Keys whose value is active content wherever they appear.
@@ -132,6 +134,20 @@ def drop_unreachable(writer: PdfWriter) -> int:
             objects[index] = None
             dropped += 1
     return dropped
+
+
+def pdf_active_content(path: Path) -> set[str]:
+    """The kinds of active content in the PDF at `path` (read lazily from the file); empty
+    when there is none or when the PDF cannot be read (that has its own issue). Never raises."""
+    try:
+        with warnings.catch_warnings(), open(path, "rb") as fh:
+            warnings.simplefilter("ignore")
+            reader = PdfReader(fh, strict=False)
+            if reader.is_encrypted:
+                reader.decrypt("")
+            return strip(reader.trailer, remove=False)
+    except Exception:  # noqa: BLE001
+        return set()
 
 
 def describe(kinds: set[str]) -> str:

@@ -164,18 +164,6 @@ def _head_tail(fh: BinaryIO) -> tuple[bytes, bytes]:
     return head, tail
 
 
-def pdf_active_content(path: Path) -> set[str]:
-    """The kinds of active content (JavaScript, automatic actions, embedded files, ...) in
-    the PDF at `path`; empty when none or when it cannot be read. Never raises."""
-    try:
-        with warnings.catch_warnings(), open(path, "rb") as fh:
-            warnings.simplefilter("ignore")
-            reader = _open_pdf(fh)
-            return active.strip(reader.trailer, remove=False)
-    except Exception:  # noqa: BLE001 - a PDF that cannot be read has its own issue
-        return set()
-
-
 def pdf_problem(path: Path) -> tuple[str, str] | None:
     """(code, Indonesian detail) when `path` is not a usable PDF, else None. Never raises.
 
@@ -252,7 +240,7 @@ def check_scan(path: Path, display_name: str) -> Report:
         )
     elif suffix == ".pdf" or _looks_like_pdf(path):
         problem = pdf_problem(path)
-        if problem is None and (kinds := pdf_active_content(path)):
+        if problem is None and (kinds := active.pdf_active_content(path)):
             report.add(
                 "pdf-konten-aktif-dihapus",
                 f"Pindaian '{name}': PDF berisi {active.describe(kinds)}; semuanya dihapus "
