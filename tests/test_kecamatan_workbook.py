@@ -205,8 +205,8 @@ def test_dropdowns_point_at_the_lists(tmp_path: Path) -> None:
     wb = load_workbook(write_kec(tmp_path / "kec.xlsx"))
     expected = {
         ("Identitas", "B5"): [t.value for t in TahapKecamatan],
-        ("Usulan", "E3"): BIDANG,
-        ("Usulan", "K3"): SUMBER_DANA,
+        ("Usulan", "E3"): BIDANG + BIDANG_KELURAHAN,  # rows of desa and kelurahan
+        ("Usulan", "K3"): SUMBER_DANA + ["Dana Kelurahan"],
         ("Usulan", "N3"): [k.value for k in Keputusan],
         ("Peserta", "C3"): ["L", "P"],
         ("Peserta", "D3"): UNSUR,
@@ -378,7 +378,7 @@ def test_round_trip_through_calc(tmp_path: Path) -> None:
     # what Calc kept of the look: hidden lists, dropdowns, protection
     wb = load_workbook(saved)
     assert wb["Daftar"].sheet_state == "hidden"
-    assert daftar_values(wb, validations(wb["Usulan"])["E3"]) == BIDANG
+    assert daftar_values(wb, validations(wb["Usulan"])["E3"]) == BIDANG + BIDANG_KELURAHAN
     assert daftar_values(wb, validations(wb["Identitas"])["B5"]) == [
         t.value for t in TahapKecamatan
     ]

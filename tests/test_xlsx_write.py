@@ -23,7 +23,7 @@ from pipeline.core.standard import (
     IDENTITAS_LABELS,
     PESERTA_COLUMNS,
     SUMBER_DANA,
-    UNSUR,
+    UNSUR_DESA,
     USULAN_COLUMNS,
     Keputusan,
     Tahap,
@@ -166,7 +166,7 @@ def test_dropdowns_point_at_the_lists(tmp_path: Path) -> None:
         ("Usulan", "J3"): SUMBER_DANA,
         ("Usulan", "O3"): [k.value for k in Keputusan],
         ("Peserta", "C3"): ["L", "P"],
-        ("Peserta", "D3"): UNSUR,
+        ("Peserta", "D3"): UNSUR_DESA,  # a desa: no Kepala Lingkungan
         ("Identitas", "B6"): [t.value for t in Tahap],
     }
     for (sheet, first), values in expected.items():
@@ -426,7 +426,7 @@ def test_mark_puts_back_lost_dropdowns(tmp_path: Path) -> None:
     usulan = validations(wb["Usulan"])
     assert daftar_values(wb, usulan["E3"][0]) == BIDANG
     assert daftar_values(wb, usulan["K3"][0]) == SUMBER_DANA
-    assert daftar_values(wb, validations(wb["Peserta"])["D3"][0]) == UNSUR
+    assert daftar_values(wb, validations(wb["Peserta"])["D3"][0]) == UNSUR_DESA
     assert daftar_values(wb, validations(wb["Identitas"])["B6"][0]) == [t.value for t in Tahap]
     # a workbook that still has its dropdowns is left alone
     again = tmp_path / "lagi.xlsx"

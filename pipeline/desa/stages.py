@@ -244,6 +244,7 @@ class DesaStages:
             peserta=snap.peserta,
             usulan=snap.usulan,
             issues=list(issues or []),
+            bidang_kelurahan=self.settings.bidang.kelurahan,
         )
 
     def blank_workbook(self, desa: Wilayah, year: int) -> Path:
@@ -259,6 +260,7 @@ class DesaStages:
             identitas=ident,
             peserta=[],
             usulan=[],
+            bidang_kelurahan=self.settings.bidang.kelurahan,
         )
 
     def signed_pdf(self, kode: str, year: int) -> list[Path]:

@@ -17,7 +17,9 @@ from openpyxl import Workbook
 from pipeline.core.atomic import write_with
 from pipeline.core.models import IdentitasDesa, Peserta, RawWorkbook, Usulan, Wilayah
 from pipeline.core.report import Issue
+from pipeline.core.sebutan import DESA, SEBUTAN_DESA, Sebutan, sebutan
 from pipeline.core.standard import (
+    BIDANG_KELURAHAN,
     IDENTITAS_LABELS,
     IDENTITAS_PREFILLED,
     PESERTA_COLUMNS,
@@ -74,79 +76,112 @@ USULAN_FORMATS: dict[str, str] = {
     "Prioritas": "0",
 }
 
-IDENTITAS_HINTS: dict[str, str] = {
-    IdentitasField.KODE: "Diisi sistem; jangan diubah.",
-    IdentitasField.NAMA: "Diisi sistem; jangan diubah.",
-    IdentitasField.KECAMATAN: "Diisi sistem; jangan diubah.",
-    IdentitasField.TAHUN: "Tahun RKP Desa yang direncanakan; diisi sistem.",
-    IdentitasField.TAHAP: "Pilih: Persiapan, Pelaksanaan, Verifikasi atau Kirim.",
-    IdentitasField.TANGGAL: "Wajib sejak Persiapan. Tanggal, contoh 13/01/2026.",
-    IdentitasField.JAM: "Wajib sejak Persiapan. Contoh 09.00.",
-    IdentitasField.TEMPAT: "Wajib sejak Persiapan, contoh Balai Desa.",
-    IdentitasField.ALAMAT: "Wajib sejak Persiapan.",
-    IdentitasField.KEPALA: "Wajib sejak Persiapan.",
-    IdentitasField.NIP_KEPALA: "Boleh kosong. 18 angka, ditulis sebagai teks.",
-    IdentitasField.PIMPINAN: "Wajib sejak Verifikasi.",
-    IdentitasField.NOTULEN: "Wajib sejak Verifikasi.",
-    IdentitasField.PESERTA_L: "Wajib sejak Verifikasi. Angka bulat.",
-    IdentitasField.PESERTA_P: "Wajib sejak Verifikasi. Angka bulat.",
-}
 
-PETUNJUK: list[str] = [
-    "PETUNJUK PENGISIAN BUKU KERJA MUSRENBANG DESA/KELURAHAN",
-    "",
-    "Buku kerja ini dibaca otomatis. Jangan mengganti nama lembar dan judul kolom. "
-    "Simpan selalu sebagai .xlsx (bukan .xls, .ods atau .csv).",
-    "",
-    "1. Lembar Identitas",
-    "   Isi kolom B. Kode, Nama Desa/Kelurahan, Kecamatan dan Tahun Rencana sudah diisi sistem "
-    "dan dikunci; jangan diubah.",
-    "   Tahap dipilih dari daftar. Kebutuhan setiap tahap:",
-    "   - Persiapan: Tanggal Musrenbang, Jam Mulai, Tempat, Alamat, Nama Kepala Desa/Lurah.",
-    "   - Pelaksanaan: sama dengan Persiapan; usulan mulai dicatat di lembar Usulan.",
-    "   - Verifikasi: minimal satu usulan; setiap usulan diberi Keputusan; Prioritas untuk "
-    "usulan yang diterima; Pimpinan Rapat, Notulen, Jumlah Peserta Laki-laki dan Perempuan.",
-    "   - Kirim: semua syarat Verifikasi, ditambah pindaian Berita Acara dan Daftar Hadir yang "
-    "sudah ditandatangani (taruh di folder pindaian/berita-acara dan pindaian/daftar-hadir).",
-    "   Batas pengiriman ke kecamatan: 5 hari kerja setelah Tanggal Musrenbang (kecuali "
-    "kabupaten menetapkan lain).",
-    "",
-    "2. Lembar Peserta",
-    "   Satu baris per peserta: Nama, Jenis Kelamin (L/P), Unsur (pilih dari daftar), "
-    "Jabatan/Lembaga, Alamat, No. HP. Kolom No diisi sistem. Boleh kosong; daftar hadir lalu "
-    "dicetak dengan baris kosong.",
-    "",
-    "3. Lembar Usulan",
-    "   Satu baris per usulan. Kolom No diisi sistem.",
-    "   - Kode Usulan: biarkan kosong untuk usulan baru; sistem mengisinya. Kode yang sudah ada "
-    "JANGAN diubah atau dihapus.",
-    "   - Usulan yang sudah tercatat tidak boleh dihapus. Jika tidak disetujui, pilih Keputusan "
-    "Ditolak dan tulis alasannya di Catatan Keputusan.",
-    "   - Diterima dengan Revisi juga perlu Catatan Keputusan (apa yang diubah).",
-    "   - Prioritas: angka bulat 1, 2, 3, ... tidak boleh sama di antara usulan yang diterima.",
-    "   - Bidang, Sumber Dana dan Keputusan dipilih dari daftar.",
-    "",
-    "4. Cara menulis angka dan tanggal",
-    "   - Perkiraan Biaya: rupiah bulat, contoh 15000000 atau 15.000.000 (bukan '15 jt').",
-    "   - Volume: angka, contoh 250 atau 1,5 (koma untuk desimal).",
-    "   - Tanggal: contoh 13/01/2026 atau 13 Januari 2026. Jam: contoh 09.00.",
-    "   - NIP dan No. HP ditulis sebagai teks agar angka 0 di depan tidak hilang.",
-    "",
-    "5. Mengirim",
-    "   Simpan buku kerja, lalu taruh di folder inbox desa Anda. Tanda terima muncul di folder "
-    "outbox/tanda-terima. Jika ditolak, buka salinan '(perbaiki)' di outbox: setiap masalah "
-    "ditandai warna dan komentar pada selnya (merah = kesalahan, kuning = peringatan).",
-]
+def identitas_hints(sb: Sebutan) -> dict[str, str]:
+    """Column C of Identitas, in the words of the desa's or kelurahan's own level."""
+    contoh_tempat = "Balai Desa" if sb.level == DESA else "Aula Kantor Lurah"
+    return {
+        IdentitasField.KODE: "Diisi sistem; jangan diubah.",
+        IdentitasField.NAMA: "Diisi sistem; jangan diubah.",
+        IdentitasField.KECAMATAN: "Diisi sistem; jangan diubah.",
+        IdentitasField.TAHUN: f"Tahun rencana (RKP {sb.wilayah}) yang direncanakan; diisi sistem.",
+        IdentitasField.TAHAP: "Pilih: Persiapan, Pelaksanaan, Verifikasi atau Kirim.",
+        IdentitasField.TANGGAL: "Wajib sejak Persiapan. Tanggal, contoh 13/01/2026.",
+        IdentitasField.JAM: "Wajib sejak Persiapan. Contoh 09.00.",
+        IdentitasField.TEMPAT: f"Wajib sejak Persiapan, contoh {contoh_tempat}.",
+        IdentitasField.ALAMAT: "Wajib sejak Persiapan.",
+        IdentitasField.KEPALA: f"Wajib sejak Persiapan: nama {sb.kepala}.",
+        IdentitasField.NIP_KEPALA: "Boleh kosong. 18 angka, ditulis sebagai teks.",
+        IdentitasField.PIMPINAN: "Wajib sejak Verifikasi.",
+        IdentitasField.NOTULEN: "Wajib sejak Verifikasi.",
+        IdentitasField.PESERTA_L: "Wajib sejak Verifikasi. Angka bulat.",
+        IdentitasField.PESERTA_P: "Wajib sejak Verifikasi. Angka bulat.",
+    }
 
 
-_DESA_IDENTITAS = IdentitasLayout(
-    labels=IDENTITAS_LABELS,
-    prefilled=IDENTITAS_PREFILLED,
-    hints=IDENTITAS_HINTS,
-    text=(IdentitasField.NIP_KEPALA, IdentitasField.JAM, IdentitasField.KODE),
-    dates=(IdentitasField.TANGGAL,),
-    numbers=(IdentitasField.PESERTA_L, IdentitasField.PESERTA_P, IdentitasField.TAHUN),
-)
+IDENTITAS_HINTS: dict[str, str] = identitas_hints(SEBUTAN_DESA)
+
+
+def petunjuk(sb: Sebutan) -> list[str]:
+    """The Petunjuk sheet of a desa's or a kelurahan's workbook: a kelurahan's never says
+    Desa, Kepala Desa, Dusun or BPD (the standard's labels aside)."""
+    wilayah, kecil = sb.wilayah, sb.wilayah_kecil.lower()
+    lembaga = "LPM, PKK, BPD, Karang Taruna" if sb.level == DESA else "LPM, PKK, Karang Taruna"
+    return [
+        f"PETUNJUK PENGISIAN BUKU KERJA MUSRENBANG {wilayah.upper()}",
+        "",
+        "Buku kerja ini dibaca otomatis. Jangan mengganti nama lembar dan judul kolom. "
+        "Simpan selalu sebagai .xlsx (bukan .xls, .ods atau .csv).",
+        "",
+        "1. Lembar Identitas",
+        f"   Isi kolom B. Kode dan nama {wilayah.lower()}, Kecamatan dan Tahun Rencana sudah "
+        "diisi sistem dan dikunci; jangan diubah.",
+        "   Tahap dipilih dari daftar. Kebutuhan setiap tahap:",
+        f"   - Persiapan: Tanggal Musrenbang, Jam Mulai, Tempat, Alamat, nama {sb.kepala}.",
+        "   - Pelaksanaan: sama dengan Persiapan; usulan mulai dicatat di lembar Usulan.",
+        "   - Verifikasi: minimal satu usulan; setiap usulan diberi Keputusan; Prioritas untuk "
+        "usulan yang diterima; Pimpinan Rapat, Notulen, Jumlah Peserta Laki-laki dan Perempuan.",
+        "   - Kirim: semua syarat Verifikasi, ditambah pindaian Berita Acara dan Daftar Hadir "
+        "yang sudah ditandatangani (taruh di folder pindaian/berita-acara dan "
+        "pindaian/daftar-hadir).",
+        "   Batas pengiriman ke kecamatan: 5 hari kerja setelah Tanggal Musrenbang (kecuali "
+        "kabupaten menetapkan lain).",
+        "",
+        "2. Lembar Peserta",
+        "   Satu baris per peserta: Nama, Jenis Kelamin (L/P), Unsur (pilih dari daftar), "
+        "Jabatan/Lembaga, Alamat, No. HP. Kolom No diisi sistem. Boleh kosong; daftar hadir lalu "
+        "dicetak dengan baris kosong.",
+        "",
+        "3. Lembar Usulan",
+        "   Satu baris per usulan. Kolom No diisi sistem.",
+        "   - Kode Usulan: biarkan kosong untuk usulan baru; sistem mengisinya. Kode yang sudah "
+        "ada JANGAN diubah atau dihapus.",
+        f"   - Asal Usulan: {kecil} asal usulan (mis. {sb.wilayah_kecil} I), '{sb.asal_sendiri}' "
+        f"untuk usulan tambahan {wilayah.lower()} sendiri, atau lembaga ({lembaga}).",
+        f"   - Lokasi: {sb.lokasi_contoh}.",
+        "   - Usulan yang sudah tercatat tidak boleh dihapus. Jika tidak disetujui, pilih "
+        "Keputusan Ditolak dan tulis alasannya di Catatan Keputusan.",
+        "   - Diterima dengan Revisi juga perlu Catatan Keputusan (apa yang diubah).",
+        "   - Prioritas: angka bulat 1, 2, 3, ... tidak boleh sama di antara usulan yang diterima.",
+        f"   - Bidang (bidang {wilayah.lower()}), Sumber Dana dan Keputusan dipilih dari daftar. "
+        f"Dana {wilayah.lower()} sendiri: {sb.dana_sendiri}.",
+        "",
+        "4. Cara menulis angka dan tanggal",
+        "   - Perkiraan Biaya: rupiah bulat, contoh 15000000 atau 15.000.000 (bukan '15 jt').",
+        "   - Volume: angka, contoh 250 atau 1,5 (koma untuk desimal).",
+        "   - Tanggal: contoh 13/01/2026 atau 13 Januari 2026. Jam: contoh 09.00.",
+        "   - NIP dan No. HP ditulis sebagai teks agar angka 0 di depan tidak hilang.",
+        "",
+        "5. Mengirim",
+        f"   Simpan buku kerja, lalu taruh di folder inbox {wilayah.lower()} Anda. Tanda terima "
+        "muncul di folder outbox/tanda-terima. Jika ditolak, buka salinan '(perbaiki)' di "
+        "outbox: setiap masalah ditandai warna dan komentar pada selnya (merah = kesalahan, "
+        "kuning = peringatan).",
+    ]
+
+
+PETUNJUK: list[str] = petunjuk(SEBUTAN_DESA)
+
+
+def daftar(sb: Sebutan) -> dict[str, list[str]]:
+    """The hidden Daftar lists of a desa's or a kelurahan's workbook (its own choices)."""
+    return {
+        **DAFTAR,
+        "Bidang": list(sb.bidang),
+        "Sumber Dana": list(sb.sumber_dana),
+        "Unsur": list(sb.unsur),
+    }
+
+
+def _layout(sb: Sebutan) -> IdentitasLayout:
+    return IdentitasLayout(
+        labels=IDENTITAS_LABELS,
+        prefilled=IDENTITAS_PREFILLED,
+        hints=identitas_hints(sb),
+        text=(IdentitasField.NIP_KEPALA, IdentitasField.JAM, IdentitasField.KODE),
+        dates=(IdentitasField.TANGGAL,),
+        numbers=(IdentitasField.PESERTA_L, IdentitasField.PESERTA_P, IdentitasField.TAHUN),
+    )
 
 
 def _identitas_values(
@@ -213,13 +248,16 @@ def build_desa_workbook(
     usulan: Sequence[Usulan] = (),
     issues: Iterable[Issue] = (),
     source: RawWorkbook | None = None,
+    bidang_kelurahan: Sequence[str] = BIDANG_KELURAHAN,
 ) -> Workbook:
     """The desa workbook as an openpyxl Workbook, not saved (see write_desa_workbook)."""
+    sb = sebutan(desa.level, bidang_kelurahan)
+    layout = _layout(sb)
     wb, sheets, refs = new_workbook(
-        (SHEET_IDENTITAS, SHEET_PESERTA, SHEET_USULAN), DAFTAR, PETUNJUK
+        (SHEET_IDENTITAS, SHEET_PESERTA, SHEET_USULAN), daftar(sb), petunjuk(sb)
     )
     values = _identitas_values(desa, kecamatan, tahun, tahap, identitas)
-    id_rows = identitas_sheet(sheets[SHEET_IDENTITAS], refs, values, _DESA_IDENTITAS)
+    id_rows = identitas_sheet(sheets[SHEET_IDENTITAS], refs, values, layout)
     level = desa.level_word
     peserta_sheet(
         sheets[SHEET_PESERTA],
@@ -242,7 +280,7 @@ def build_desa_workbook(
         SHEET_PESERTA: (PESERTA_COLUMNS, [p.row for p in peserta], "peserta"),
         SHEET_USULAN: (USULAN_COLUMNS, [u.row for u in usulan], "usulan"),
     }
-    finish_workbook(wb, sheets, list(issues), _DESA_IDENTITAS, id_rows, tables, source)
+    finish_workbook(wb, sheets, list(issues), layout, id_rows, tables, source)
     return wb
 
 
@@ -258,12 +296,15 @@ def write_desa_workbook(
     usulan: Sequence[Usulan] = (),
     issues: Iterable[Issue] = (),
     source: RawWorkbook | None = None,
+    bidang_kelurahan: Sequence[str] = BIDANG_KELURAHAN,
 ) -> Path:
     """Write the Buku Kerja Musrenbang Desa to `target` atomically; return `target`.
 
     Identity values kode/nama/kecamatan/tahun come from `desa`, `kecamatan`, `tahun` (never
     from `identitas`), Tahap from `tahap` (None leaves it blank). Peserta and usulan are
-    written in the order given, No renumbered 1..n, Kode Usulan as given.
+    written in the order given, No renumbered 1..n, Kode Usulan as given. A kelurahan's
+    workbook (kode PP.KK.CC.1DDD) says Kelurahan, Lurah and Lingkungan, and its dropdowns hold
+    its own choices (Bidang `bidang_kelurahan`, Dana Kelurahan, no BPD or Kepala Dusun).
 
     `issues` are marked on the written cells. Their cells refer to the *dropped* workbook:
     an Usulan/Peserta issue is moved to the written row of the model whose `row` equals the
@@ -287,5 +328,6 @@ def write_desa_workbook(
         usulan=usulan,
         issues=issues,
         source=source,
+        bidang_kelurahan=bidang_kelurahan,
     )
     return write_with(target, wb.save)

@@ -135,7 +135,15 @@ def _restore_dropdowns(wb: Workbook) -> None:
         return
     if [daftar.cell(row=1, column=c).value for c in range(1, len(DAFTAR) + 1)] != list(DAFTAR):
         return
-    refs = list_refs(daftar.title, DAFTAR)
+    # The lists as the workbook holds them (a kelurahan's are not a desa's): each column's
+    # values down to its first empty cell.
+    lists: dict[str, list[str]] = {}
+    for c, title in enumerate(DAFTAR, start=1):
+        values: list[str] = []
+        while (v := daftar.cell(row=len(values) + 2, column=c).value) not in (None, ""):
+            values.append(str(v))
+        lists[title] = values
+    refs = list_refs(daftar.title, lists)
     for std, columns, dropdowns in (
         (SHEET_USULAN, USULAN_COLUMNS, USULAN_DROPDOWNS),
         (SHEET_PESERTA, PESERTA_COLUMNS, PESERTA_DROPDOWNS),

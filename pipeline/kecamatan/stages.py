@@ -133,6 +133,7 @@ class KecamatanStages:
             peserta=snap.peserta,
             usulan=usulan,
             issues=list(issues or []),
+            bidang_kelurahan=self.ctx.settings.bidang.kelurahan,
         )
 
     # ------------------------------------------------------------------ examine

@@ -25,7 +25,9 @@ from pipeline.core.models import (
     Wilayah,
 )
 from pipeline.core.report import Issue
+from pipeline.core.sebutan import semua_bidang, semua_sumber_dana
 from pipeline.core.standard import (
+    BIDANG_KELURAHAN,
     JADWAL_COLUMNS,
     KECAMATAN_IDENTITAS_LABELS,
     KECAMATAN_USULAN_COLUMNS,
@@ -56,6 +58,17 @@ from pipeline.intake.xlsx_write import (
 )
 
 DAFTAR_KECAMATAN: dict[str, list[str]] = {**DAFTAR, "Tahap": [t.value for t in TahapKecamatan]}
+
+
+def daftar_kecamatan(bidang_kelurahan: Sequence[str] = BIDANG_KELURAHAN) -> dict[str, list[str]]:
+    """The kecamatan's lists: its rows come from desa and kelurahan, so Bidang and Sumber
+    Dana hold both levels' choices (each row is checked against its own level)."""
+    return {
+        **DAFTAR_KECAMATAN,
+        "Bidang": semua_bidang(bidang_kelurahan),
+        "Sumber Dana": semua_sumber_dana(),
+    }
+
 
 KECAMATAN_USULAN_WIDTHS: dict[str, float] = {
     **USULAN_WIDTHS,
@@ -221,11 +234,12 @@ def build_kecamatan_workbook(
     issues: Iterable[Issue] = (),
     locked_usulan: int = 0,
     source: RawWorkbook | None = None,
+    bidang_kelurahan: Sequence[str] = BIDANG_KELURAHAN,
 ) -> Workbook:
     """The kecamatan workbook as an openpyxl Workbook, not saved (see write_kecamatan_workbook)."""
     wb, sheets, refs = new_workbook(
         (SHEET_IDENTITAS, SHEET_JADWAL, SHEET_PESERTA, SHEET_USULAN),
-        DAFTAR_KECAMATAN,
+        daftar_kecamatan(bidang_kelurahan),
         PETUNJUK_KECAMATAN,
     )
     ws_jadwal, ws_usulan = sheets[SHEET_JADWAL], sheets[SHEET_USULAN]
@@ -294,6 +308,7 @@ def write_kecamatan_workbook(
     issues: Iterable[Issue] = (),
     locked_usulan: int = 0,
     source: RawWorkbook | None = None,
+    bidang_kelurahan: Sequence[str] = BIDANG_KELURAHAN,
 ) -> Path:
     """Write the Buku Kerja Musrenbang Kecamatan to `target` atomically; return `target`.
 
@@ -320,5 +335,6 @@ def write_kecamatan_workbook(
         issues=issues,
         locked_usulan=locked_usulan,
         source=source,
+        bidang_kelurahan=bidang_kelurahan,
     )
     return write_with(target, wb.save)
