@@ -364,3 +364,17 @@ def test_kelurahan_flow_end_to_end(workspace, run, tmp_path):
     )
     kab_bidang = {r[0]: r[1] for r in kab["Per Bidang"].iter_rows(values_only=True) if r[0]}
     assert kab_bidang[BIDANG_KELURAHAN[0]] == 2 and kab_bidang[BIDANG[1]] == 0
+
+
+def test_the_test_helper_makes_a_clean_kelurahan_workbook(tmp_path):
+    from pipeline.intake.xlsx_read import read_workbook
+    from tests.test_kecamatan_validation import LIMITS
+    from tests.workbooks import KECAMATAN, make_desa_workbook
+    from tests.workbooks import KELURAHAN as PEKAN
+
+    raw, _ = read_workbook(
+        make_desa_workbook(tmp_path / "k.xlsx", desa=PEKAN, kecamatan=KECAMATAN), LIMITS
+    )
+    assert raw is not None
+    _, report = validate_desa(raw, WILAYAH, today=TODAY)
+    assert report.errors == [], report.flatten()

@@ -22,6 +22,7 @@ Region: Desa Lau Damak (12.05.01.2002), Kecamatan Bahorok (12.05.01), Kabupaten 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -32,7 +33,12 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
 from pipeline.core.models import Wilayah
-from pipeline.core.standard import IDENTITAS_LABELS, PESERTA_COLUMNS, USULAN_COLUMNS
+from pipeline.core.standard import (
+    BIDANG_KELURAHAN,
+    IDENTITAS_LABELS,
+    PESERTA_COLUMNS,
+    USULAN_COLUMNS,
+)
 from pipeline.desa.workbook import build_desa_workbook
 from pipeline.intake.xlsx_write import FIRST_DATA_ROW, IDENTITAS_FIRST_ROW
 
@@ -113,6 +119,42 @@ USULAN: list[dict[str, Any]] = [
 ]  # fmt: skip
 
 
+# A kelurahan's own values (spec "Kelurahan are not desa"): its bidang, Dana Kelurahan, its
+# lingkungan and the LPM; make_desa_workbook uses them for a kelurahan unless told otherwise.
+_KEL_WORDS = {"Dusun": "Lingkungan", "APBDes": "Dana Kelurahan", "BPD": "LPM",
+              "Kepala Dusun": "Kepala Lingkungan", "Kepala Desa": "Lurah",
+              "Balai Desa": "Aula Kantor Lurah", "Lapangan Desa": "Lapangan Kelurahan",
+              "Pendamping Desa": "Pendamping Kelurahan"}  # fmt: skip
+_KEL_BIDANG = {
+    "Pelaksanaan Pembangunan Desa": BIDANG_KELURAHAN[0],
+    "Penanggulangan Bencana, Keadaan Darurat dan Mendesak": BIDANG_KELURAHAN[0],
+    "Pemberdayaan Masyarakat": BIDANG_KELURAHAN[1],
+    "Pembinaan Kemasyarakatan": BIDANG_KELURAHAN[2],
+    "Penyelenggaraan Pemerintahan Desa": BIDANG_KELURAHAN[2],
+}
+
+
+def _kelurahan_value(label: str, value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    if label == "Bidang":
+        return _KEL_BIDANG.get(value, value)
+    if label == "Unsur" and value == "Pemerintah Desa/Kelurahan":
+        return "Pemerintah Kelurahan"
+    for word, kel in _KEL_WORDS.items():
+        value = re.sub(rf"\b{re.escape(word)}\b", kel, value)
+    return value
+
+
+def kelurahan_rows(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Desa rows (USULAN, PESERTA) in a kelurahan's words and choices."""
+    return [{k: _kelurahan_value(k, v) for k, v in row.items()} for row in rows]
+
+
+KELURAHAN_USULAN = kelurahan_rows(USULAN)
+KELURAHAN_PESERTA = kelurahan_rows(PESERTA)
+
+
 @dataclass
 class Variant:
     """A hand-made layout that the reader must still understand (spec "Reading rules").
@@ -161,9 +203,15 @@ def make_desa_workbook(
     the pre-filled labels may be overridden too). `usulan` / `peserta`: rows as label -> raw
     value dicts (defaults USULAN / PESERTA; `[]` for none). `No` is 1..n unless given.
     """
+    kel = desa.level == "kelurahan"
+    if kel:
+        identitas = {"Tempat": "Aula Kantor Lurah", **(identitas or {})}
     values = _identitas(desa, kecamatan, tahun, tahap, identitas)
-    usulan_rows = _numbered(USULAN if usulan is None else usulan)
-    peserta_rows = _numbered(PESERTA if peserta is None else peserta)
+    default_usulan, default_peserta = (
+        (KELURAHAN_USULAN, KELURAHAN_PESERTA) if kel else (USULAN, PESERTA)
+    )
+    usulan_rows = _numbered(default_usulan if usulan is None else usulan)
+    peserta_rows = _numbered(default_peserta if peserta is None else peserta)
     if variant is None:
         wb = _issued(desa, kecamatan, tahun, values, usulan_rows, peserta_rows)
     else:
