@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from openpyxl import load_workbook
 
 from pipeline.commands import (
+    UsageError,
     init_workspace,
     issue_desa_workbook,
     issue_kecamatan_workbook,
@@ -314,10 +315,53 @@ def _fill(sheet: Any, labels: list[str], rows: list[tuple[Any, ...]]) -> None:
             sheet.cell(first + i, cols[label], value)
 
 
-def run_demo(target: Path, log: Callable[[str], None] = print) -> int:
-    if target.exists() and any(target.iterdir()):
+DEMO_MARKER = ".musrenbang-demo"
+"""Marks a folder `musrenbang demo` built: only such a folder is ever emptied by a demo."""
+
+
+def prepare_demo_folder(target: Path) -> None:
+    """Make `target` an empty, marked demo folder. A folder that exists, is not empty and was
+    not made by an earlier demo is refused (UsageError, exit 2) and left untouched."""
+    if target.exists() and not target.is_dir():
+        raise UsageError(f"{target} adalah berkas, bukan folder: pilih folder lain untuk demo.")
+    if target.is_dir() and any(target.iterdir()):
+        if not is_earlier_demo(target):
+            raise UsageError(
+                f"Folder {target} sudah berisi berkas dan bukan folder demo sebelumnya: demo "
+                "tidak menghapusnya. Pilih folder baru atau kosong, mis. "
+                "'musrenbang demo ~/demo-musrenbang'."
+            )
         shutil.rmtree(target)
     target.mkdir(parents=True, exist_ok=True)
+    (target / DEMO_MARKER).write_text(
+        "Folder ini dibuat oleh 'musrenbang demo' dan boleh ditimpa oleh demo berikutnya.\n",
+        encoding="utf-8",
+    )
+
+
+def is_earlier_demo(folder: Path) -> bool:
+    """The marker, or (demos made before it existed) the demo's own region list beside the
+    settings file."""
+    if (folder / DEMO_MARKER).is_file():
+        return True
+    return (folder / "wilayah-demo.csv").is_file() and (folder / "musrenbang.toml").is_file()
+
+
+class _DemoStopped(Exception):
+    """A pass of the demo had an internal error: the demo stops (exit 3)."""
+
+
+def run_demo(target: Path, log: Callable[[str], None] = print) -> int:
+    """Build the sample workspace in `target` and play the whole flow; 0 when every pass
+    ran, 3 when one had an internal error (the demo stops there)."""
+    prepare_demo_folder(target)
+    try:
+        return _play(target, log)
+    except _DemoStopped:
+        return 3
+
+
+def _play(target: Path, log: Callable[[str], None]) -> int:
     (target / "wilayah-demo.csv").write_text(WILAYAH_DEMO, encoding="utf-8")
     ws = init_workspace(target, target / "wilayah-demo.csv", "12.05")
     settings = load_settings(target)
@@ -333,6 +377,12 @@ def run_demo(target: Path, log: Callable[[str], None] = print) -> int:
         result = run_pass(ws, settings, log=lambda line: log("  " + line))
         if not result.receipts:
             log("  (tidak ada berkas)")
+        if result.internal_errors:
+            log(
+                f"\nDemo berhenti: {len(result.internal_errors)} galat internal "
+                f"(rincian: {ws.runtime / 'logs' / 'pipeline.log'})."
+            )
+            raise _DemoStopped
 
     kodes = ["12.05.01.2002", "12.05.01.2003", "12.05.01.1001", "12.05.01.2004"]
     for kode in kodes:

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from pipeline.core.config import Settings
 from pipeline.core.models import BukuKerjaDesa, BukuKerjaKecamatan, DesaSnapshot, KecamatanSnapshot
 from pipeline.core.receipts import Receipt
+from pipeline.core.resources import data_dir
 
 EXPORTS: dict[str, type[BaseModel]] = {
     "receipt.json": Receipt,
@@ -24,7 +25,7 @@ EXPORTS: dict[str, type[BaseModel]] = {
     "kecamatan-snapshot.json": KecamatanSnapshot,
 }
 
-SCHEMAS_DIR = Path(__file__).resolve().parent.parent / "schemas"
+SCHEMAS_DIR = data_dir("schemas")  # the checkout's schemas/, or the installed copy
 
 
 def render_schemas() -> dict[str, str]:
