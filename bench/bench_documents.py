@@ -32,11 +32,11 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from snapshots import realistic  # noqa: E402
 
-from pipeline.config import Settings  # noqa: E402
-from pipeline.convert import Converter, find_soffice  # noqa: E402
-from pipeline.models import Wilayah  # noqa: E402
-from pipeline.render import produce_desa_documents  # noqa: E402
-from pipeline.workspace import Workspace  # noqa: E402
+from pipeline.core.config import Settings  # noqa: E402
+from pipeline.core.models import Wilayah  # noqa: E402
+from pipeline.core.workspace import Workspace  # noqa: E402
+from pipeline.desa.documents import produce_desa_documents  # noqa: E402
+from pipeline.documents.convert import Converter, find_soffice  # noqa: E402
 
 
 def naive(soffice: str, files: list[Path], work: Path) -> float:

@@ -40,9 +40,9 @@ sys.path.insert(0, str(REPO))
 from PIL import Image  # noqa: E402
 
 from pipeline.commands import init_workspace  # noqa: E402
-from pipeline.models import Wilayah  # noqa: E402
-from pipeline.wilayah import load_wilayah  # noqa: E402
-from pipeline.workspace import Workspace, region_folder  # noqa: E402
+from pipeline.core.models import Wilayah  # noqa: E402
+from pipeline.core.wilayah import load_wilayah  # noqa: E402
+from pipeline.core.workspace import Workspace, region_folder  # noqa: E402
 from tests.workbooks import USULAN, make_desa_workbook  # noqa: E402
 
 SHARED_CSV = REPO.parent / "shared" / "data" / "wilayah-kepmendagri-2025.csv"

@@ -25,9 +25,9 @@ from pipeline.core.wilayah import (
     load_wilayah,
 )
 from pipeline.core.workspace import Workspace
-from pipeline.desa.stages import Stages
 from pipeline.desa.workflow import PINDAIAN_WAJIB, deadline
 from pipeline.ledger.store import Ledger, now_iso
+from pipeline.run.route import Stages
 
 
 class UsageError(Exception):
@@ -143,11 +143,11 @@ def issue_workbooks(root: Path, kodes: list[str], tahun: int) -> list[Path]:
         for kode in kodes:
             desa = wilayah.desa(kode)
             assert desa is not None
-            snap = stages.snapshot(kode, tahun)
+            snap = stages.desa.snapshot(kode, tahun)
             paths.append(
-                stages.blank_workbook(desa, tahun)
+                stages.desa.blank_workbook(desa, tahun)
                 if snap is None
-                else stages.current_workbook(snap)
+                else stages.desa.current_workbook(snap)
             )
     return paths
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.batch import PassResult, run_pass
 from pipeline.commands import init_workspace
-from pipeline.config import load_settings
-from pipeline.workspace import Workspace
+from pipeline.core.config import load_settings
+from pipeline.core.workspace import Workspace
+from pipeline.run.batch import PassResult, run_pass
 
 # A few rows of ../shared/data/wilayah-kepmendagri-2025.csv (Kabupaten Langkat, Kec. Bahorok).
 WILAYAH_CSV = """kode,nama

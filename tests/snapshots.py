@@ -6,8 +6,8 @@ import datetime as dt
 import random
 from decimal import Decimal
 
-from pipeline.models import DesaSnapshot, IdentitasDesa, Peserta, Usulan, Wilayah
-from pipeline.standard import BIDANG, SUMBER_DANA, UNSUR, Keputusan, Tahap
+from pipeline.core.models import DesaSnapshot, IdentitasDesa, Peserta, Usulan, Wilayah
+from pipeline.core.standard import BIDANG, SUMBER_DANA, UNSUR, Keputusan, Tahap
 
 KECAMATAN = Wilayah(kode="12.05.01", nama="Bahorok")
 KABUPATEN = Wilayah(kode="12.05", nama="Kabupaten Langkat")

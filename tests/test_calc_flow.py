@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli import main
-from pipeline.workspace import Workspace
+from pipeline.core.workspace import Workspace
 from tests.conftest import HAS_SOFFICE, desa_inbox
 from tests.workbooks import identitas_cell, usulan_cell
 
@@ -115,8 +115,8 @@ def test_calc_filled_workbook_goes_through_three_stages(
         o.endswith("Berita Acara Musrenbang Desa Lau Damak 2027.docx") for o in data["outputs"]
     )
 
-    from pipeline.config import load_settings
-    from pipeline.ledger import Ledger
+    from pipeline.core.config import load_settings
+    from pipeline.ledger.store import Ledger
 
     with Ledger(load_settings(workspace.root).database_path(workspace.root)) as ledger:
         usulan_rows = ledger.usulan_of("12.05.01.2002", 2027)

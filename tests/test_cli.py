@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli import main
-from pipeline.workspace import Workspace
+from pipeline.core.workspace import Workspace
 from tests.conftest import WILAYAH_CSV
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pipeline.report import CODES, codes_markdown
+from pipeline.core.report import CODES, codes_markdown
 from pipeline.schemas import SCHEMAS_DIR, render_schemas
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,7 +21,7 @@ def test_schemas_are_current() -> None:
 def test_issue_code_table_is_current() -> None:
     doc = ROOT / "docs" / "kode-masalah.md"
     assert doc.read_text(encoding="utf-8") == codes_markdown(), (
-        "run: python -m pipeline.report > docs/kode-masalah.md"
+        "run: python -m pipeline.core.report > docs/kode-masalah.md"
     )
 
 
@@ -30,7 +30,7 @@ def test_every_code_used_in_the_code_is_catalogued() -> None:
     pattern = re.compile(
         r"""(?:issue|\.add|_issue|_add|code=)\(?\s*["']([a-z]+(?:-[a-z0-9]+)+)["']"""
     )
-    for path in (ROOT / "pipeline").glob("*.py"):
+    for path in (ROOT / "pipeline").rglob("*.py"):
         used |= set(pattern.findall(path.read_text(encoding="utf-8")))
     unknown = sorted(c for c in used if c not in CODES and c.count("-") >= 1)
     assert not unknown, f"codes used but not in report.CODES: {unknown}"

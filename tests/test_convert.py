@@ -21,11 +21,12 @@ import docx
 import pytest
 from pypdf import PdfReader
 
-from pipeline import render
-from pipeline.config import PdfSettings, Settings
-from pipeline.convert import PID_FILE, Converter, check_pdf, group_members
-from pipeline.render import produce_desa_documents
-from pipeline.workspace import Workspace
+from pipeline.core.config import PdfSettings, Settings
+from pipeline.core.workspace import Workspace
+from pipeline.desa import documents as render
+from pipeline.desa.documents import produce_desa_documents
+from pipeline.documents import render as docrender
+from pipeline.documents.convert import PID_FILE, Converter, check_pdf, group_members
 from tests import snapshots as S
 
 SOFFICE = shutil.which("soffice")
@@ -119,7 +120,7 @@ def lo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     ws_lo = Workspace(base / "lo-templates")
     # templates opened and saved again by LibreOffice Writer, used as workspace templates
     resaved = resave_with_writer(
-        [render.BUILTIN_TEMPLATES / d.template for d in render.DOCUMENTS],
+        [docrender.BUILTIN_TEMPLATES / d.template for d in render.DOCUMENTS],
         ws_lo.templates,
         base / "writer-profile",
     )
@@ -275,7 +276,7 @@ def _alive(pid: int) -> bool:
 def test_timeout_kills_the_whole_process_group(tmp_path: Path, use_uno: bool) -> None:
     script, record = _fake_soffice(tmp_path)
     docx_file = tmp_path / "a.docx"
-    shutil.copy(render.BUILTIN_TEMPLATES / "daftar-hadir-desa.docx", docx_file)
+    shutil.copy(docrender.BUILTIN_TEMPLATES / "daftar-hadir-desa.docx", docx_file)
     conv = Converter(
         PdfSettings(libreoffice=str(script), pekerja=1), tmp_path / "rt", timeout=2, use_uno=use_uno
     )
@@ -353,7 +354,7 @@ def test_groups_of_a_live_pipeline_are_not_reaped(tmp_path: Path) -> None:
 
 
 def test_two_workers_never_share_a_profile(tmp_path: Path) -> None:
-    from pipeline.convert import _claim_profile, _release_profile
+    from pipeline.documents.convert import _claim_profile, _release_profile
 
     first = _claim_profile(tmp_path, "profil")
     second = _claim_profile(tmp_path, "profil")

@@ -24,10 +24,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from pipeline.atomic import TMP_PREFIX
-from pipeline.inbox import list_inputs, pending_claims
-from pipeline.models import Wilayah
-from pipeline.workspace import Workspace
+from pipeline.core.atomic import TMP_PREFIX
+from pipeline.core.models import Wilayah
+from pipeline.core.workspace import Workspace
+from pipeline.run.inbox import list_inputs, pending_claims
 from tests.conftest import HAS_SOFFICE, make_workspace
 from tests.test_watch import (
     LAU_DAMAK,

@@ -14,8 +14,8 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from pipeline.config import DokumenSettings
-from pipeline.dokumen import (
+from pipeline.core.config import DokumenSettings
+from pipeline.scans.dokumen import (
     ManifestEntry,
     build_lampiran_foto,
     check_document,
@@ -25,7 +25,7 @@ from pipeline.dokumen import (
     read_manifest,
     write_manifest,
 )
-from pipeline.sample_scans import (
+from pipeline.scans.samples import (
     make_bomb_png,
     make_encrypted_pdf,
     make_photo,

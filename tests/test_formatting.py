@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from pipeline import formatting as fmt
+from pipeline.documents import formatting as fmt
 
 
 @pytest.mark.parametrize(
@@ -106,7 +106,7 @@ def test_datetime_is_read_as_its_date_and_none_is_blank() -> None:
 
 
 def test_filters_work_in_the_rendering_environment() -> None:
-    from pipeline.render import jinja_env
+    from pipeline.documents.render import jinja_env
 
     env = jinja_env()
     text = env.from_string(

@@ -15,7 +15,8 @@ from openpyxl import Workbook
 from PIL import Image
 from pypdf import PdfWriter
 
-from pipeline.inbox import (
+from pipeline.core.workspace import Workspace
+from pipeline.run.inbox import (
     Claim,
     Readiness,
     claim,
@@ -28,8 +29,7 @@ from pipeline.inbox import (
     ready_once,
     release,
 )
-from pipeline.lock import WorkspaceBusy, workspace_lock
-from pipeline.workspace import Workspace
+from pipeline.run.lock import WorkspaceBusy, workspace_lock
 
 NON_ASCII_DIR = "12.05.01.2002 Lau Damak"
 NON_ASCII_NAME = "Buku Kerja Musrenbang Desa Lau Damak 2027 (salinan ñ).xlsx"

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from pipeline.batch import PassResult
 from pipeline.cli import main
-from pipeline.receipts import Receipt
-from pipeline.sample_scans import make_scan
-from pipeline.workspace import Workspace
+from pipeline.core.receipts import Receipt
+from pipeline.core.workspace import Workspace
+from pipeline.run.batch import PassResult
+from pipeline.scans.samples import make_scan
 from tests.conftest import desa_inbox
 from tests.workbooks import USULAN, identitas_cell, make_desa_workbook, set_cells, usulan_cell
 
@@ -287,11 +287,11 @@ def test_unknown_file_and_misplaced_scan_get_receipts(workspace: Workspace, run:
 
 def test_killed_after_commit_is_finished_by_next_pass(workspace: Workspace, tmp_path: Path) -> None:
     """Simulate a crash between the ledger commit and the outputs/receipt."""
-    from pipeline import inbox
-    from pipeline.batch import Batch, run_pass
-    from pipeline.config import load_settings
-    from pipeline.ledger import Ledger
-    from pipeline.wilayah import load_wilayah
+    from pipeline.core.config import load_settings
+    from pipeline.core.wilayah import load_wilayah
+    from pipeline.ledger.store import Ledger
+    from pipeline.run import inbox
+    from pipeline.run.batch import Batch, run_pass
 
     path = drop(workspace, tmp_path, tahap="Pelaksanaan")
     settings = load_settings(workspace.root)
@@ -358,7 +358,7 @@ def test_repeated_internal_error_ends_in_a_receipt(
     workspace: Workspace, run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A bug that hits one input: retried by later passes, then a galat-internal receipt."""
-    from pipeline.stages import Stages
+    from pipeline.run.route import Stages
 
     def broken(self: Stages, path: Path, row: object) -> None:
         raise RuntimeError("simulated bug")
@@ -416,7 +416,7 @@ def test_scan_before_any_workbook_waits_for_the_first_year(workspace: Workspace,
 
 
 def test_receipt_names_never_clash(workspace: Workspace, run: Run) -> None:
-    from pipeline.receipts import clash_free
+    from pipeline.core.receipts import clash_free
 
     taken = {"20261122-091502-a.xlsx", "20261122-091502-a.xlsx (2)"}
     assert clash_free("20261122-091502-a.xlsx", taken.__contains__) == "20261122-091502-a.xlsx (3)"

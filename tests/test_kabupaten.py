@@ -13,16 +13,16 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipeline.batch import run_pass
-from pipeline.config import Settings, load_settings
-from pipeline.formatting import rupiah
-from pipeline.kabupaten import write_kabupaten_reports
-from pipeline.ledger import Ledger
-from pipeline.models import IdentitasDesa, Usulan, Wilayah
-from pipeline.standard import BIDANG, Keputusan, Tahap
-from pipeline.wilayah import WilayahList, load_wilayah
-from pipeline.workflow import deadline
-from pipeline.workspace import Workspace
+from pipeline.core.config import Settings, load_settings
+from pipeline.core.models import IdentitasDesa, Usulan, Wilayah
+from pipeline.core.standard import BIDANG, Keputusan, Tahap
+from pipeline.core.wilayah import WilayahList, load_wilayah
+from pipeline.core.workspace import Workspace
+from pipeline.desa.workflow import deadline
+from pipeline.documents.formatting import rupiah
+from pipeline.kabupaten.recap import write_kabupaten_reports
+from pipeline.ledger.store import Ledger
+from pipeline.run.batch import run_pass
 from tests.conftest import desa_inbox, make_workspace
 from tests.workbooks import make_desa_workbook
 

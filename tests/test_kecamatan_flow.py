@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.batch import PassResult
 from pipeline.cli import main
+from pipeline.core.workspace import Workspace
 from pipeline.demo import KecamatanOperator
-from pipeline.sample_scans import make_scan
-from pipeline.workspace import Workspace
+from pipeline.run.batch import PassResult
+from pipeline.scans.samples import make_scan
 from tests.conftest import desa_inbox
 from tests.workbooks import make_desa_workbook
 
@@ -111,8 +111,8 @@ def test_kecamatan_flow_to_kirim_and_unlock(
     with zipfile.ZipFile(package) as zf:
         assert "manifest.json" in zf.namelist() and "data/kecamatan.json" in zf.namelist()
     # Bappeda's own workspace takes the sealed package in
-    from pipeline.batch import run_pass
-    from pipeline.config import load_settings
+    from pipeline.core.config import load_settings
+    from pipeline.run.batch import run_pass
     from tests.conftest import make_workspace
 
     bappeda = make_workspace(workspace.root.parent / "bappeda")

@@ -15,12 +15,12 @@ from typing import Any
 
 import pytest
 
-from pipeline.models import BukuKerjaKecamatan, RawCell, RawKeyValue, RawWorkbook
-from pipeline.report import Report, Severity
-from pipeline.standard import KECAMATAN_IDENTITAS_LABELS, TahapKecamatan
-from pipeline.validation import validate_kecamatan
-from pipeline.xlsx_read import read_workbook
-from pipeline.xlsx_write import build_kecamatan_workbook
+from pipeline.core.models import BukuKerjaKecamatan, RawCell, RawKeyValue, RawWorkbook
+from pipeline.core.report import Report, Severity
+from pipeline.core.standard import KECAMATAN_IDENTITAS_LABELS, TahapKecamatan
+from pipeline.desa.validation import validate_kecamatan
+from pipeline.intake.xlsx_read import read_workbook
+from pipeline.intake.xlsx_write import build_kecamatan_workbook
 from tests.test_kecamatan_workbook import (
     IDENTITAS,
     JADWAL,
@@ -137,7 +137,7 @@ def test_missing_columns(tmp_path: Path) -> None:
 
 
 def test_missing_columns_on_a_raw_workbook_without_reader_notes() -> None:
-    from pipeline.models import RawRow, RawTable
+    from pipeline.core.models import RawRow, RawTable
 
     values = {
         "Kode Kecamatan": "12.05.01",

@@ -12,16 +12,16 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipeline.config import BatasSettings
-from pipeline.models import (
+from pipeline.core.config import BatasSettings
+from pipeline.core.models import (
     IdentitasKecamatan,
     JadwalDesa,
     Peserta,
     UsulanKecamatan,
     Wilayah,
 )
-from pipeline.report import issue
-from pipeline.standard import (
+from pipeline.core.report import issue
+from pipeline.core.standard import (
     BIDANG,
     JADWAL_COLUMNS,
     KECAMATAN_IDENTITAS_LABELS,
@@ -32,10 +32,10 @@ from pipeline.standard import (
     Keputusan,
     TahapKecamatan,
 )
-from pipeline.validation import validate_kecamatan
-from pipeline.wilayah import WilayahList
-from pipeline.xlsx_read import read_workbook
-from pipeline.xlsx_write import (
+from pipeline.core.wilayah import WilayahList
+from pipeline.desa.validation import validate_kecamatan
+from pipeline.intake.xlsx_read import read_workbook
+from pipeline.intake.xlsx_write import (
     ERROR_RGB,
     SHEET_MASALAH,
     WARNING_RGB,

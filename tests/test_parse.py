@@ -1,4 +1,4 @@
-"""Reading single cell values (pipeline/parse.py): every reading rule, and what is refused."""
+"""Reading single cell values (pipeline/intake/parse.py): every reading rule, and what is refused."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 from openpyxl.utils.datetime import from_excel
 
-from pipeline.parse import (
+from pipeline.core.standard import BIDANG, SUMBER_DANA, UNSUR, Keputusan
+from pipeline.intake.parse import (
     clean_text,
     excel_serial_date,
     is_blank,
@@ -23,7 +24,6 @@ from pipeline.parse import (
     parse_whole,
     parse_year,
 )
-from pipeline.standard import BIDANG, SUMBER_DANA, UNSUR, Keputusan
 
 BLANKS = [None, "", "   ", "\t\n", "\u00a0", "\u200b"]
 

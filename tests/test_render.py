@@ -17,12 +17,14 @@ import docx
 import pytest
 from openpyxl import load_workbook
 
-from pipeline import render
-from pipeline.config import Settings
-from pipeline.models import DesaSnapshot
-from pipeline.render import DOCUMENTS, TemplateError, documents_for, produce_desa_documents
-from pipeline.standard import BIDANG, Tahap
-from pipeline.workspace import Workspace, document_stem
+from pipeline.core.config import Settings
+from pipeline.core.models import DesaSnapshot
+from pipeline.core.standard import BIDANG, Tahap
+from pipeline.core.workspace import Workspace, document_stem
+from pipeline.desa import documents as render
+from pipeline.desa.documents import DOCUMENTS, documents_for, produce_desa_documents
+from pipeline.documents import render as docrender
+from pipeline.documents.render import TemplateError
 from tests import snapshots as S
 
 SPECS = {d.key: d for d in DOCUMENTS}
@@ -52,8 +54,8 @@ def render_one(
     spec = SPECS[key]
     settings = settings or Settings()
     ctx = spec.context(snapshot, settings)
-    return render.render_docx(
-        render.BUILTIN_TEMPLATES / spec.template,
+    return docrender.render_docx(
+        docrender.BUILTIN_TEMPLATES / spec.template,
         ctx,
         out / f"{key}.docx",
         settings.pdf.ukuran_kertas,
@@ -77,7 +79,7 @@ def test_registry_says_which_document_at_which_stage() -> None:
     assert keys[Tahap.KIRIM] == ["daftar-hadir", "berita-acara", "kompilasi"]
     assert SPECS["kompilasi"].xlsx is not None
     for spec in DOCUMENTS:
-        assert (render.BUILTIN_TEMPLATES / spec.template).is_file()
+        assert (docrender.BUILTIN_TEMPLATES / spec.template).is_file()
 
 
 def test_file_names_follow_documents_md() -> None:
@@ -96,7 +98,7 @@ def test_file_names_follow_documents_md() -> None:
 @pytest.mark.parametrize("tahap", [Tahap.PERSIAPAN, Tahap.VERIFIKASI])
 def test_template_contract_every_variable_exists_in_its_context(key: str, tahap: Tahap) -> None:
     spec = SPECS[key]
-    used = render.template_variables(render.BUILTIN_TEMPLATES / spec.template)
+    used = docrender.template_variables(docrender.BUILTIN_TEMPLATES / spec.template)
     assert used, "the template uses no variables at all?"
     for snap in (S.realistic(tahap=tahap), S.realistic(tahap=tahap, n_peserta=0, n_usulan=0)):
         context = spec.context(snap, Settings())
@@ -186,7 +188,7 @@ def test_berita_acara_content(tmp_path: Path) -> None:
         assert expected in text, expected
     agreed = sorted((u for u in snap.usulan if u.diterima), key=lambda u: u.prioritas or 0)
     total = sum(u.biaya or 0 for u in agreed)
-    from pipeline.formatting import rupiah, terbilang
+    from pipeline.documents.formatting import rupiah, terbilang
 
     assert f"sebesar {rupiah(total)} ({terbilang(total)} rupiah)" in text
     # Lampiran I rows follow the priorities 1..35
@@ -227,7 +229,7 @@ def test_kompilasi_grouped_by_bidang_with_subtotals(tmp_path: Path) -> None:
     snap = S.realistic()
     out = render_one("kompilasi", snap, tmp_path)
     text = docx_text(out)
-    from pipeline.formatting import rupiah
+    from pipeline.documents.formatting import rupiah
 
     for letter, bidang in zip("ABCDE", BIDANG, strict=True):
         assert f"{letter}. {bidang}" in text
@@ -301,19 +303,19 @@ def ws(tmp_path: Path) -> Workspace:
 
 
 def test_workspace_template_overrides_builtin_file_by_file(ws: Workspace) -> None:
-    builtin = render.BUILTIN_TEMPLATES / "berita-acara-desa.docx"
+    builtin = docrender.BUILTIN_TEMPLATES / "berita-acara-desa.docx"
     _rewrite_document_xml(
         builtin,
         ws.templates / "berita-acara-desa.docx",
         lambda xml: xml.replace("BERITA ACARA<", "BERITA ACARA VERSI KABUPATEN<", 1),
     )
     assert (
-        render.template_path(ws, "berita-acara-desa.docx")
+        docrender.template_path(ws, "berita-acara-desa.docx")
         == ws.templates / "berita-acara-desa.docx"
     )
     assert (
-        render.template_path(ws, "daftar-hadir-desa.docx")
-        == render.BUILTIN_TEMPLATES / "daftar-hadir-desa.docx"
+        docrender.template_path(ws, "daftar-hadir-desa.docx")
+        == docrender.BUILTIN_TEMPLATES / "daftar-hadir-desa.docx"
     )
     result = produce_desa_documents(ws, Settings(), S.realistic(), None)
     outdir = ws.outbox_desa(S.KECAMATAN, S.DESA, 2027)
@@ -328,12 +330,12 @@ def test_workspace_template_overrides_builtin_file_by_file(ws: Workspace) -> Non
 
 def test_undefined_variable_names_template_and_variable_and_writes_nothing(ws: Workspace) -> None:
     _rewrite_document_xml(
-        render.BUILTIN_TEMPLATES / "berita-acara-desa.docx",
+        docrender.BUILTIN_TEMPLATES / "berita-acara-desa.docx",
         ws.templates / "berita-acara-desa.docx",
         lambda xml: xml.replace("BERITA ACARA<", "BERITA ACARA {{ undefined_var }}<", 1),
     )
     with pytest.raises(TemplateError) as caught:
-        render.render_docx(
+        docrender.render_docx(
             ws.templates / "berita-acara-desa.docx",
             render.berita_acara_context(S.realistic(), Settings()),
             ws.root / "keluar.docx",
@@ -360,12 +362,12 @@ def test_undefined_variable_names_template_and_variable_and_writes_nothing(ws: W
 def test_syntax_error_names_template(ws: Workspace) -> None:
     bad = ws.templates / "daftar-hadir-desa.docx"
     _rewrite_document_xml(
-        render.BUILTIN_TEMPLATES / "daftar-hadir-desa.docx",
+        docrender.BUILTIN_TEMPLATES / "daftar-hadir-desa.docx",
         bad,
         lambda xml: xml.replace("DAFTAR HADIR<", "DAFTAR HADIR {% if tahun %}<", 1),
     )
     with pytest.raises(TemplateError) as caught:
-        render.render_docx(
+        docrender.render_docx(
             bad, render.daftar_hadir_context(S.realistic(), Settings()), ws.root / "x.docx"
         )
     assert "daftar-hadir-desa.docx" in str(caught.value)
@@ -382,7 +384,7 @@ def test_not_a_docx_template_is_a_template_error(ws: Workspace) -> None:
 def test_libreoffice_24_core_properties_relationship_is_repaired(tmp_path: Path) -> None:
     """LibreOffice 24 writes '.../officedocument/...' as the core-properties relationship type;
     unrepaired, docxtpl would save a second docProps/core.xml (docxtpl #558)."""
-    src = render.BUILTIN_TEMPLATES / "daftar-hadir-desa.docx"
+    src = docrender.BUILTIN_TEMPLATES / "daftar-hadir-desa.docx"
     lo24 = tmp_path / "lo24.docx"
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(lo24, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
@@ -402,7 +404,7 @@ def test_libreoffice_24_core_properties_relationship_is_repaired(tmp_path: Path)
     with pytest.warns(UserWarning, match="Duplicate name"):
         plain.save(buf)
 
-    out = render.render_docx(
+    out = docrender.render_docx(
         lo24, render.daftar_hadir_context(S.realistic(), Settings()), tmp_path / "o.docx"
     )
     with zipfile.ZipFile(out) as z:
@@ -416,7 +418,7 @@ def test_libreoffice_24_core_properties_relationship_is_repaired(tmp_path: Path)
 
 
 def test_kompilasi_xlsx(tmp_path: Path) -> None:
-    from pipeline.kompilasi_xlsx import HEADER_ROW, write_kompilasi_xlsx
+    from pipeline.desa.kompilasi_xlsx import HEADER_ROW, write_kompilasi_xlsx
 
     snap = S.realistic()
     path = write_kompilasi_xlsx(
@@ -460,7 +462,7 @@ def test_kompilasi_xlsx(tmp_path: Path) -> None:
 
 
 def test_kompilasi_xlsx_keeps_hostile_text_as_text(tmp_path: Path) -> None:
-    from pipeline.kompilasi_xlsx import write_kompilasi_xlsx
+    from pipeline.desa.kompilasi_xlsx import write_kompilasi_xlsx
 
     path = write_kompilasi_xlsx(S.hostile(), Settings(), tmp_path / "k.xlsx")
     ws = load_workbook(path).active

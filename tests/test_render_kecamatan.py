@@ -19,11 +19,8 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from pipeline import render, render_kecamatan
-from pipeline.config import Settings
-from pipeline.convert import Converter
-from pipeline.formatting import rupiah, terbilang
-from pipeline.models import (
+from pipeline.core.config import Settings
+from pipeline.core.models import (
     IdentitasKecamatan,
     JadwalDesa,
     KecamatanSnapshot,
@@ -31,8 +28,13 @@ from pipeline.models import (
     UsulanKecamatan,
     Wilayah,
 )
-from pipeline.rekap_xlsx import SHEET_BIDANG, SHEET_DESA, SHEET_OPD, SHEET_USULAN
-from pipeline.render_kecamatan import (
+from pipeline.core.standard import BIDANG, KECAMATAN_USULAN_COLUMNS, Keputusan, TahapKecamatan
+from pipeline.core.workspace import Workspace
+from pipeline.documents import render as docrender
+from pipeline.documents.convert import Converter
+from pipeline.documents.formatting import rupiah, terbilang
+from pipeline.kecamatan import documents as render_kecamatan
+from pipeline.kecamatan.documents import (
     KECAMATAN_DOCUMENTS,
     SURAT_PEMBERITAHUAN,
     kecamatan_documents_for,
@@ -40,8 +42,7 @@ from pipeline.render_kecamatan import (
     surat_pemberitahuan_context,
     surat_pemberitahuan_for,
 )
-from pipeline.standard import BIDANG, KECAMATAN_USULAN_COLUMNS, Keputusan, TahapKecamatan
-from pipeline.workspace import Workspace
+from pipeline.kecamatan.rekap_xlsx import SHEET_BIDANG, SHEET_DESA, SHEET_OPD, SHEET_USULAN
 
 KECAMATAN = Wilayah(kode="12.05.01", nama="Bahorok")
 KABUPATEN = Wilayah(kode="12.05", nama="Kabupaten Langkat")
@@ -259,7 +260,7 @@ def flat(text: str) -> str:
 
 def produce(
     tmp_path: Path, snap: KecamatanSnapshot, converter: Converter | None = None
-) -> tuple[Workspace, render.DocumentsResult, Path]:
+) -> tuple[Workspace, docrender.DocumentsResult, Path]:
     ws = Workspace(tmp_path / "ws")
     result = produce_kecamatan_documents(ws, Settings(), snap, converter)
     return ws, result, ws.outbox_kecamatan(snap.kecamatan, snap.tahun)
@@ -287,8 +288,8 @@ def test_registry_per_stage() -> None:
     assert SPECS["rekap"].xlsx is not None
     assert set(SURAT_PEMBERITAHUAN.tahap) == set(TahapKecamatan)
     for spec in KECAMATAN_DOCUMENTS:
-        assert (render.BUILTIN_TEMPLATES / spec.template).is_file()
-    assert (render.BUILTIN_TEMPLATES / SURAT_PEMBERITAHUAN.template).is_file()
+        assert (docrender.BUILTIN_TEMPLATES / spec.template).is_file()
+    assert (docrender.BUILTIN_TEMPLATES / SURAT_PEMBERITAHUAN.template).is_file()
 
 
 @pytest.mark.parametrize("tahap", list(TahapKecamatan))
@@ -345,7 +346,7 @@ def test_template_contract_every_variable_exists_in_its_context() -> None:
     )
     for snap in (realistic(), empty):
         for template, context in _contexts(snap):
-            used = render.template_variables(render.BUILTIN_TEMPLATES / template)
+            used = docrender.template_variables(docrender.BUILTIN_TEMPLATES / template)
             assert used, template
             assert used - set(context) == set(), template
 
@@ -613,7 +614,7 @@ def test_hostile_text_renders_literally(tmp_path: Path) -> None:
     everything = ""
     for path in docs:
         docx.Document(str(path))  # a valid package
-        render.check_docx(path)
+        docrender.check_docx(path)
         everything += docx_text(path)
     for bit in HOSTILE:
         assert bit in everything, bit
@@ -632,7 +633,7 @@ def test_hostile_text_renders_literally(tmp_path: Path) -> None:
 def test_broken_workspace_template_gives_issue_others_published(tmp_path: Path) -> None:
     ws = Workspace(tmp_path / "ws")
     ws.templates.mkdir(parents=True)
-    src = render.BUILTIN_TEMPLATES / "berita-acara-kecamatan.docx"
+    src = docrender.BUILTIN_TEMPLATES / "berita-acara-kecamatan.docx"
     with (
         zipfile.ZipFile(src) as zin,
         zipfile.ZipFile(ws.templates / "berita-acara-kecamatan.docx", "w") as zout,

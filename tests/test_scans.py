@@ -22,8 +22,15 @@ from PIL import Image, ImageDraw
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import ContentStream, Destination, NameObject, NumberObject
 
-from pipeline import scans
-from pipeline.sample_scans import (
+from pipeline.scans import pages as scans
+from pipeline.scans.pages import (
+    ScanError,
+    build_signed_pdf,
+    check_scan,
+    latest_scan_set,
+    scan_to_pdf_pages,
+)
+from pipeline.scans.samples import (
     make_bomb_png,
     make_encrypted_pdf,
     make_image_pdf,
@@ -31,13 +38,6 @@ from pipeline.sample_scans import (
     make_text_pdf,
     render_page,
     save_image,
-)
-from pipeline.scans import (
-    ScanError,
-    build_signed_pdf,
-    check_scan,
-    latest_scan_set,
-    scan_to_pdf_pages,
 )
 
 A4 = (595.28, 841.89)

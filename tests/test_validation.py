@@ -1,4 +1,4 @@
-"""Validation of a desa workbook (pipeline/validation.py), built from RawWorkbook objects.
+"""Validation of a desa workbook (pipeline/desa/validation.py), built from RawWorkbook objects.
 
 Every issue code validation emits has a test here; positions are asserted as (code, cell).
 """
@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from openpyxl.utils import get_column_letter
 
-from pipeline.models import RawCell, RawKeyValue, RawRow, RawTable, RawWorkbook, Wilayah
-from pipeline.report import CODES, Report, Severity, where
-from pipeline.standard import (
+from pipeline.core.models import RawCell, RawKeyValue, RawRow, RawTable, RawWorkbook, Wilayah
+from pipeline.core.report import CODES, Report, Severity, where
+from pipeline.core.standard import (
     IDENTITAS_LABELS,
     IDENTITAS_PREFILLED,
     PESERTA_COLUMNS,
@@ -26,8 +26,8 @@ from pipeline.standard import (
     Tahap,
     identitas_wajib,
 )
-from pipeline.validation import validate_desa
-from pipeline.wilayah import WilayahList
+from pipeline.core.wilayah import WilayahList
+from pipeline.desa.validation import validate_desa
 
 F = IdentitasField
 WILAYAH = WilayahList(

@@ -28,7 +28,8 @@ from typing import Any
 
 import pytest
 
-from pipeline.inbox import (
+from pipeline.core.workspace import Workspace
+from pipeline.run.inbox import (
     Readiness,
     claim,
     is_ignored,
@@ -39,7 +40,6 @@ from pipeline.inbox import (
     ready_once,
     release,
 )
-from pipeline.workspace import Workspace
 from tests.conftest import make_workspace
 from tests.workbooks import DESA, KECAMATAN, make_desa_workbook
 
@@ -385,7 +385,7 @@ POSIX_ONLY = {
 POSIX_MODULES = {"fcntl", "pwd", "grp", "resource", "termios", "posix"}
 
 
-@pytest.mark.parametrize("module", ["inbox.py", "lock.py", "watch.py"])
+@pytest.mark.parametrize("module", ["run/inbox.py", "run/lock.py", "run/watch.py"])
 def test_no_posix_only_calls(module: str) -> None:
     tree = ast.parse((REPO / "pipeline" / module).read_text(encoding="utf-8"))
     found = []

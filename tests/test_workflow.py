@@ -7,9 +7,9 @@ import itertools
 
 import pytest
 
-from pipeline.models import BukuKerjaDesa, IdentitasDesa, Usulan
-from pipeline.standard import TAHAP_URUTAN, Tahap
-from pipeline.workflow import LedgerState, Rules, check_workbook, deadline, move_allowed
+from pipeline.core.models import BukuKerjaDesa, IdentitasDesa, Usulan
+from pipeline.core.standard import TAHAP_URUTAN, Tahap
+from pipeline.desa.workflow import LedgerState, Rules, check_workbook, deadline, move_allowed
 
 MUSRENBANG = dt.date(2026, 1, 13)  # a Tuesday; Friday 16 January 2026 is Isra Mi'raj
 

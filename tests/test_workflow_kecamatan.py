@@ -6,9 +6,9 @@ import itertools
 
 import pytest
 
-from pipeline.models import BukuKerjaKecamatan, IdentitasKecamatan, UsulanKecamatan
-from pipeline.standard import TAHAP_KECAMATAN_URUTAN, TahapKecamatan
-from pipeline.workflow import KecamatanState, Rules, check_kecamatan, kecamatan_move_allowed
+from pipeline.core.models import BukuKerjaKecamatan, IdentitasKecamatan, UsulanKecamatan
+from pipeline.core.standard import TAHAP_KECAMATAN_URUTAN, TahapKecamatan
+from pipeline.desa.workflow import KecamatanState, Rules, check_kecamatan, kecamatan_move_allowed
 
 K = TahapKecamatan
 

@@ -14,17 +14,17 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
-from pipeline.config import BatasSettings
-from pipeline.models import RawWorkbook
-from pipeline.report import Report
-from pipeline.standard import (
+from pipeline.core.config import BatasSettings
+from pipeline.core.models import RawWorkbook
+from pipeline.core.report import Report
+from pipeline.core.standard import (
     IDENTITAS_LABELS,
     JADWAL_COLUMNS,
     KECAMATAN_IDENTITAS_LABELS,
     KECAMATAN_USULAN_COLUMNS,
     USULAN_COLUMNS,
 )
-from pipeline.xlsx_read import MAX_ROWS, read_workbook
+from pipeline.intake.xlsx_read import MAX_ROWS, read_workbook
 from tests.lo import calc_resave_many, needs_libreoffice
 from tests.workbooks import (
     PESERTA,

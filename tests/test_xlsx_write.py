@@ -15,10 +15,10 @@ from openpyxl import load_workbook
 from openpyxl.comments import Comment
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipeline.config import BatasSettings
-from pipeline.models import IdentitasDesa, Peserta, Usulan
-from pipeline.report import issue
-from pipeline.standard import (
+from pipeline.core.config import BatasSettings
+from pipeline.core.models import IdentitasDesa, Peserta, Usulan
+from pipeline.core.report import issue
+from pipeline.core.standard import (
     BIDANG,
     IDENTITAS_LABELS,
     PESERTA_COLUMNS,
@@ -28,8 +28,8 @@ from pipeline.standard import (
     Keputusan,
     Tahap,
 )
-from pipeline.xlsx_read import read_workbook
-from pipeline.xlsx_write import (
+from pipeline.intake.xlsx_read import read_workbook
+from pipeline.intake.xlsx_write import (
     AUTHOR,
     ERROR_RGB,
     FIRST_DATA_ROW,

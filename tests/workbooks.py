@@ -11,7 +11,7 @@
 Values are raw cell values (str, int, float, Decimal, date, time, None), written as given, so
 invalid input is easy to build; a string starting with '=' becomes a formula without a cached
 value (openpyxl cannot compute), which is what a formula test wants. Without `variant` the workbook is the one the pipeline issues
-(pipeline.xlsx_write layout: Identitas values in column B rows 2-16, table header in row 2,
+(pipeline.intake.xlsx_write layout: Identitas values in column B rows 2-16, table header in row 2,
 data from row 3, standard column order) with the given values filled in by openpyxl. With a
 `variant` it is a plain workbook as an operator might build it (no Petunjuk/Daftar sheets, no
 dropdowns), laid out as the variant says.
@@ -31,9 +31,9 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
-from pipeline.models import Wilayah
-from pipeline.standard import IDENTITAS_LABELS, PESERTA_COLUMNS, USULAN_COLUMNS
-from pipeline.xlsx_write import FIRST_DATA_ROW, IDENTITAS_FIRST_ROW, build_desa_workbook
+from pipeline.core.models import Wilayah
+from pipeline.core.standard import IDENTITAS_LABELS, PESERTA_COLUMNS, USULAN_COLUMNS
+from pipeline.intake.xlsx_write import FIRST_DATA_ROW, IDENTITAS_FIRST_ROW, build_desa_workbook
 
 DESA = Wilayah(kode="12.05.01.2002", nama="Lau Damak")
 KELURAHAN = Wilayah(kode="12.05.01.1001", nama="Pekan Bahorok")

@@ -19,7 +19,8 @@ from pipeline.core.atomic import write_with
 from pipeline.core.config import Settings
 from pipeline.core.models import DesaSnapshot, Usulan
 from pipeline.core.standard import UsulanColumn
-from pipeline.desa.documents import clean_text, kelompok_bidang
+from pipeline.desa.ordering import kelompok_bidang
+from pipeline.documents.render import clean_text
 from pipeline.documents.xlsx_style import (
     HEADER_FILL,
     TITLE_FONT,

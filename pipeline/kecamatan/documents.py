@@ -13,38 +13,35 @@ as a dotted line (the letter is signed before the desa's musrenbang, not on a kn
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline.core.config import Settings
-from pipeline.core.models import JadwalDesa, KecamatanSnapshot, Usulan, UsulanKecamatan, Wilayah
-from pipeline.core.standard import TAHAP_KECAMATAN_URUTAN, Keputusan, TahapKecamatan, normalise
+from pipeline.core.models import JadwalDesa, KecamatanSnapshot, UsulanKecamatan, Wilayah
+from pipeline.core.standard import TAHAP_KECAMATAN_URUTAN, Keputusan, TahapKecamatan
 from pipeline.core.workspace import Workspace, document_stem
-from pipeline.desa.documents import (
-    _HURUF,
-    TITIK,
-    DocumentJob,
-    DocumentsResult,
-    _by_priority,
-    _s,
-    _usulan_row,
-    daftar_hadir_rows,
-    hadir,
-    kelompok_bidang,
-    produce_documents,
-    waktu,
-)
+from pipeline.desa.documents import _usulan_row
+from pipeline.desa.ordering import _HURUF, _by_priority
 from pipeline.documents import formatting as fmt
+from pipeline.documents.context import TITIK, _s, daftar_hadir_rows, hadir, waktu
+from pipeline.documents.render import DocumentJob, DocumentsResult, produce_documents
+from pipeline.kecamatan.rekap_xlsx import write_rekap_xlsx
+from pipeline.kecamatan.ringkasan import (
+    JENIS_UPT,
+    asal_of,
+    per_desa,
+    ringkasan_bidang,
+    ringkasan_desa,
+    ringkasan_opd,
+    total,
+)
 
 if TYPE_CHECKING:
     from pipeline.documents.convert import Converter
 
 NOMOR_KOSONG = "....../......"  # a letter number to write by hand
-OPD_KOSONG = "(OPD Tujuan belum diisi)"
-ASAL_KOSONG = "(Asal Usulan belum diisi)"
-JENIS_UPT = "UPT/Instansi"
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -106,138 +103,6 @@ def common_context(snapshot: KecamatanSnapshot, settings: Settings, kind: str) -
         "tempat_tanggal_ttd": f"{kec}, {fmt.tanggal(tanggal) or TITIK}",
         "tempat_ttd": f"{kec}, {TITIK}",
     }
-
-
-# ----------------------------------------------------------------------------- asal usulan
-
-
-@dataclass(frozen=True)
-class Asal:
-    """Where an usulan comes from: a desa/kelurahan of the kecamatan or an UPT/instansi."""
-
-    jenis: str  # "Desa", "Kelurahan" or JENIS_UPT
-    kode: str  # the desa's kode, "" for an UPT
-    nama: str  # "Lau Damak" / "UPT Puskesmas Bahorok"
-
-    @property
-    def judul(self) -> str:
-        return self.nama if self.jenis == JENIS_UPT else f"{self.jenis} {self.nama}"
-
-
-def asal_of(u: UsulanKecamatan, snapshot: KecamatanSnapshot) -> Asal:
-    """The desa from the Kode Usulan (or the Desa/Kelurahan column), else the UPT."""
-    by_kode = {d.kode: d for d in snapshot.desa}
-    desa = by_kode.get((u.kode_usulan or "").rsplit("-", 2)[0])
-    if desa is None and _s(u.desa):
-        key = normalise(_s(u.desa))
-        desa = next((d for d in snapshot.desa if normalise(d.nama) == key), None)
-        if desa is None:
-            return Asal("Desa/Kelurahan", "", _s(u.desa))
-    if desa is not None:
-        return Asal(desa.level_word, desa.kode, desa.nama)
-    return Asal(JENIS_UPT, "", _s(u.asal, ASAL_KOSONG))
-
-
-@dataclass
-class Ringkasan:
-    """Counts and totals of a group of usulan (one row of a recap view)."""
-
-    nama: str
-    jenis: str = ""
-    kode: str = ""
-    jumlah: int = 0
-    diterima: int = 0
-    revisi: int = 0
-    ditolak: int = 0
-    belum: int = 0
-    biaya: int = 0
-    biaya_disepakati: int = 0
-
-    def add(self, u: Usulan) -> None:
-        self.jumlah += 1
-        self.biaya += u.biaya or 0
-        if u.keputusan is Keputusan.DITERIMA:
-            self.diterima += 1
-        elif u.keputusan is Keputusan.REVISI:
-            self.revisi += 1
-        elif u.keputusan is Keputusan.DITOLAK:
-            self.ditolak += 1
-        else:
-            self.belum += 1
-        if u.diterima:
-            self.biaya_disepakati += u.biaya or 0
-
-    @property
-    def disepakati(self) -> int:
-        return self.diterima + self.revisi
-
-    def as_context(self, no: int | str) -> dict[str, Any]:
-        return {
-            "no": no,
-            "nama": self.nama,
-            "jenis": self.jenis,
-            "kode": self.kode,
-            "jumlah": self.jumlah,
-            "diterima": self.diterima,
-            "revisi": self.revisi,
-            "ditolak": self.ditolak,
-            "belum": self.belum,
-            "disepakati": self.disepakati,
-            "biaya": self.biaya,
-            "biaya_rupiah": fmt.rupiah(self.biaya),
-            "biaya_disepakati": self.biaya_disepakati,
-            "biaya_disepakati_rupiah": fmt.rupiah(self.biaya_disepakati),
-        }
-
-
-def total(rows: Iterable[Usulan], nama: str = "JUMLAH") -> Ringkasan:
-    out = Ringkasan(nama)
-    for u in rows:
-        out.add(u)
-    return out
-
-
-def per_desa(snapshot: KecamatanSnapshot) -> list[tuple[Asal, list[UsulanKecamatan]]]:
-    """Every desa of the kecamatan (also those without usulan), then each UPT/instansi."""
-    groups: dict[Asal, list[UsulanKecamatan]] = {
-        Asal(d.level_word, d.kode, d.nama): [] for d in snapshot.desa
-    }
-    for u in snapshot.usulan:
-        groups.setdefault(asal_of(u, snapshot), []).append(u)
-    desa = [(a, rows) for a, rows in groups.items() if a.jenis != JENIS_UPT]
-    upt = [(a, rows) for a, rows in groups.items() if a.jenis == JENIS_UPT]
-    return desa + upt
-
-
-def per_bidang(snapshot: KecamatanSnapshot) -> list[tuple[str, list[Usulan]]]:
-    rows: list[Usulan] = list(snapshot.usulan)
-    return kelompok_bidang(rows)
-
-
-def per_opd(snapshot: KecamatanSnapshot) -> list[tuple[str, list[UsulanKecamatan]]]:
-    groups: dict[str, list[UsulanKecamatan]] = {}
-    for u in snapshot.usulan:
-        groups.setdefault(_s(u.opd_tujuan, OPD_KOSONG), []).append(u)
-    named = sorted((k for k in groups if k != OPD_KOSONG), key=str.casefold)
-    keys = named + ([OPD_KOSONG] if OPD_KOSONG in groups else [])
-    return [(k, groups[k]) for k in keys]
-
-
-def ringkasan_desa(snapshot: KecamatanSnapshot) -> list[Ringkasan]:
-    out = []
-    for asal, rows in per_desa(snapshot):
-        r = total(rows, asal.nama)
-        r.jenis, r.kode = asal.jenis, asal.kode
-        out.append(r)
-    return out
-
-
-def ringkasan_bidang(snapshot: KecamatanSnapshot) -> list[Ringkasan]:
-    return [total(rows, bidang) for bidang, rows in per_bidang(snapshot)]
-
-
-def ringkasan_opd(snapshot: KecamatanSnapshot) -> list[Ringkasan]:
-    return [total(rows, opd) for opd, rows in per_opd(snapshot)]
 
 
 def _row(u: UsulanKecamatan, no: int, snapshot: KecamatanSnapshot) -> dict[str, Any]:
@@ -462,8 +327,6 @@ XlsxWriter = Callable[[KecamatanSnapshot, Settings, Path], None]
 
 
 def _write_rekap_xlsx(snapshot: KecamatanSnapshot, settings: Settings, path: Path) -> None:
-    from pipeline.kecamatan.rekap_xlsx import write_rekap_xlsx
-
     write_rekap_xlsx(snapshot, settings, path)
 
 

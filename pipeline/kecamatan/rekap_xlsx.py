@@ -28,7 +28,7 @@ from pipeline.documents.xlsx_style import (
     header,
     total_row_style,
 )
-from pipeline.kecamatan.documents import (
+from pipeline.kecamatan.ringkasan import (
     JENIS_UPT,
     Ringkasan,
     asal_of,

@@ -3,7 +3,7 @@
 Sooko SOP: letters to each desa from the Jadwal sheet (step 1), the kecamatan workbook
 pre-filled with the usulan its desa sent (step 4), the recap, berita acara and daftar hadir
 (step 5), the signed recap scan (step 6), and at Kirim the cover letter and a sealed package
-for Bappeda (step 7). Called by stages.Stages, which dispatches by the input's region.
+for Bappeda (step 7). Called by run/route.Stages, which dispatches by the input's region.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ import sqlite3
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from pipeline.core import atomic
+from pipeline.core.examined import Examined, Place
 from pipeline.core.models import (
     BukuKerjaKecamatan,
     IdentitasKecamatan,
@@ -31,15 +31,14 @@ from pipeline.core.receipts import Kind, Status
 from pipeline.core.report import Issue, Report
 from pipeline.core.standard import SHEET_IDENTITAS, TahapKecamatan
 from pipeline.core.workspace import document_stem, safe_name, signed_pdf_name
+from pipeline.desa.context import Context
 from pipeline.desa.validation import validate_kecamatan
 from pipeline.desa.workflow import KecamatanState, check_kecamatan
 from pipeline.intake.xlsx_write import write_kecamatan_workbook
+from pipeline.kecamatan import documents as render_kecamatan
 from pipeline.ledger.kecamatan import KecamatanLedger, sent_on
 from pipeline.ledger.store import InputRow
 from pipeline.scans import pages as scans
-
-if TYPE_CHECKING:
-    from pipeline.desa.stages import Examined, Place, Stages
 
 PURPOSE = "workbook-kecamatan"
 PART_TITLES = {
@@ -55,11 +54,11 @@ def buku_kerja_kecamatan_name(kec: Wilayah, tahun: int, perbaiki: bool = False) 
 
 
 class KecamatanStages:
-    def __init__(self, base: Stages) -> None:
-        self.base = base
-        self.ws = base.ws
-        self.wilayah = base.wilayah
-        self.ledger = KecamatanLedger(base.ledger)
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.ws = ctx.ws
+        self.wilayah = ctx.wilayah
+        self.ledger = KecamatanLedger(ctx.ledger)
 
     # ------------------------------------------------------------------ state
 
@@ -141,9 +140,7 @@ class KecamatanStages:
     def examine_workbook(
         self, raw: RawWorkbook, report: Report, row: InputRow, place: Place
     ) -> Examined:
-        from pipeline.desa.stages import Examined
-
-        received = row.received_at.astimezone(self.base.tz)
+        received = row.received_at.astimezone(self.ctx.tz)
         folder_kec = place.kecamatan
         fallback = folder_kec.kode if folder_kec else None
         wb, vreport = validate_kecamatan(raw, self.wilayah, today=received.date())
@@ -171,7 +168,7 @@ class KecamatanStages:
                 Status.REJECTED, Kind.WORKBOOK_KECAMATAN, PURPOSE, kode, year, report.issues
             )
         state = self.state(kode, year)
-        guards, tahap = check_kecamatan(wb, state, self.base.rules)
+        guards, tahap = check_kecamatan(wb, state, self.ctx.rules)
         report.extend(guards)
         if not report.ok or tahap is None:
             return Examined(
@@ -206,7 +203,7 @@ class KecamatanStages:
             pindaian={
                 b.jenis
                 for y in (year, None)
-                for b in self.base.ledger.berkas_of(kode, y, "pindaian")
+                for b in self.ctx.ledger.berkas_of(kode, y, "pindaian")
             },
         )
 
@@ -214,7 +211,7 @@ class KecamatanStages:
         self, wb: BukuKerjaKecamatan, tahap: TahapKecamatan, row: InputRow
     ) -> Callable[[sqlite3.Connection], None]:
         kode, year = wb.identitas.kode or "", wb.identitas.tahun or 0
-        at = row.received_at.astimezone(self.base.tz).isoformat(timespec="seconds")
+        at = row.received_at.astimezone(self.ctx.tz).isoformat(timespec="seconds")
         identitas = wb.identitas.model_copy(update={"tahap": tahap})
 
         def apply(db: sqlite3.Connection) -> None:
@@ -228,7 +225,7 @@ class KecamatanStages:
                 file=row.file,
             )  # fmt: skip
             if before is None or before.stage is not tahap:
-                self.base.ledger.audit(
+                self.ctx.ledger.audit(
                     db, "tahap", at=at, region=kode, year=year,
                     dari=before.stage.value if before else None, ke=tahap.value, file=row.file,
                 )  # fmt: skip
@@ -238,7 +235,6 @@ class KecamatanStages:
     # ------------------------------------------------------------------ produce
 
     def after_workbook(self, ex: Examined) -> tuple[list[Path], list[Issue]]:
-        from pipeline.kecamatan import documents as render_kecamatan
 
         assert ex.region and ex.year
         snap = self.snapshot(ex.region, ex.year)
@@ -259,10 +255,10 @@ class KecamatanStages:
             missing_ok=True
         )
         docs = render_kecamatan.produce_kecamatan_documents(
-            self.ws, self.base.settings, snap, self.base.get_converter()
+            self.ws, self.ctx.settings, snap, self.ctx.get_converter()
         )
         outputs += docs.outputs
-        if self.base.ledger.berkas_of(ex.region, ex.year, "pindaian"):
+        if self.ctx.ledger.berkas_of(ex.region, ex.year, "pindaian"):
             outputs += self.signed_pdf(ex.region, ex.year)
         if snap.tahap is TahapKecamatan.KIRIM:
             outputs.append(self.package(snap, outputs))
@@ -280,7 +276,7 @@ class KecamatanStages:
         if kec is None:
             return []
         folder = self.ws.outbox_kecamatan(kec, year)
-        rows = self.base.ledger.berkas_of(kode, year, "pindaian")
+        rows = self.ctx.ledger.berkas_of(kode, year, "pindaian")
         parts: list[tuple[str, list[Path]]] = []
         for jenis, title in PART_TITLES.items():
             mine = [b for b in rows if b.jenis == jenis]
@@ -296,7 +292,7 @@ class KecamatanStages:
         if not parts:
             return []
         out = folder / signed_pdf_name(kec, year, kecamatan=True)
-        scans.build_signed_pdf(parts, out, self.base.settings.pdf.ukuran_kertas)
+        scans.build_signed_pdf(parts, out, self.ctx.settings.pdf.ukuran_kertas)
         return [out]
 
     def package(self, snap: KecamatanSnapshot, outputs: list[Path]) -> Path:
@@ -309,7 +305,7 @@ class KecamatanStages:
                 {
                     kode: [
                         u.model_dump(mode="json")
-                        for u in self.base.ledger.usulan_of(kode, snap.tahun)
+                        for u in self.ctx.ledger.usulan_of(kode, snap.tahun)
                     ]
                     for kode in snap.desa_terkirim
                 },
@@ -323,7 +319,7 @@ class KecamatanStages:
         manifest = {
             "kecamatan": snap.kecamatan.kode,
             "tahun": snap.tahun,
-            "dibuat": dt.datetime.now(self.base.tz).isoformat(timespec="seconds"),
+            "dibuat": dt.datetime.now(self.ctx.tz).isoformat(timespec="seconds"),
             "berkas": {n: hashlib.sha256(b).hexdigest() for n, b in sorted(members.items())},
         }
         members["manifest.json"] = json.dumps(manifest, indent=2, ensure_ascii=False).encode()

@@ -21,16 +21,17 @@ from zoneinfo import ZoneInfo
 
 from pipeline.core import atomic
 from pipeline.core.config import Settings
+from pipeline.core.examined import Examined
 from pipeline.core.receipts import Kind, Receipt, Status, clash_free, receipt_stem, write_receipt
 from pipeline.core.report import Issue, issue
 from pipeline.core.wilayah import WilayahList, load_wilayah
 from pipeline.core.workspace import Workspace
-from pipeline.desa.stages import Examined, Stages, locate
 from pipeline.documents.convert import Converter
 from pipeline.kabupaten.recap import write_kabupaten_reports
 from pipeline.ledger.store import InputRow, Ledger, now_iso
 from pipeline.run import inbox
 from pipeline.run.lock import workspace_lock
+from pipeline.run.route import Stages, locate
 
 MAX_ATTEMPTS = 3  # internal errors on one input before it gets a rejection receipt
 
