@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,6 @@ from zoneinfo import ZoneInfo
 from openpyxl import load_workbook
 
 from pipeline.commands import (
-    UsageError,
     init_workspace,
     issue_desa_workbook,
     issue_kecamatan_workbook,
@@ -30,6 +28,7 @@ from pipeline.core.config import load_settings
 from pipeline.core.standard import SHEET_IDENTITAS, SHEET_PESERTA, SHEET_USULAN, normalise
 from pipeline.core.wilayah import load_wilayah
 from pipeline.core.workspace import Workspace, buku_kerja_name
+from pipeline.demo_folder import prepare_demo_folder
 from pipeline.desa.workflow import is_working_day
 from pipeline.run.batch import run_pass
 
@@ -313,38 +312,6 @@ def _fill(sheet: Any, labels: list[str], rows: list[tuple[Any, ...]]) -> None:
     for i, values in enumerate(rows):
         for label, value in zip(labels, values, strict=False):
             sheet.cell(first + i, cols[label], value)
-
-
-DEMO_MARKER = ".musrenbang-demo"
-"""Marks a folder `musrenbang demo` built: only such a folder is ever emptied by a demo."""
-
-
-def prepare_demo_folder(target: Path) -> None:
-    """Make `target` an empty, marked demo folder. A folder that exists, is not empty and was
-    not made by an earlier demo is refused (UsageError, exit 2) and left untouched."""
-    if target.exists() and not target.is_dir():
-        raise UsageError(f"{target} adalah berkas, bukan folder: pilih folder lain untuk demo.")
-    if target.is_dir() and any(target.iterdir()):
-        if not is_earlier_demo(target):
-            raise UsageError(
-                f"Folder {target} sudah berisi berkas dan bukan folder demo sebelumnya: demo "
-                "tidak menghapusnya. Pilih folder baru atau kosong, mis. "
-                "'musrenbang demo ~/demo-musrenbang'."
-            )
-        shutil.rmtree(target)
-    target.mkdir(parents=True, exist_ok=True)
-    (target / DEMO_MARKER).write_text(
-        "Folder ini dibuat oleh 'musrenbang demo' dan boleh ditimpa oleh demo berikutnya.\n",
-        encoding="utf-8",
-    )
-
-
-def is_earlier_demo(folder: Path) -> bool:
-    """The marker, or (demos made before it existed) the demo's own region list beside the
-    settings file."""
-    if (folder / DEMO_MARKER).is_file():
-        return True
-    return (folder / "wilayah-demo.csv").is_file() and (folder / "musrenbang.toml").is_file()
 
 
 class _DemoStopped(Exception):

@@ -15,6 +15,7 @@ from pipeline.core.config import Settings
 from pipeline.core.models import BukuKerjaDesa, BukuKerjaKecamatan, DesaSnapshot, KecamatanSnapshot
 from pipeline.core.receipts import Receipt
 from pipeline.core.resources import data_dir
+from pipeline.kabupaten.status import StatusMusrenbang
 
 EXPORTS: dict[str, type[BaseModel]] = {
     "receipt.json": Receipt,
@@ -23,6 +24,7 @@ EXPORTS: dict[str, type[BaseModel]] = {
     "desa-snapshot.json": DesaSnapshot,
     "buku-kerja-kecamatan.json": BukuKerjaKecamatan,
     "kecamatan-snapshot.json": KecamatanSnapshot,
+    "status.json": StatusMusrenbang,
 }
 
 SCHEMAS_DIR = data_dir("schemas")  # the checkout's schemas/, or the installed copy

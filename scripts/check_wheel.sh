@@ -23,8 +23,10 @@ for member in pipeline/_data/templates/berita-acara-desa.docx pipeline/_data/sch
   "$PY" -c "import sys, zipfile; sys.exit(0 if sys.argv[2] in zipfile.ZipFile(sys.argv[1]).namelist() else 1)" \
     "$wheel" "$member" || { echo "check_wheel: $member tidak ada di wheel"; exit 1; }
 done
-tar -tzf "$sdist" | grep -q '/templates/berita-acara-desa.docx$' || { echo "check_wheel: templat tidak ada di sdist"; exit 1; }
-tar -tzf "$sdist" | grep -q '/LICENSE$' || { echo "check_wheel: LICENSE tidak ada di sdist"; exit 1; }
+listing=$(tar -tzf "$sdist")
+for member in templates/berita-acara-desa.docx schemas/settings.json LICENSE setup.py; do
+  grep -q "/$member\$" <<<"$listing" || { echo "check_wheel: $member tidak ada di sdist"; exit 1; }
+done
 
 base=$("$PY" -c 'import sys; print(sys.base_prefix)')/bin/python3
 "$base" -m venv "$work/venv"

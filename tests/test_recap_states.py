@@ -74,8 +74,10 @@ def _scan(ledger: Ledger, kode: str, year: int | None) -> None:
 @pytest.mark.parametrize(
     ("tahap", "scans", "date", "late"),
     CASES,
-    ids=[f"{t.value if t else 'tanpa-tahap'}-{s}-{d}{'-telat' if lt else ''}"
-         for t, s, d, lt in CASES],  # fmt: skip
+    ids=[
+        f"{t.value if t else 'tanpa-tahap'}-{s}-{d}{'-telat' if lt else ''}"
+        for t, s, d, lt in CASES
+    ],  # fmt: skip
 )
 def test_recap_and_pemantauan_for_every_ledger_state(
     tmp_path: Path, tahap: Tahap | None, scans: str, date: str, late: bool

@@ -36,6 +36,7 @@ from watchdog.observers.polling import PollingObserver
 from pipeline.core import atomic
 from pipeline.core.config import Settings
 from pipeline.core.workspace import Workspace
+from pipeline.ledger.backup import DailyBackup
 from pipeline.run.inbox import Readiness, is_ignored
 from pipeline.run.lock import WorkspaceBusy, workspace_lock
 
@@ -369,6 +370,7 @@ def watch(
     for stale in ws.runtime.glob(atomic.TMP_PREFIX + "*"):  # a heartbeat cut by a crash
         stale.unlink(missing_ok=True)
     converter: Any = None
+    daily = DailyBackup(ws, settings)
 
     def beat_forever() -> None:
         while not stop.wait(min(interval, 5.0)):
@@ -410,6 +412,7 @@ def watch(
                 if not busy_said:
                     logged(f"Menunggu: {exc}")
                     busy_said = True
+            daily.maybe(logged)  # [cadangan] harian: one backup a day, safe beside the pass
             line = observer.ensure()
             if line:
                 logged(line)

@@ -37,7 +37,9 @@ def mask(text: str) -> str:
 
 def docx_text(path: Path) -> str:
     with zipfile.ZipFile(path) as z:
-        parts = sorted(n for n in z.namelist() if re.match(r"word/(document|header\d*|footer\d*)\.xml", n))
+        parts = sorted(
+            n for n in z.namelist() if re.match(r"word/(document|header\d*|footer\d*)\.xml", n)
+        )
         out = []
         for name in parts:
             xml = z.read(name).decode("utf-8")
@@ -103,7 +105,9 @@ def compare(old: Path, new: Path) -> list[str]:
         ca, cb = mask(content(a[key])), mask(content(b[key]))
         if ca != cb:
             la, lb = ca.splitlines(), cb.splitlines()
-            first = next((i for i, (x, y) in enumerate(zip(la, lb)) if x != y), min(len(la), len(lb)))
+            first = next(
+                (i for i, (x, y) in enumerate(zip(la, lb)) if x != y), min(len(la), len(lb))
+            )
             problems.append(
                 f"differs: {key} (line {first + 1}):\n  - {la[first] if first < len(la) else ''}"
                 f"\n  + {lb[first] if first < len(lb) else ''}"
