@@ -18,9 +18,9 @@ import pytest
 from pipeline.core.models import BukuKerjaKecamatan, RawCell, RawKeyValue, RawWorkbook
 from pipeline.core.report import Report, Severity
 from pipeline.core.standard import KECAMATAN_IDENTITAS_LABELS, TahapKecamatan
-from pipeline.desa.validation import validate_kecamatan
 from pipeline.intake.xlsx_read import read_workbook
 from pipeline.intake.xlsx_write import build_kecamatan_workbook
+from pipeline.kecamatan.validation import validate_kecamatan
 from tests.test_kecamatan_workbook import (
     IDENTITAS,
     JADWAL,

@@ -33,7 +33,6 @@ from pipeline.core.standard import (
     TahapKecamatan,
 )
 from pipeline.core.wilayah import WilayahList
-from pipeline.desa.validation import validate_kecamatan
 from pipeline.intake.xlsx_read import read_workbook
 from pipeline.intake.xlsx_write import (
     ERROR_RGB,
@@ -42,6 +41,7 @@ from pipeline.intake.xlsx_write import (
     mark_issues_on_copy,
     write_kecamatan_workbook,
 )
+from pipeline.kecamatan.validation import validate_kecamatan
 from tests.conftest import WILAYAH_CSV
 from tests.lo import calc_resave, needs_libreoffice
 

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from pipeline.core import atomic
 from pipeline.core.report import Issue, Severity
+from pipeline.core.workspace import MAX_NAME_BYTES, safe_name, shorten_name
 
 
 class Status(StrEnum):
@@ -101,8 +102,12 @@ def receipt_text(r: Receipt, region_name: str | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def receipt_stem(received_at: dt.datetime, file_name: str) -> str:
-    return f"{received_at:%Y%m%d-%H%M%S}-{file_name}"
+def receipt_stem(received_at: dt.datetime, file_name: str, budget: int = 120) -> str:
+    """`<YYYYmmdd-HHMMSS>-<file name>`: the operator's name made safe on every OS and, when
+    longer than `budget` characters, shortened keeping its extension and a hash."""
+    # bytes: the stamp (16), ' (99)', and '.json' or ' (perbaiki).xlsx' stay below NAME_MAX
+    name = shorten_name(safe_name(file_name), budget, MAX_NAME_BYTES - 16 - 5 - 16)
+    return f"{received_at:%Y%m%d-%H%M%S}-{name}"
 
 
 def clash_free(stem: str, taken: Callable[[str], bool]) -> str:

@@ -28,6 +28,18 @@ CODES: dict[str, tuple[Severity, str]] = {
     "berkas-rusak": (E, "Berkas tidak dapat dibuka (rusak, terpotong, atau bukan format aslinya)."),
     "berkas-terlalu-besar": (E, "Berkas melebihi batas ukuran atau mencurigakan (zip bomb)."),
     "berkas-terkunci": (E, "PDF dilindungi kata sandi: kirim versi tanpa kata sandi."),
+    "berkas-tidak-terbaca": (
+        E,
+        "Berkas tidak dapat dibaca (izin akses): tetap di inbox dan diproses setelah dapat dibaca.",
+    ),
+    "baris-terlalu-banyak": (
+        E,
+        "Lembar berisi lebih banyak baris dari batas (pengaturan batas.baris_usulan, batas.baris_peserta).",
+    ),
+    "masalah-terlalu-banyak": (
+        W,
+        "Tanda terima mencantumkan 200 masalah pertama; sisanya dihitung per kode (galat bila ada galat di antaranya).",
+    ),
     "jenis-berkas-tidak-dikenal": (E, "Ekstensi atau isi berkas tidak dikenali di folder ini."),
     "lokasi-berkas-salah": (E, "Pindaian/dokumen tidak berada di folder desa yang benar."),
     "makro-diabaikan": (W, "Berkas .xlsm: makro diabaikan, hanya nilai yang dibaca."),
@@ -98,6 +110,10 @@ CODES: dict[str, tuple[Severity, str]] = {
         "Gambar terlalu besar untuk dibuka dengan aman (decompression bomb).",
     ),
     "pdf-rusak": (E, "PDF tidak dapat dibaca."),
+    "pdf-konten-aktif-dihapus": (
+        W,
+        "PDF berisi JavaScript, aksi otomatis, berkas tersemat atau anotasi beraksi: dihapus sebelum digabung.",
+    ),
     "ukuran-melebihi-batas": (E, "Dokumen melebihi batas ukuran untuk jenisnya."),
     "usulan-desa-belum-masuk": (
         W,
@@ -163,6 +179,35 @@ def issue(
         row=row,
         column=column,
     )
+
+
+MAX_ISSUES = 200
+"""Issues listed one by one in a receipt; the rest are counted by code."""
+
+
+def cap_issues(issues: list[Issue], limit: int = MAX_ISSUES) -> list[Issue]:
+    """The first `limit` issues, then one `masalah-terlalu-banyak` counting the rest by code
+    (an error when an error is among them, so the status stays what it was). Idempotent."""
+    if len(issues) <= limit or (
+        len(issues) == limit + 1 and issues[-1].code == "masalah-terlalu-banyak"
+    ):
+        return issues
+    rest = issues[limit:]
+    counts: dict[str, int] = {}
+    for item in rest:
+        counts[item.code] = counts.get(item.code, 0) + 1
+    shown = ", ".join(
+        f"{code} {n:,}".replace(",", ".") for code, n in sorted(counts.items(), key=lambda c: -c[1])
+    )
+    severity = E if any(i.severity is E for i in rest) else W
+    total = f"{len(rest):,}".replace(",", ".")
+    summary = issue(
+        "masalah-terlalu-banyak",
+        f"Masih ada {total} masalah lain yang tidak dicantumkan satu per satu ({shown}). "
+        "Perbaiki masalah di atas, lalu kirim lagi untuk melihat sisanya.",
+        severity=severity,
+    )
+    return [*issues[:limit], summary]
 
 
 def where(sheet: str | None, cell: str | None) -> str:

@@ -93,7 +93,8 @@ CREATE TABLE IF NOT EXISTS inputs (
     status TEXT NOT NULL DEFAULT 'processing',
     receipt_json TEXT,
     attempts INTEGER NOT NULL DEFAULT 0, -- failed tries (internal errors) so far
-    done INTEGER NOT NULL DEFAULT 0
+    done INTEGER NOT NULL DEFAULT 0,
+    raw_rel BLOB                         -- the original bytes of rel when not UTF-8
 );
 CREATE INDEX IF NOT EXISTS inputs_sha ON inputs (sha256, status);
 
@@ -217,6 +218,9 @@ class Ledger:
         self.db.execute("PRAGMA synchronous=FULL")
         self.db.execute("PRAGMA foreign_keys=ON")
         self.db.executescript(SCHEMA)
+        columns = {r["name"] for r in self.db.execute("PRAGMA table_info(inputs)")}
+        if "raw_rel" not in columns:  # ledgers made before file names were kept as bytes
+            self.db.execute("ALTER TABLE inputs ADD COLUMN raw_rel BLOB")
         self.db.execute(
             "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
             (str(SCHEMA_VERSION),),
@@ -263,11 +267,12 @@ class Ledger:
         received_at: dt.datetime,
         receipt_name: str,
         archived_as: str,
+        raw_rel: bytes | None = None,
     ) -> InputRow:
         with self.transaction() as db:
             db.execute(
                 "INSERT INTO inputs (token, file, rel, sha256, size, received_at, receipt_name,"
-                " archived_as) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " archived_as, raw_rel) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     token,
                     file,
@@ -277,6 +282,7 @@ class Ledger:
                     received_at.isoformat(),
                     receipt_name,
                     archived_as,
+                    raw_rel,
                 ),
             )
         found = self.input_by_token(token)
@@ -327,6 +333,47 @@ class Ledger:
             db.execute(
                 "UPDATE inputs SET status = 'rejected', receipt_json = ?, done = 1 WHERE id = ?",
                 (receipt_json, input_id),
+            )
+
+    def add_unreadable(
+        self,
+        *,
+        token: str,
+        file: str,
+        rel: str,
+        signature: str,
+        size: int,
+        received_at: dt.datetime,
+        receipt_name: str,
+        receipt_json: str,
+        raw_rel: bytes | None,
+    ) -> None:
+        """Journal a file that could not be read (it stays in the inbox): done at once, so
+        only its receipt is kept; `signature` (size and mtime) tells a later pass that this
+        very file already has its receipt."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO inputs (token, file, rel, sha256, size, received_at, receipt_name,"
+                " archived_as, kind, purpose, status, receipt_json, done, raw_rel)"
+                " VALUES (?, ?, ?, '', ?, ?, ?, '', 'unknown', ?, 'rejected', ?, 1, ?)",
+                (token, file, rel, size, received_at.isoformat(), receipt_name,
+                 f"tidak-terbaca/{signature}", receipt_json, raw_rel),
+            )  # fmt: skip
+
+    def unreadable_seen(self, rel: str, signature: str) -> bool:
+        row = self.db.execute(
+            "SELECT 1 FROM inputs WHERE rel = ? AND purpose = ?",
+            (rel, f"tidak-terbaca/{signature}"),
+        ).fetchone()
+        return row is not None
+
+    def rehash(self, input_id: int, sha256: str, size: int) -> None:
+        """The claimed file changed after it was journaled (a copy still writing into it):
+        the journal takes the bytes actually archived, before anything was examined."""
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE inputs SET sha256 = ?, size = ? WHERE id = ? AND status = 'processing'",
+                (sha256, size, input_id),
             )
 
     def inputs_not_done(self) -> list[InputRow]:

@@ -9,13 +9,14 @@ what was left, and every step after the ledger commit is idempotent.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import hashlib
+import os
 import shutil
 import time
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -23,15 +24,24 @@ from pipeline.core import atomic
 from pipeline.core.config import Settings
 from pipeline.core.examined import Examined
 from pipeline.core.receipts import Kind, Receipt, Status, clash_free, receipt_stem, write_receipt
-from pipeline.core.report import Issue, issue
+from pipeline.core.report import Issue, cap_issues, issue
 from pipeline.core.wilayah import WilayahList, load_wilayah
-from pipeline.core.workspace import Workspace
+from pipeline.core.workspace import (
+    MAX_PATH_CHARS,
+    Workspace,
+    archive_rel,
+    display_name,
+    name_bytes,
+    region_folder,
+    windows_length,
+)
 from pipeline.documents.convert import Converter
 from pipeline.kabupaten.recap import write_kabupaten_reports
 from pipeline.ledger.store import InputRow, Ledger, now_iso
-from pipeline.run import inbox
+from pipeline.run import inbox, safety
 from pipeline.run.lock import workspace_lock
 from pipeline.run.route import Stages, locate
+from pipeline.run.unreadable import unreadable_receipt
 
 MAX_ATTEMPTS = 3  # internal errors on one input before it gets a rejection receipt
 
@@ -52,14 +62,7 @@ class PassResult:
         return 0
 
 
-def sha256_of(path: Path) -> tuple[str, int]:
-    h = hashlib.sha256()
-    size = 0
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-            size += len(chunk)
-    return h.hexdigest(), size
+sha256_of = safety.sha256_of  # (sha256, size) of a file, never through a link
 
 
 class Batch:
@@ -94,36 +97,73 @@ class Batch:
 
     # ------------------------------------------------------------------ one input
 
+    @cached_property
+    def name_budget(self) -> int:
+        """How many characters of the operator's file name a receipt name may keep, so that
+        its deepest copy (<desa outbox>/<year>/tanda-terima/<name> (2).json) stays below
+        MAX_PATH_CHARS: the region folders are the pipeline's and are never shortened."""
+        deepest = windows_length("outbox/tanda-terima/") + len(" (perbaiki).xlsx")
+        wilayah = self.stages.wilayah
+        for desa in wilayah.all_desa():
+            try:
+                kec = wilayah.kecamatan_of(desa.kode)
+            except Exception:  # noqa: BLE001 - a desa without its kecamatan row
+                continue
+            folder = f"outbox/{region_folder(kec)}/{region_folder(desa)}/2027/tanda-terima/"
+            deepest = max(deepest, windows_length(folder) + len(".json"))
+        stamp, clash = len("20261122-091502-"), len(" (99)")
+        return max(24, min(120, MAX_PATH_CHARS - 1 - deepest - stamp - clash))
+
     def journal(self, claim: inbox.Claim) -> InputRow:
-        """The input's ledger row, made on first sight: fixes its receipt name and archive path."""
+        """The input's ledger row, made on first sight: fixes its receipt name and archive path.
+
+        The claimed file is archived here, read once through a descriptor that never follows
+        a link, and the row records the sha256 of exactly the bytes archived. Names that are
+        not UTF-8 are journaled as shown (U+FFFD) with their original bytes in `raw_rel`."""
         row = self.ledger.input_by_token(claim.token)
         if row is not None:
             return row
-        sha, size = sha256_of(claim.path)
+        archived_as = archive_rel(claim.rel, claim.token)
+        sha, size = safety.archive(claim.path, self.ws.root / archived_as)
         received_at = dt.datetime.now(self.tz)
+        file, rel = display_name(claim.name), display_name(claim.rel)
         name = clash_free(
-            receipt_stem(received_at, claim.name),
+            receipt_stem(received_at, file, self.name_budget),
             lambda n: (
                 self.ledger.receipt_name_taken(n) or (self.ws.receipts / f"{n}.json").exists()
             ),
         )
-        rel_parent = Path(claim.rel).parent
-        archived = self.ws.arsip / rel_parent / f"{claim.token} {claim.name}"
         return self.ledger.add_input(
             token=claim.token,
-            file=claim.name,
-            rel=claim.rel,
+            file=file,
+            rel=rel,
             sha256=sha,
             size=size,
             received_at=received_at,
             receipt_name=name,
-            archived_as=self.ws.rel(archived),
+            archived_as=archived_as,
+            raw_rel=name_bytes(claim.rel) if rel != claim.rel else None,
         )
+
+    def release(self, claim: inbox.Claim, row: InputRow) -> None:
+        """Let the claimed file go, only once its archive copy exists and matches its sha256
+        (copied again from the claimed file when it does not; raises when that fails)."""
+        archived = self.ws.root / row.archived_as
+        if not safety.archive_matches(archived, row.sha256, row.size):
+            safety.archive(claim.path, archived, expect=row.sha256)
+            if not safety.archive_matches(archived, row.sha256, row.size):
+                raise safety.ArchiveMismatch(f"arsip {row.archived_as} tidak cocok")
+        inbox.release(claim)
 
     def handle(self, source: Path, row: InputRow) -> Receipt:
         archived = self.ws.root / row.archived_as
-        if not archived.exists():
-            atomic.copy_file(source, archived)  # archive first: nothing is ever lost
+        if source != archived and not _same_size(archived, row.size):
+            sha, size = safety.archive(source, archived)  # archive first: nothing is ever lost
+            if sha != row.sha256:
+                if row.status != "processing":
+                    raise safety.ArchiveMismatch(f"{row.file}: isi berubah setelah diperiksa")
+                self.ledger.rehash(row.id, sha, size)
+                row = dataclasses.replace(row, sha256=sha, size=size)
         if row.status == "processing":
             examined = self.examine(archived, row)
         else:
@@ -144,6 +184,7 @@ class Batch:
     def examine(self, archived: Path, row: InputRow) -> Examined:
         """Decide what the input is and what it does; commit the ledger change with the outcome."""
         examined = self.stages.examine(archived, row)
+        examined.issues = cap_issues(examined.issues)  # a 29 MB receipt helps nobody
         with self.ledger.transaction() as db:
             if examined.status is Status.ACCEPTED and examined.apply is not None:
                 examined.apply(db)
@@ -253,9 +294,7 @@ def run_pass(
             result.deferred = len(files) - len(ready)
             planned(len(ready))
             for path in sorted(ready, key=batch.order_key):
-                taken = inbox.claim(ws, path)
-                if taken is not None:
-                    _one(batch, result, claim=taken)
+                _take(batch, result, path)
                 handled()
             # `run` ("then recaps") always refreshes the kabupaten reports (Pemantauan shows
             # who is past the deadline today); a watcher pass only when it changed something.
@@ -281,12 +320,8 @@ def _kabupaten_reports(
 
 
 def _log_internal(batch: Batch, name: str, exc: BaseException) -> None:
-    log_dir = batch.ws.runtime / "logs"
-    log_dir.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now(batch.tz).isoformat(timespec="seconds")
-    with open(log_dir / "pipeline.log", "a", encoding="utf-8") as fh:
-        fh.write(f"[{stamp}] {name}\n{traceback.format_exc()}\n")
-    batch.log(f"GALAT INTERNAL  {name}: {exc} (rincian: .musrenbang/logs/pipeline.log)")
+    """The traceback to .musrenbang/logs/pipeline.log, a line to the operator; never raises."""
+    safety.log_internal(batch.ws.runtime, batch.tz, name, exc, batch.log)
 
 
 def _empty_folder(folder: Path) -> None:
@@ -318,6 +353,21 @@ def _ready_for_run(files: list[Path], stable_seconds: float, take_incomplete: bo
     return quiet
 
 
+def _take(batch: Batch, result: PassResult, path: Path) -> None:
+    """Claim one ready file of the inbox and process it; a file this process may not read
+    stays in the inbox with a receipt saying so."""
+    try:
+        if not safety.readable(path):
+            _unreadable(batch, result, path, path.relative_to(batch.ws.inbox).as_posix())
+            return
+        taken = inbox.claim(batch.ws, path)
+    except Exception as exc:  # noqa: BLE001 - one bad input must not stop the pass
+        _failed(batch, result, display_name(path.name), exc, None, None)
+        return
+    if taken is not None:
+        _one(batch, result, claim=taken)
+
+
 def _one(
     batch: Batch,
     result: PassResult,
@@ -326,23 +376,86 @@ def _one(
     row: InputRow | None = None,
 ) -> None:
     """Process one input; an internal error is logged and the pass goes on."""
-    name = claim.name if claim else (row.file if row else "?")
+    name = display_name(claim.name) if claim else (row.file if row else "?")
     try:
         if claim is not None:
-            row = batch.journal(claim)
+            try:
+                row = batch.journal(claim)
+            except safety.Unreadable:
+                back = inbox.unclaim(batch.ws, claim)
+                if back is not None:
+                    _unreadable(batch, result, back, claim.rel)
+                    return
+                raise
+            except safety.NotRegular:
+                _put_away(batch, claim)
+                return
             if row.done:
-                inbox.release(claim)
+                batch.release(claim, row)
                 return
             receipt = batch.handle(claim.path, row)
-            inbox.release(claim)
         else:
             assert row is not None
             receipt = batch.handle(batch.ws.root / row.archived_as, row)
+        result.receipts.append(receipt)
+        batch.log(_line(receipt))
+        if claim is not None:
+            batch.release(claim, row)
     except Exception as exc:  # noqa: BLE001 - one bad input must not stop the pass
-        _log_internal(batch, name, exc)
-        result.internal_errors.append(f"{name}: {exc}")
-        if row is not None and batch.ledger.count_failure(row.id) >= MAX_ATTEMPTS:
-            _give_up(batch, result, row, claim)
+        _failed(batch, result, name, exc, row, claim)
+
+
+def _failed(
+    batch: Batch,
+    result: PassResult,
+    name: str,
+    exc: BaseException,
+    row: InputRow | None,
+    claim: inbox.Claim | None,
+) -> None:
+    """Log an internal error; a bug that hits one input MAX_ATTEMPTS times ends in a receipt,
+    an error of the environment (a full disk) never does: it is retried by every pass.
+    Nothing raised here leaves this function."""
+    _log_internal(batch, name, exc)
+    try:
+        result.internal_errors.append(safety.printable(f"{name}: {exc}"))
+    except Exception:  # noqa: BLE001 - a broken __str__
+        result.internal_errors.append(safety.printable(name))
+    if row is None or safety.environment_error(exc):
+        return
+    try:
+        current = batch.ledger.input_by_token(row.token)
+        if current is None or current.done:
+            return
+        if batch.ledger.count_failure(current.id) >= MAX_ATTEMPTS:
+            _give_up(batch, result, current, claim)
+    except Exception as inner:  # noqa: BLE001 - the disk itself may be what fails
+        _log_internal(batch, f"{name} (mencatat galat)", inner)
+
+
+def _put_away(batch: Batch, claim: inbox.Claim) -> None:
+    """A claimed path that is not a regular file (swapped for a symlink or fifo after the
+    listing) is never read: it goes back to the inbox, where it is not an input, or away."""
+    if inbox.unclaim(batch.ws, claim) is None:
+        try:
+            os.unlink(claim.path)  # the link itself, never what it points to
+        except OSError:
+            pass
+        shutil.rmtree(claim.folder, ignore_errors=True)
+    batch.log(safety.printable(f"DILEWATI {display_name(claim.rel)}: bukan berkas biasa"))
+
+
+def _unreadable(batch: Batch, result: PassResult, path: Path, rel: str) -> None:
+    """A file this process may not read: a receipt, once per version; it stays in the inbox."""
+    try:
+        receipt = unreadable_receipt(
+            batch.ws, batch.ledger, batch.stages, batch.name_budget, path, rel
+        )
+    except Exception as exc:  # noqa: BLE001 - one bad input must not stop the pass
+        _failed(batch, result, display_name(Path(rel).name), exc, None, None)
+        return
+    if receipt is None:
+        result.deferred += 1
         return
     result.receipts.append(receipt)
     batch.log(_line(receipt))
@@ -350,38 +463,52 @@ def _one(
 
 def _give_up(batch: Batch, result: PassResult, row: InputRow, claim: inbox.Claim | None) -> None:
     """After MAX_ATTEMPTS internal errors the operator still gets a receipt, and the input
-    stops being retried; it stays in the archive for the administrator."""
+    stops being retried; it stays in the archive for the administrator. Only when the archive
+    copy exists and matches the journaled sha256: otherwise the input stays claimed and is
+    retried, and nothing claims it was archived. Never raises."""
     archived = batch.ws.root / row.archived_as
-    receipt = Receipt(
-        file=row.file,
-        sha256=row.sha256,
-        received_at=row.received_at,
-        status=Status.REJECTED,
-        kind=Kind(row.kind) if row.kind else Kind.UNKNOWN,
-        region=row.region,
-        year=row.year,
-        stage=None,
-        issues=[
-            issue(
-                "galat-internal",
-                f"Berkas '{row.file}' gagal diproses {MAX_ATTEMPTS} kali karena galat sistem. "
-                "Berkas sudah diarsip; hubungi admin Bappeda/kecamatan (lihat "
-                ".musrenbang/logs/pipeline.log). Tidak perlu mengirim ulang.",
-            )
-        ],
-        outputs=[],
-        archived_as=row.archived_as if archived.exists() else None,
-    )
     try:
+        if not safety.archive_matches(archived, row.sha256, row.size):
+            if claim is None:
+                return
+            safety.archive(claim.path, archived, expect=row.sha256)
+            if not safety.archive_matches(archived, row.sha256, row.size):
+                return
+        receipt = Receipt(
+            file=row.file,
+            sha256=row.sha256,
+            received_at=row.received_at,
+            status=Status.REJECTED,
+            kind=Kind(row.kind) if row.kind else Kind.UNKNOWN,
+            region=row.region,
+            year=row.year,
+            stage=None,
+            issues=[
+                issue(
+                    "galat-internal",
+                    f"Berkas '{row.file}' gagal diproses {MAX_ATTEMPTS} kali karena galat "
+                    "sistem. Berkas sudah diarsip; hubungi admin Bappeda/kecamatan (lihat "
+                    ".musrenbang/logs/pipeline.log). Tidak perlu mengirim ulang.",
+                )
+            ],
+            outputs=[],
+            archived_as=row.archived_as,
+        )
         write_receipt(receipt, row.receipt_name, [batch.ws.receipts], None)
         batch.ledger.give_up(row.id, receipt.model_dump_json())
         if claim is not None:
-            if not archived.exists():
-                atomic.copy_file(claim.path, archived)
             inbox.release(claim)
-    except Exception:  # noqa: BLE001 - the disk itself may be what fails; retry next pass
+    except Exception as exc:  # noqa: BLE001 - the disk itself may be what fails; retry next pass
+        _log_internal(batch, f"{row.file} (tanda terima galat)", exc)
         return
     result.receipts.append(receipt)
+
+
+def _same_size(path: Path, size: int) -> bool:
+    try:
+        return os.lstat(path).st_size == size
+    except OSError:
+        return False
 
 
 def _line(r: Receipt) -> str:

@@ -15,6 +15,7 @@ Cross-platform: pathlib, os.scandir and os.rename only (no POSIX-only calls).
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import secrets
 import shutil
@@ -26,7 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.core.workspace import Workspace
+from pipeline.core.workspace import Workspace, safe_name, shorten_name
 
 IGNORED_NAMES = frozenset({"thumbs.db", "desktop.ini"})
 IGNORED_SUFFIXES = (".part", ".crdownload", ".tmp")
@@ -300,11 +301,20 @@ class Claim:
     """Its original path relative to the inbox, with '/'."""
     name: str
     """Its original file name."""
+    token_folder: Path | None = None
+    """Set when the claimed file does not sit at <token>/<rel> (a path too long to keep)."""
 
     @property
     def folder(self) -> Path:
         """The token folder holding the claimed file."""
+        if self.token_folder is not None:
+            return self.token_folder
         return self.path.parents[len(Path(self.rel).parts) - 1]
+
+
+REL_SIDECAR = ".rel"
+"""In a token folder: the claimed file's original path below the inbox, as bytes, when the
+file had to be claimed under a shorter path."""
 
 
 _token_mutex = threading.Lock()
@@ -333,18 +343,30 @@ def claim(ws: Workspace, path: Path) -> Claim | None:
     """Take `path` out of the inbox by an atomic rename into ws.claims/<token>/<rel path>.
 
     Returns None when the file is gone (another process claimed it first) or cannot be moved
-    now (on Windows: still open in another program). The claim folder keeps the original
-    relative path, so a restarted process knows where the file came from.
+    now (on Windows: still open in another program, or any other refusal: the file stays in
+    the inbox for a later pass). The claim folder keeps the original relative path, so a
+    restarted process knows where the file came from; a path too long to keep so is claimed
+    as <token>/<short name> with the original path in <token>/.rel.
     """
     rel = _relative_to_inbox(ws, path)
     token = new_token()
     folder = ws.claims / token
     target = folder / rel
-    target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        # os.rename, not os.replace: it fails when the source is gone, and on Windows also
-        # when the target exists (the target is always new here).
-        os.rename(path, target)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            # os.rename, not os.replace: it fails when the source is gone, and on Windows
+            # also when the target exists (the target is always new here).
+            os.rename(path, target)
+        except OSError as exc:
+            if exc.errno != errno.ENAMETOOLONG:
+                raise
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+            (folder / REL_SIDECAR).write_bytes(os.fsencode(rel.as_posix()))
+            target = folder / shorten_name(safe_name(rel.name), 100)
+            os.rename(path, target)
+            return Claim(token, target, rel.as_posix(), rel.name, token_folder=folder)
     except (FileNotFoundError, PermissionError, FileExistsError):
         shutil.rmtree(folder, ignore_errors=True)
         return None
@@ -354,6 +376,19 @@ def claim(ws: Workspace, path: Path) -> Claim | None:
     return Claim(token=token, path=target, rel=rel.as_posix(), name=target.name)
 
 
+def _claimed_entries(folder: Path) -> list[Path]:
+    """Every non-folder entry below a token folder, links and fifos included (they are
+    found so that they can be put away, never followed)."""
+    found: list[Path] = []
+    for parent, dirs, names in os.walk(folder, followlinks=False):
+        base = Path(parent)
+        for name in list(dirs):
+            if (base / name).is_symlink():
+                found.append(base / name)  # a link to a folder: not walked into
+        found += [base / name for name in names]
+    return [p for p in found if not is_ignored(p, folder)]
+
+
 def pending_claims(ws: Workspace) -> list[Claim]:
     """Claims left behind by a crash (or still being processed), oldest first.
 
@@ -361,19 +396,48 @@ def pending_claims(ws: Workspace) -> list[Claim]:
     """
     out: list[Claim] = []
     try:
-        tokens = sorted(entry.name for entry in os.scandir(ws.claims) if entry.is_dir())
+        tokens = sorted(
+            entry.name for entry in os.scandir(ws.claims) if entry.is_dir(follow_symlinks=False)
+        )
     except OSError:
         return out
     for token in tokens:
         folder = ws.claims / token
-        files = [p for p in folder.rglob("*") if p.is_file() and not is_ignored(p, folder)]
+        files = _claimed_entries(folder)
         if not files:
             shutil.rmtree(folder, ignore_errors=True)
             continue
+        try:
+            sidecar = (folder / REL_SIDECAR).read_bytes()
+        except OSError:
+            sidecar = None
         for path in sorted(files):
-            rel = path.relative_to(folder)
-            out.append(Claim(token=token, path=path, rel=rel.as_posix(), name=path.name))
+            if sidecar is not None:
+                rel = os.fsdecode(sidecar)
+                out.append(Claim(token, path, rel, Path(rel).name, token_folder=folder))
+                continue
+            rel_path = path.relative_to(folder)
+            out.append(Claim(token=token, path=path, rel=rel_path.as_posix(), name=path.name))
     return out
+
+
+def unclaim(ws: Workspace, claim: Claim) -> Path | None:
+    """Put a claimed file back into the inbox where it came from (or beside it as
+    'name (2).ext' when a new file took its place); None when it cannot be moved."""
+    original = ws.inbox / claim.rel
+    stem, suffix = original.stem, original.suffix
+    for n in range(1, 100):
+        target = original if n == 1 else original.with_name(f"{stem} ({n}){suffix}")
+        if os.path.lexists(target):
+            continue
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.rename(claim.path, target)
+        except OSError:
+            return None
+        shutil.rmtree(claim.folder, ignore_errors=True)
+        return target
+    return None
 
 
 def release(claim: Claim) -> None:

@@ -1,0 +1,454 @@
+"""Validation of a kecamatan workbook: raw values -> BukuKerjaKecamatan plus every issue.
+
+The kecamatan's Identitas, Jadwal and Usulan checks (spec/workbooks.md) over the shared
+intake.checks machinery and the desa's Peserta and Usulan rules. Choices made where the spec
+is silent:
+- Decision rules (and `usulan-kosong`) apply from Tahap Rekap on, like Verifikasi for a desa.
+- Kode Usulan, when filled, is a desa kode of a desa of this kecamatan and this year, or a
+  kecamatan kode (UPT/instansi usulan already recorded) of this kecamatan and year. A row
+  with an empty Kode Usulan is a new UPT/instansi usulan: its Asal Usulan names the UPT.
+- Desa/Kelurahan of a desa row (its kode names the desa) may be left empty: the official
+  name is filled in; a different name is a warning. On UPT rows it is optional text.
+- Jadwal: a row with a Tanggal needs Jam Mulai and Tempat (the letter names them); a row
+  with Jam or Tempat but no Tanggal needs the Tanggal (otherwise no letter would be made
+  without a word). A desa on two Jadwal rows is `jadwal-ganda` (two letters to one desa).
+  Rows whose kode is unknown or not of this kecamatan are left out of the model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from pipeline.core.models import (
+    BukuKerjaKecamatan,
+    IdentitasDesa,
+    IdentitasKecamatan,
+    JadwalDesa,
+    RawRow,
+    RawTable,
+    RawWorkbook,
+    UsulanKecamatan,
+    Wilayah,
+)
+from pipeline.core.report import Report
+from pipeline.core.standard import (
+    JADWAL_COLUMNS,
+    KECAMATAN_USULAN_COLUMNS,
+    PESERTA_REQUIRED,
+    SHEET_IDENTITAS,
+    SHEET_JADWAL,
+    SHEET_PESERTA,
+    SHEET_USULAN,
+    TAHAP_KECAMATAN_URUTAN,
+    TahapKecamatan,
+    UsulanColumn,
+    kecamatan_wajib,
+)
+from pipeline.core.wilayah import WilayahList
+from pipeline.desa.check_peserta import PesertaChecks
+from pipeline.desa.check_usulan import USULAN_FIELDS, UsulanChecks
+from pipeline.intake.checks import (
+    CellOf,
+    Found,
+    Level,
+    Parser,
+    cell_ref,
+    choice_parser,
+    name_key,
+    row_cell,
+    text_parser,
+    usulan_layout,
+    whole_parser,
+)
+from pipeline.intake.parse import (
+    Parsed,
+    clean_text,
+    is_blank,
+    parse_date,
+    parse_kode_desa,
+    parse_nip,
+    parse_time,
+    parse_year,
+    show,
+)
+
+C = UsulanColumn
+
+KODE_USULAN_KECAMATAN = re.compile(
+    r"^(?P<wilayah>\d{2}\.\d{2}\.\d{2}(?:\.[12]\d{3})?)-(?P<tahun>\d{4})-(?P<nomor>\d{4})$"
+)
+_KODE_KECAMATAN = re.compile(r"^\d{2}\.\d{2}\.\d{2}$")
+
+
+def _parse_kode_kecamatan(value: object) -> Parsed[str]:
+    """A kode wilayah of a kecamatan, `PP.KK.CC` (spaces ignored)."""
+    if value is None or is_blank(value):
+        return None, None
+    text = (clean_text(value) or "").replace(" ", "")
+    if isinstance(value, str) and _KODE_KECAMATAN.match(text):
+        return text, None
+    return None, (
+        f"{show(value)} bukan kode kecamatan berbentuk PP.KK.CC; tulis kode wilayah "
+        "Kepmendagri, mis. 12.05.01"
+    )
+
+
+# Kecamatan Identitas label -> (model attribute, parser, issue code for an unreadable value).
+KECAMATAN_IDENTITAS_FIELDS: dict[str, tuple[str, Parser, str]] = {
+    "Kode Kecamatan": ("kode", _parse_kode_kecamatan, "wilayah-tidak-dikenal"),
+    "Nama Kecamatan": ("nama", text_parser, ""),
+    "Tahun Rencana": ("tahun", parse_year, "tahun-tidak-valid"),
+    "Tahap": (
+        "tahap",
+        choice_parser([t.value for t in TahapKecamatan], "Tahap"),
+        "tahap-tidak-valid",
+    ),
+    "Tanggal Musrenbang": ("tanggal_musrenbang", parse_date, "tanggal-tidak-valid"),
+    "Jam Mulai": ("jam_mulai", parse_time, "jam-tidak-valid"),
+    "Tempat": ("tempat", text_parser, ""),
+    "Alamat": ("alamat", text_parser, ""),
+    "Nama Camat": ("nama_camat", text_parser, ""),
+    "NIP Camat": ("nip_camat", parse_nip, "nip-tidak-valid"),
+    "Nama Sekretaris Camat": ("nama_sekcam", text_parser, ""),
+    "NIP Sekretaris Camat": ("nip_sekcam", parse_nip, "nip-tidak-valid"),
+    "Pimpinan Sidang": ("pimpinan_sidang", text_parser, ""),
+    "Notulen": ("notulen", text_parser, ""),
+    "Nomor Berita Acara": ("nomor_berita_acara", text_parser, ""),
+    "Nomor Surat Pengantar": ("nomor_surat_pengantar", text_parser, ""),
+    "Jumlah Peserta Laki-laki": ("peserta_l", whole_parser(0), "angka-tidak-valid"),
+    "Jumlah Peserta Perempuan": ("peserta_p", whole_parser(0), "angka-tidak-valid"),
+}
+KECAMATAN_IDENTITAS_HINTS: dict[str, str] = {
+    "Kode Kecamatan": "kode wilayah kecamatan, mis. 12.05.01",
+    "Nama Kecamatan": "nama kecamatan",
+    "Tahun Rencana": "tahun rencana, mis. 2027",
+    "Tahap": "salah satu: Persiapan, Pelaksanaan, Rekap, Kirim",
+    "Tanggal Musrenbang": "tanggal musyawarah, mis. 10/02/2026",
+    "Jam Mulai": "jam mulai, mis. 09.00",
+    "Tempat": "tempat musyawarah, mis. Aula Kantor Camat",
+    "Alamat": "alamat tempat musyawarah",
+    "Nama Camat": "nama camat",
+    "Pimpinan Sidang": "nama pimpinan sidang",
+    "Notulen": "nama notulen",
+    "Nomor Berita Acara": "nomor berita acara Musrenbang Kecamatan",
+    "Nomor Surat Pengantar": "nomor surat pengantar ke Bappeda",
+    "Jumlah Peserta Laki-laki": "jumlah peserta laki-laki yang hadir, mis. 30",
+    "Jumlah Peserta Perempuan": "jumlah peserta perempuan yang hadir, mis. 25",
+}
+
+# Kecamatan Usulan column -> (model attribute, parser, issue code); shared columns as the desa's.
+KECAMATAN_USULAN_FIELDS: dict[str, tuple[str, Parser, str]] = {
+    C.ASAL.value: USULAN_FIELDS[C.ASAL],
+    "Desa/Kelurahan": ("desa", text_parser, ""),
+    **{
+        c.value: USULAN_FIELDS[c]
+        for c in (C.BIDANG, C.KEGIATAN, C.LOKASI, C.VOLUME, C.SATUAN, C.BIAYA, C.SUMBER_DANA)
+    },
+    "OPD Tujuan": ("opd_tujuan", text_parser, ""),
+    **{c.value: USULAN_FIELDS[c] for c in (C.PRIORITAS, C.KEPUTUSAN, C.CATATAN)},
+}
+KECAMATAN_USULAN_REQUIRED_COLUMNS: list[str] = [
+    c for c in KECAMATAN_USULAN_COLUMNS if c not in ("No", "Kode Usulan", "OPD Tujuan")
+]
+
+JADWAL_FIELDS: dict[str, tuple[str, Parser, str]] = {
+    "Nama Desa/Kelurahan": ("nama_desa", text_parser, ""),
+    "Tanggal Musrenbang": ("tanggal_musrenbang", parse_date, "tanggal-tidak-valid"),
+    "Jam Mulai": ("jam_mulai", parse_time, "jam-tidak-valid"),
+    "Tempat": ("tempat", text_parser, ""),
+}
+_KODE_DESA_LABEL = "Kode Desa/Kelurahan"
+
+
+KECAMATAN = Level(
+    fields=KECAMATAN_IDENTITAS_FIELDS,
+    hints=KECAMATAN_IDENTITAS_HINTS,
+    stages=TAHAP_KECAMATAN_URUTAN,
+    wajib=kecamatan_wajib,
+    model=IdentitasKecamatan,
+    held=TahapKecamatan.PELAKSANAAN,
+    deciding=TahapKecamatan.REKAP,
+    tanggal="Tanggal Musrenbang",
+)
+
+
+class _KecamatanChecker(PesertaChecks, UsulanChecks):
+    """The desa checker's machinery, with the kecamatan workbook's own rules."""
+
+    # ---------------------------------------------------------------- identitas
+
+    def kecamatan_region(self, identitas: IdentitasKecamatan, sheet: str, cell_of: CellOf) -> None:
+        """The kode must be a known kecamatan; its name is compared with the list."""
+        if identitas.kode is None:
+            return
+        kecamatan = self.wilayah.get(identitas.kode)
+        if kecamatan is None:
+            self.unknown_region(identitas.kode, "Kode Kecamatan", "kecamatan", sheet, cell_of)
+            identitas.kode = None
+            return
+        prefixes = ("kecamatan", "kec.")
+        self.region_name(
+            "Nama Kecamatan", identitas.nama, kecamatan, prefixes, kecamatan.kode, sheet, cell_of
+        )
+
+    def desa_of(self, kode: str, kecamatan: str | None) -> Wilayah | None:
+        """The desa/kelurahan `kode` when it belongs to `kecamatan` (any, when unknown)."""
+        desa = self.wilayah.desa(kode)
+        if desa is None or (kecamatan and not kode.startswith(kecamatan + ".")):
+            return None
+        return desa
+
+    # ---------------------------------------------------------------- jadwal
+
+    def jadwal(
+        self, table: RawTable, identitas: IdentitasKecamatan, missing: set[str]
+    ) -> list[JadwalDesa]:
+        sheet = table.sheet
+        out: list[JadwalDesa] = []
+        seen: dict[str, int] = {}
+        for row, found in self.data_rows(table, JADWAL_FIELDS):
+            desa = self.jadwal_desa(table, row, identitas, found, missing)
+            values = found.values
+            has_date = "tanggal_musrenbang" in values or "Tanggal Musrenbang" in found.troubled
+            needed: list[tuple[str, str]] = []
+            if has_date:
+                needed = [("Jam Mulai", "jam mulai, mis. 09.00"), ("Tempat", "tempat musyawarah")]
+            elif "jam_mulai" in values or "tempat" in values:
+                needed = [("Tanggal Musrenbang", "tanggal musyawarah desa, mis. 13/01/2026")]
+            for label, hint in needed:
+                attr = JADWAL_FIELDS[label][0]
+                if attr in values or label in found.troubled or label in missing:
+                    continue
+                self.add(
+                    "wajib-diisi",
+                    f"{label} masih kosong, padahal surat pemberitahuan untuk desa/kelurahan "
+                    f"di baris ini memerlukannya; isi {hint}",
+                    sheet=sheet,
+                    cell=cell_ref(table, label, row.row),
+                    row=row.row,
+                    column=label,
+                )
+            if desa is None:
+                continue
+            if desa.kode in seen:
+                self.add(
+                    "jadwal-ganda",
+                    f"{desa.level_word} {desa.nama} ({desa.kode}) sudah ada di baris "
+                    f"{seen[desa.kode]}; satu desa/kelurahan hanya satu baris Jadwal, hapus "
+                    "salah satunya",
+                    sheet=sheet,
+                    cell=cell_ref(table, _KODE_DESA_LABEL, row.row),
+                    row=row.row,
+                    column=_KODE_DESA_LABEL,
+                )
+                continue
+            seen[desa.kode] = row.row
+            values.setdefault("nama_desa", desa.nama)
+            out.append(JadwalDesa(row=row.row, kode_desa=desa.kode, **values))
+        return out
+
+    def jadwal_desa(
+        self,
+        table: RawTable,
+        row: RawRow,
+        identitas: IdentitasKecamatan,
+        found: Found,
+        missing: set[str],
+    ) -> Wilayah | None:
+        """The desa of a Jadwal row (None, reported, when missing, unknown or elsewhere)."""
+        sheet = table.sheet
+        label = _KODE_DESA_LABEL
+        self.read_cell(
+            row_cell(row, label),
+            parse_kode_desa,
+            "wilayah-tidak-dikenal",
+            sheet=sheet,
+            column=label,
+            found=found,
+            attr="kode_desa",
+        )
+        kode = found.values.pop("kode_desa", None)
+        if kode is None:
+            if label not in found.troubled and label not in missing:
+                self.add(
+                    "wajib-diisi",
+                    f"{label} masih kosong; isi kode wilayah desa/kelurahan, mis. "
+                    f"{identitas.kode or '12.05.01'}.2002, atau kosongkan seluruh baris",
+                    sheet=sheet,
+                    cell=cell_ref(table, label, row.row),
+                    row=row.row,
+                    column=label,
+                )
+            return None
+        desa = self.desa_of(kode, identitas.kode)
+        if desa is None:
+            where_ = f"kecamatan {identitas.kode}" if identitas.kode else "daftar wilayah"
+            self.add(
+                "wilayah-tidak-dikenal",
+                f"kode '{kode}' bukan desa/kelurahan {where_}; salin kode dari buku kerja "
+                "yang diterbitkan atau hapus baris ini",
+                sheet=sheet,
+                cell=cell_ref(table, label, row.row),
+                row=row.row,
+                column=label,
+            )
+            return None
+        written = found.values.get("nama_desa")
+        prefixes = ("desa", "kelurahan", "kel.")
+        if written is not None and name_key(written, prefixes) != name_key(desa.nama, prefixes):
+            self.add(
+                "nama-wilayah-berbeda",
+                f"Nama Desa/Kelurahan '{written}' berbeda dari daftar wilayah untuk kode "
+                f"{desa.kode} ('{desa.nama}'); periksa kodenya, surat memakai nama resmi "
+                f"'{desa.nama}'",
+                sheet=sheet,
+                cell=cell_ref(table, "Nama Desa/Kelurahan", row.row),
+                row=row.row,
+                column="Nama Desa/Kelurahan",
+            )
+            found.values["nama_desa"] = desa.nama
+        return desa
+
+    # ---------------------------------------------------------------- usulan
+
+    def kecamatan_usulan(
+        self, table: RawTable, identitas: IdentitasKecamatan, missing: set[str]
+    ) -> list[UsulanKecamatan]:
+        deciding = (
+            identitas.tahap if KECAMATAN.reached(identitas.tahap, KECAMATAN.deciding) else None
+        )
+        out: list[UsulanKecamatan] = []
+        troubles: dict[int, set[str]] = {}
+        for row, found in self.data_rows(table, KECAMATAN_USULAN_FIELDS):
+            kode, desa = self.kecamatan_kode_usulan(table, row, identitas, found)
+            if kode:
+                found.values["kode_usulan"] = kode
+            if desa is not None:
+                self.usulan_desa_name(table, row.row, desa, found)
+            upt = kode is None and C.KODE.value not in found.troubled
+            self.usulan_wajib(table, row.row, found, missing, upt)
+            troubles[row.row] = found.troubled
+            out.append(UsulanKecamatan(row=row.row, **found.values))
+        self.usulan_rules(
+            table,
+            out,
+            troubles,
+            missing,
+            deciding,
+            empty="terbitkan ulang buku kerja kecamatan agar usulan desa tercantum,",
+            double="bila tercatat dua kali, beri salah satunya Keputusan Ditolak dengan "
+            "alasan 'ganda' (usulan UPT/instansi yang belum punya Kode Usulan boleh dihapus)",
+        )
+        return out
+
+    def kecamatan_kode_usulan(
+        self, table: RawTable, row: RawRow, identitas: IdentitasKecamatan, found: Found
+    ) -> tuple[str | None, Wilayah | None]:
+        """(Kode Usulan, its desa when it is a desa's) of a row; None when empty or bad."""
+        cell = self.kode_cell(table, row, found, galat=True)
+        if cell is None:
+            return None, None
+        raw, kode = cell
+        match = KODE_USULAN_KECAMATAN.match(kode) if isinstance(raw.value, str) else None
+        kec, tahun = identitas.kode, identitas.tahun
+        problem = ""
+        desa: Wilayah | None = None
+        if match is None:
+            problem = (
+                f"{show(raw.value)} bukan Kode Usulan yang sah (bentuknya "
+                f"{kec or '12.05.01'}.2002-{tahun or 2027}-0001 untuk usulan desa); kosongkan "
+                "sel ini bila usulan ini usulan UPT/instansi yang baru, kode diisi oleh sistem"
+            )
+        else:
+            wilayah_kode = match["wilayah"]
+            own_year = tahun is None or int(match["tahun"]) == tahun
+            if _KODE_KECAMATAN.match(wilayah_kode):
+                mine = kec is None or wilayah_kode == kec
+            else:
+                desa = self.desa_of(wilayah_kode, kec)
+                mine = desa is not None
+            if not (mine and own_year):
+                desa = None
+                problem = (
+                    f"Kode Usulan {show(kode)} bukan milik desa/kelurahan kecamatan ini atau "
+                    f"tahun ini (buku kerja ini untuk kecamatan {kec or '?'} tahun "
+                    f"{tahun or '?'}); kosongkan sel ini bila usulan ini usulan UPT/instansi "
+                    "yang baru, atau salin baris dari buku kerja yang diterbitkan"
+                )
+        if problem:
+            self.bad_kode(table, raw, problem, found)
+            return None, None
+        return kode, desa
+
+    def usulan_desa_name(self, table: RawTable, row: int, desa: Wilayah, found: Found) -> None:
+        """Desa/Kelurahan of a desa's usulan: empty -> the official name; another -> warning."""
+        label = "Desa/Kelurahan"
+        written = found.values.get("desa")
+        if label in found.troubled:
+            return
+        if written is None:
+            found.values["desa"] = desa.nama
+            return
+        prefixes = ("desa", "kelurahan", "kel.")
+        if name_key(written, prefixes) == name_key(desa.nama, prefixes):
+            return
+        self.add(
+            "nama-wilayah-berbeda",
+            f"Desa/Kelurahan '{written}' berbeda dari desa/kelurahan Kode Usulan ini "
+            f"({desa.kode} '{desa.nama}'); periksa barisnya, rekap memakai nama resmi "
+            f"'{desa.nama}'",
+            sheet=table.sheet,
+            cell=cell_ref(table, label, row),
+            row=row,
+            column=label,
+        )
+        found.values["desa"] = desa.nama
+
+
+def validate_kecamatan(
+    raw: RawWorkbook, wilayah: WilayahList, *, today: dt.date
+) -> tuple[BukuKerjaKecamatan | None, Report]:
+    """Every problem of a kecamatan workbook at once, and the workbook as far as readable.
+
+    The model is returned even with errors (None only when the Identitas sheet is missing).
+    Whether a Kode Usulan is recorded or was sent, stage moves and scans belong to
+    workflow.check_kecamatan. `today` is the date in the configured time zone.
+    """
+    checker = _KecamatanChecker(wilayah, today)
+    checker.missing_sheets(
+        (
+            (SHEET_IDENTITAS, raw.identitas),
+            (SHEET_JADWAL, raw.jadwal),
+            (SHEET_PESERTA, raw.peserta),
+            (SHEET_USULAN, raw.usulan),
+        ),
+        "buku kerja kecamatan",
+    )
+    if raw.identitas is None:
+        # Without Identitas the reader cannot tell a kecamatan workbook from a desa one, so
+        # its table columns cannot be judged either.
+        return None, checker.report
+    jadwal_missing = checker.missing_columns(raw, SHEET_JADWAL, raw.jadwal, JADWAL_COLUMNS)
+    peserta_missing = checker.missing_columns(raw, SHEET_PESERTA, raw.peserta, PESERTA_REQUIRED)
+    usulan_missing = checker.missing_columns(
+        raw, SHEET_USULAN, raw.usulan, KECAMATAN_USULAN_REQUIRED_COLUMNS
+    )
+    identitas, cells = checker.identitas(raw.identitas, KECAMATAN, checker.kecamatan_region)
+    jadwal: list[JadwalDesa] = []
+    if raw.jadwal is not None:
+        jadwal = checker.jadwal(raw.jadwal, identitas, jadwal_missing)
+    counts = IdentitasDesa(peserta_l=identitas.peserta_l, peserta_p=identitas.peserta_p)
+    peserta = checker.peserta_sheet(raw, peserta_missing, counts, cells)
+    usulan: list[UsulanKecamatan] = []
+    if raw.usulan is not None:
+        usulan = checker.kecamatan_usulan(raw.usulan, identitas, usulan_missing)
+    book = BukuKerjaKecamatan(
+        identitas=identitas,
+        jadwal=jadwal,
+        peserta=peserta,
+        usulan=usulan,
+        identitas_cells=cells,
+        **usulan_layout(raw),
+    )
+    return book, checker.report
