@@ -167,6 +167,12 @@ class IndonesianParser(argparse.ArgumentParser):
         with indonesian():
             return super().format_help()
 
+    def parse_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> argparse.Namespace:
+        with indonesian():
+            return super().parse_args(args, namespace)
+
     def parse_known_args(  # type: ignore[override]
         self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
     ) -> tuple[argparse.Namespace, list[str]]:

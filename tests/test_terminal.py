@@ -67,6 +67,24 @@ def test_usage_errors_are_indonesian(capsys: pytest.CaptureFixture[str]) -> None
     assert not any(w in err.lower() for w in ENGLISH)
 
 
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [(["run", "--bogus"], "argumen tidak dikenal: --bogus"),
+     (["bikin"], "pilihan tidak dikenal"),
+     (["status", "--tahun"], "perlu satu nilai"),
+     (["unlock", "12.05.01.2002"], "argumen wajib belum diisi")],
+)  # fmt: skip
+def test_every_usage_error_is_indonesian(
+    argv: list[str], expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(argv)
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert expected in err and err.startswith("pemakaian: musrenbang")
+    assert not any(w in err.lower() for w in [*ENGLISH, "unrecognized", "invalid", "required"])
+
+
 def test_version() -> None:
     done = subprocess.run([sys.executable, "-m", "pipeline", "--version"], capture_output=True,
                           text=True, cwd=REPO, check=True)  # fmt: skip
