@@ -15,12 +15,11 @@ from PIL import Image
 from pypdf import PdfReader
 
 from pipeline.core.config import DokumenSettings
-from pipeline.scans.dokumen import (
+from pipeline.scans.dokumen import check_document
+from pipeline.scans.lampiran_foto import build_lampiran_foto, foto_caption
+from pipeline.scans.manifest import (
     ManifestEntry,
-    build_lampiran_foto,
-    check_document,
     count_by_jenis,
-    foto_caption,
     manifest_entry,
     read_manifest,
     write_manifest,

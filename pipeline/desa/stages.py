@@ -21,10 +21,10 @@ from pipeline.core.workspace import buku_kerja_name, document_stem, signed_pdf_n
 from pipeline.desa import documents as render
 from pipeline.desa.context import Context
 from pipeline.desa.validation import validate_desa
+from pipeline.desa.workbook import write_desa_workbook
 from pipeline.desa.workflow import LedgerState, check_workbook
-from pipeline.intake.xlsx_write import write_desa_workbook
 from pipeline.ledger.store import InputRow
-from pipeline.scans import dokumen
+from pipeline.scans import lampiran_foto, manifest
 from pipeline.scans import pages as scans
 
 
@@ -288,7 +288,7 @@ class DesaStages:
         folder = self.ws.outbox_desa(kec, desa, year)
         rows = self.ledger.berkas_of(kode, year, "dokumen")
         entries = [
-            dokumen.ManifestEntry(
+            manifest.ManifestEntry(
                 jenis=b.jenis,
                 nama_asli=b.file,
                 ukuran=b.size,
@@ -301,7 +301,7 @@ class DesaStages:
         ]
         stem = document_stem("Manifest Dokumen", desa, year)
         outputs = [folder / f"{stem}.json", folder / f"{stem}.xlsx"]
-        dokumen.write_manifest(entries, outputs[0], outputs[1])
+        manifest.write_manifest(entries, outputs[0], outputs[1])
         photos = [
             (
                 self.ws.root / b.archived_as,
@@ -312,7 +312,7 @@ class DesaStages:
         ]
         if photos:
             out = folder / (document_stem("Lampiran Foto", desa, year) + ".pdf")
-            dokumen.build_lampiran_foto(
+            lampiran_foto.build_lampiran_foto(
                 photos,
                 out,
                 self.settings.pdf.ukuran_kertas,

@@ -32,7 +32,7 @@ class KecamatanYear:
 class KecamatanLedger:
     def __init__(self, ledger: Ledger) -> None:
         self.ledger = ledger
-        self.db = ledger.db  # the kecamatan tables are made with the ledger (ledger.SCHEMA)
+        self.db = ledger.db  # the kecamatan tables are made with the ledger (schema.SCHEMA)
 
     def year(self, region: str, year: int) -> KecamatanYear | None:
         row = self.db.execute(

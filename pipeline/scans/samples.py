@@ -27,7 +27,7 @@ from pypdf.generic import (
     NumberObject,
 )
 
-from pipeline.scans.dokumen import font_path, load_font
+from pipeline.scans.fonts import font_path, load_font
 from pipeline.scans.pages import ORIENTATION_TAG, paper_points
 
 PAPER = (245, 243, 236)
