@@ -1,6 +1,6 @@
 """What `musrenbang run` shows while it works.
 
-On a terminal: a progress bar (rich) with the count of files handled, the rate and the time
+On a terminal: a progress bar (rich) with the count of inbox files handled, the rate and the time
 left, and each file's line printed above it. Anywhere else (cron, Task Scheduler, a log
 file): one plain line per file, nothing else, so logs stay readable.
 """

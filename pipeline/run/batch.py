@@ -238,28 +238,15 @@ def run_pass(
     readiness: inbox.Readiness | None = None,
     log: Callable[[str], None] | None = None,
     take_incomplete: bool = True,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,  # (done, of) inbox files: the bar
 ) -> PassResult:
     """One batch pass over the inbox. Bad input never stops it; each file gets a receipt.
 
     Without `readiness` (the `run` command, a watcher's first pass) files are judged once
     by their own times; `take_incomplete=False` (the watcher, which will look again) leaves
-    a file that does not yet open as what it claims until it is a minute old. `progress`
-    gets (inputs handled, inputs known) whenever either changes (the terminal's bar)."""
+    a file that does not yet open as what it claims until it is a minute old."""
     say = log or (lambda _line: None)
     result = PassResult()
-    counts = [0, 0]  # handled, known
-
-    def planned(n: int) -> None:
-        counts[1] += n
-        if progress is not None and n:
-            progress(counts[0], counts[1])
-
-    def handled() -> None:
-        counts[0] += 1
-        if progress is not None:
-            progress(counts[0], counts[1])
-
     with workspace_lock(ws, timeout=600):
         wilayah = load_wilayah(ws.wilayah_file)
         ledger = Ledger(settings.database_path(ws.root))
@@ -270,21 +257,12 @@ def run_pass(
             _empty_folder(ws.tmp)  # render folders of a killed pass; we hold the lock
             # 1. finish what a killed pass left: claimed files, then journal rows without one
             claimed_tokens = set()
-            claims = list(inbox.pending_claims(ws))
-            planned(len(claims))
-            for claim in claims:
+            for claim in inbox.pending_claims(ws):
                 claimed_tokens.add(claim.token)
                 _one(batch, result, claim=claim)
-                handled()
-            rows = [
-                row
-                for row in ledger.inputs_not_done()
-                if row.token not in claimed_tokens and (ws.root / row.archived_as).exists()
-            ]
-            planned(len(rows))
-            for row in rows:
-                _one(batch, result, row=row)
-                handled()
+            for row in ledger.inputs_not_done():
+                if row.token not in claimed_tokens and (ws.root / row.archived_as).exists():
+                    _one(batch, result, row=row)
             # 2. the inbox, ready files only
             files = inbox.list_inputs(ws.inbox)
             if readiness is not None:
@@ -292,10 +270,10 @@ def run_pass(
             else:
                 ready = _ready_for_run(files, settings.watch.stabil_detik, take_incomplete)
             result.deferred = len(files) - len(ready)
-            planned(len(ready))
-            for path in sorted(ready, key=batch.order_key):
+            for n, path in enumerate(sorted(ready, key=batch.order_key)):
+                if progress is not None:
+                    progress(n, len(ready))
                 _take(batch, result, path)
-                handled()
             # `run` ("then recaps") always refreshes the kabupaten reports (Pemantauan shows
             # who is past the deadline today); a watcher pass only when it changed something.
             if readiness is None or result.receipts:
