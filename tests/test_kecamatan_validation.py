@@ -19,8 +19,8 @@ from pipeline.core.models import BukuKerjaKecamatan, RawCell, RawKeyValue, RawWo
 from pipeline.core.report import Report, Severity
 from pipeline.core.standard import KECAMATAN_IDENTITAS_LABELS, TahapKecamatan
 from pipeline.intake.xlsx_read import read_workbook
-from pipeline.intake.xlsx_write import build_kecamatan_workbook
 from pipeline.kecamatan.validation import validate_kecamatan
+from pipeline.kecamatan.workbook import build_kecamatan_workbook
 from tests.test_kecamatan_workbook import (
     IDENTITAS,
     JADWAL,

@@ -33,15 +33,10 @@ from pipeline.core.standard import (
     TahapKecamatan,
 )
 from pipeline.core.wilayah import WilayahList
+from pipeline.intake.issue_marks import ERROR_RGB, SHEET_MASALAH, WARNING_RGB, mark_issues_on_copy
 from pipeline.intake.xlsx_read import read_workbook
-from pipeline.intake.xlsx_write import (
-    ERROR_RGB,
-    SHEET_MASALAH,
-    WARNING_RGB,
-    mark_issues_on_copy,
-    write_kecamatan_workbook,
-)
 from pipeline.kecamatan.validation import validate_kecamatan
+from pipeline.kecamatan.workbook import write_kecamatan_workbook
 from tests.conftest import WILAYAH_CSV
 from tests.lo import calc_resave, needs_libreoffice
 

@@ -28,17 +28,16 @@ from pipeline.core.standard import (
     Keputusan,
     Tahap,
 )
-from pipeline.intake.xlsx_read import read_workbook
-from pipeline.intake.xlsx_write import (
+from pipeline.desa.workbook import write_desa_workbook
+from pipeline.intake.issue_marks import (
     AUTHOR,
     ERROR_RGB,
-    FIRST_DATA_ROW,
-    INPUT_ROWS,
     SHEET_MASALAH,
     WARNING_RGB,
     mark_issues_on_copy,
-    write_desa_workbook,
 )
+from pipeline.intake.xlsx_read import read_workbook
+from pipeline.intake.xlsx_write import FIRST_DATA_ROW, INPUT_ROWS
 from tests.lo import calc_resave_many, needs_libreoffice
 from tests.workbooks import (
     DESA,

@@ -33,7 +33,8 @@ from openpyxl.utils import get_column_letter
 
 from pipeline.core.models import Wilayah
 from pipeline.core.standard import IDENTITAS_LABELS, PESERTA_COLUMNS, USULAN_COLUMNS
-from pipeline.intake.xlsx_write import FIRST_DATA_ROW, IDENTITAS_FIRST_ROW, build_desa_workbook
+from pipeline.desa.workbook import build_desa_workbook
+from pipeline.intake.xlsx_write import FIRST_DATA_ROW, IDENTITAS_FIRST_ROW
 
 DESA = Wilayah(kode="12.05.01.2002", nama="Lau Damak")
 KELURAHAN = Wilayah(kode="12.05.01.1001", nama="Pekan Bahorok")

@@ -21,8 +21,8 @@ from pipeline.core.workspace import buku_kerja_name, document_stem, signed_pdf_n
 from pipeline.desa import documents as render
 from pipeline.desa.context import Context
 from pipeline.desa.validation import validate_desa
+from pipeline.desa.workbook import write_desa_workbook
 from pipeline.desa.workflow import LedgerState, check_workbook
-from pipeline.intake.xlsx_write import write_desa_workbook
 from pipeline.ledger.store import InputRow
 from pipeline.scans import lampiran_foto, manifest
 from pipeline.scans import pages as scans

@@ -21,8 +21,8 @@ from pipeline.core.workspace import Workspace, buku_kerja_name
 from pipeline.desa.context import Context
 from pipeline.desa.stages import DesaStages
 from pipeline.documents.convert import Converter
+from pipeline.intake.issue_marks import mark_issues_on_copy
 from pipeline.intake.xlsx_read import read_workbook
-from pipeline.intake.xlsx_write import mark_issues_on_copy
 from pipeline.kabupaten.intake import PackageIntake
 from pipeline.kecamatan.stages import KecamatanStages
 from pipeline.ledger.store import InputRow, Ledger
