@@ -287,10 +287,11 @@ class KecamatanOperator:
         os.replace(tmp, target)
         return target
 
-    def scan(self, title: str) -> Path:
+    def scan(self, title: str, jenis: str = "rekap") -> Path:
+        """A signed scan (pindaian/rekap, pindaian/berita-acara or pindaian/daftar-hadir)."""
         from pipeline.scans.samples import make_scan
 
-        target = self.inbox / "pindaian" / "rekap" / "rekap ditandatangani camat.pdf"
+        target = self.inbox / "pindaian" / jenis / f"{jenis} ditandatangani.pdf"
         target.parent.mkdir(parents=True, exist_ok=True)
         make_scan(target, title, fmt="pdf")
         return target
@@ -436,9 +437,11 @@ def run_demo(target: Path, log: Callable[[str], None] = print) -> int:
     )  # fmt: skip
     step("Musrenbang Kecamatan: keputusan, usulan UPT, rekap dan berita acara")
 
+    kec.scan("BERITA ACARA MUSRENBANG KECAMATAN BAHOROK", "berita-acara")
+    kec.scan("DAFTAR HADIR MUSRENBANG KECAMATAN BAHOROK", "daftar-hadir")
     kec.scan("REKAP USULAN MUSRENBANG KECAMATAN BAHOROK")
     kec.drop({"Tahap": "Kirim", "Nomor Surat Pengantar": "050/130/BHR/2026"})
-    step("Rekap ditandatangani Camat; surat pengantar dan paket untuk Bappeda")
+    step("Berita acara, daftar hadir dan rekap ditandatangani; surat pengantar dan paket")
 
     tahun_status, rows = status_rows(target, tahun)
     log("\n" + status_table(tahun_status, rows, kecamatan_stages(target, tahun_status)))

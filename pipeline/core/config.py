@@ -59,7 +59,9 @@ class JadwalSettings(_Section):
 
 class KirimSettings(_Section):
     wajib_pindaian: bool = Field(
-        True, description="Kirim memerlukan pindaian berita acara dan daftar hadir bertanda tangan."
+        True,
+        description="Kirim memerlukan pindaian bertanda tangan: berita acara dan daftar hadir "
+        "(desa dan kecamatan), rekap usulan (kecamatan).",
     )
 
 
@@ -250,7 +252,7 @@ hari_libur_tambahan = []        # cuti bersama dsb., "YYYY-MM-DD"
 zona_waktu = "Asia/Jakarta"
 
 [kirim]
-wajib_pindaian = true           # Kirim perlu pindaian berita acara dan daftar hadir
+wajib_pindaian = true           # Kirim perlu pindaian berita acara, daftar hadir (dan rekap kecamatan)
 
 [pdf]
 libreoffice = "soffice"

@@ -42,10 +42,11 @@ from pipeline.ledger.store import InputRow
 from pipeline.scans import pages as scans
 
 PURPOSE = "workbook-kecamatan"
+# The parts of the kecamatan's signed PDF, in order, one bookmark each (spec/documents.md).
 PART_TITLES = {
-    "rekap": "Rekap Usulan (ditandatangani)",
     "berita-acara": "Berita Acara (ditandatangani)",
     "daftar-hadir": "Daftar Hadir (ditandatangani)",
+    "rekap": "Rekap Usulan (ditandatangani)",
 }
 
 
@@ -277,7 +278,7 @@ class KecamatanStages:
         return self.ws.outbox_kecamatan(kec, year) / buku_kerja_kecamatan_name(kec, year, True)
 
     def signed_pdf(self, kode: str, year: int) -> list[Path]:
-        """The signed recap, berita acara and daftar hadir scans, then the recap itself."""
+        """The signed berita acara, daftar hadir and recap scans, then the recap itself."""
         kec = self.wilayah.get(kode)
         if kec is None:
             return []
