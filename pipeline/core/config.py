@@ -105,6 +105,12 @@ class BatasSettings(_Section):
         200, gt=0, description="Ukuran maksimum isi xlsx setelah dibuka (MB)."
     )
     rasio_zip: float = Field(200, gt=1, description="Rasio kompresi maksimum isi xlsx (zip bomb).")
+    baris_usulan: int = Field(
+        5000, ge=1, description="Baris usulan terbanyak yang dibaca dari satu buku kerja."
+    )
+    baris_peserta: int = Field(
+        2000, ge=1, description="Baris peserta terbanyak yang dibaca dari satu buku kerja."
+    )
 
 
 class DokumenSettings(_Section):
