@@ -61,7 +61,9 @@ class JadwalSettings(_Section):
 
 class KirimSettings(_Section):
     wajib_pindaian: bool = Field(
-        True, description="Kirim memerlukan pindaian berita acara dan daftar hadir bertanda tangan."
+        True,
+        description="Kirim memerlukan pindaian bertanda tangan: berita acara dan daftar hadir "
+        "(desa dan kecamatan), rekap usulan (kecamatan).",
     )
 
 
@@ -83,6 +85,25 @@ class WatchSettings(_Section):
     )
     stabil_detik: float = Field(
         2, ge=0, description="Ukuran dan waktu ubah berkas harus tetap selama ini sebelum diproses."
+    )
+
+
+class CadanganSettings(_Section):
+    harian: bool = Field(
+        True,
+        description="watch membuat satu cadangan (ledger, pengaturan, daftar wilayah) sehari, "
+        "pada putaran pertama setiap hari.",
+    )
+    folder: str = Field(
+        "cadangan",
+        description="Folder cadangan: relatif terhadap root atau path lengkap (sebaiknya disk "
+        "lain atau USB). `musrenbang cadangan --ke DIR` memakai DIR.",
+    )
+    simpan: int = Field(
+        30,
+        ge=0,
+        description="Jumlah cadangan harian yang disimpan; yang lebih lama dihapus (cadangan "
+        "dari perintah `musrenbang cadangan` tidak pernah dihapus). 0 = simpan semua.",
     )
 
 
@@ -172,6 +193,7 @@ class Settings(_Section):
     pdf: PdfSettings = Field(default_factory=PdfSettings)  # type: ignore[arg-type]
     watch: WatchSettings = Field(default_factory=WatchSettings)  # type: ignore[arg-type]
     ledger: LedgerSettings = Field(default_factory=LedgerSettings)  # type: ignore[arg-type]
+    cadangan: CadanganSettings = Field(default_factory=CadanganSettings)  # type: ignore[arg-type]
     batas: BatasSettings = Field(default_factory=BatasSettings)  # type: ignore[arg-type]
     bidang: BidangSettings = Field(default_factory=BidangSettings)
     dokumen: DokumenSettings = Field(default_factory=DokumenSettings)
@@ -284,7 +306,7 @@ hari_libur_tambahan = []        # cuti bersama dsb., "YYYY-MM-DD"
 zona_waktu = "Asia/Jakarta"
 
 [kirim]
-wajib_pindaian = true           # Kirim perlu pindaian berita acara dan daftar hadir
+wajib_pindaian = true           # Kirim perlu pindaian berita acara, daftar hadir (dan rekap kecamatan)
 
 [pdf]
 libreoffice = "soffice"
@@ -297,6 +319,11 @@ polling_detik = 5
 
 [ledger]
 database_url = "sqlite:///musrenbang.db"   # relatif terhadap root
+
+[cadangan]
+harian = true                   # watch membuat satu cadangan sehari
+folder = "cadangan"             # relatif terhadap root, atau path lengkap (disk lain/USB)
+simpan = 30                     # cadangan harian yang disimpan; 0 = semua
 
 [bidang]                        # bidang usulan kelurahan (desa memakai bidang Permendagri 20/2018)
 kelurahan = [{", ".join(f'"{b}"' for b in BIDANG_KELURAHAN)}]
