@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -16,7 +18,14 @@ from pypdf import PdfReader
 
 from pipeline.core.config import DokumenSettings
 from pipeline.scans.dokumen import check_document
-from pipeline.scans.lampiran_foto import build_lampiran_foto, foto_caption
+from pipeline.scans.lampiran_foto import (
+    FotoExif,
+    FotoLampiran,
+    KepalaLampiran,
+    build_lampiran_foto,
+    caption_from_name,
+    foto_exif,
+)
 from pipeline.scans.manifest import (
     ManifestEntry,
     count_by_jenis,
@@ -254,8 +263,7 @@ def test_empty_manifest(tmp_path: Path) -> None:
 # --- Lampiran Foto ---------------------------------------------------------------------------
 
 
-def _photos(tmp_path: Path, n: int) -> list[tuple[Path, str]]:
-    when = dt.datetime(2026, 11, 22, 10, 0, tzinfo=WIB)
+def _photos(tmp_path: Path, n: int) -> list[FotoLampiran]:
     out = []
     for i in range(n):
         orientation = [None, 6, 8, 0][i % 4]
@@ -266,51 +274,157 @@ def _photos(tmp_path: Path, n: int) -> list[tuple[Path, str]]:
             exif_orientation=orientation,
             seed=i,
         )
-        out.append((path, foto_caption(path.name, when + dt.timedelta(minutes=i))))
+        out.append(FotoLampiran(path, f"Suasana {i + 1}", f"Diambil pukul 10.{i:02d}", path.name))
     return out
 
 
-def test_lampiran_foto_pages_and_size(tmp_path: Path) -> None:
+KEPALA = KepalaLampiran(
+    judul="LAMPIRAN FOTO DOKUMENTASI",
+    baris=("Musrenbang Desa Lau Damak, Kecamatan Bahorok, Kabupaten Langkat", "Tahun Rencana 2027"),
+    dokumen="Lampiran Foto Musrenbang Desa Lau Damak 2027",
+)
+
+
+def pdf_page_text(path: Path, page: int) -> str:
+    done = subprocess.run(
+        ["pdftotext", "-f", str(page), "-l", str(page), "-layout", str(path), "-"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return " ".join(done.stdout.split())
+
+
+def _embedded_fonts(reader: PdfReader) -> set[str]:
+    names = set()
+    for page in reader.pages:
+        fonts = page["/Resources"].get("/Font", {})
+        for ref in fonts.values():
+            font = ref.get_object()
+            for descendant in font.get("/DescendantFonts", [font]):
+                d = descendant.get_object()["/FontDescriptor"].get_object()
+                if any(k in d for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+                    names.add(str(d["/FontName"]))
+    return names
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils tidak terpasang")
+def test_lampiran_foto_is_a_document_with_text_two_photos_a_page(tmp_path: Path) -> None:
+    photos = _photos(tmp_path, 7)
+    out = tmp_path / "out" / "Lampiran Foto Musrenbang Desa Lau Damak 2027.pdf"
+    build_lampiran_foto(photos, out, "A4", KEPALA)
+    reader = PdfReader(out)
+    assert len(reader.pages) == 4  # 7 photos, 2 a page
+    assert reader.metadata is not None and reader.metadata.title == KEPALA.dokumen
+    for n, page in enumerate(reader.pages, 1):
+        assert float(page.mediabox.width) == pytest.approx(A4[0], abs=1)
+        assert float(page.mediabox.height) == pytest.approx(A4[1], abs=1)
+        text = pdf_page_text(out, n)
+        # every page is headed with its document, numbered in the whole
+        assert "LAMPIRAN FOTO DOKUMENTASI" in text
+        assert "Musrenbang Desa Lau Damak, Kecamatan Bahorok, Kabupaten Langkat" in text
+        assert f"Halaman {n} dari 4" in text
+        on_page = photos[(n - 1) * 2 : n * 2]
+        for i, foto in enumerate(on_page, (n - 1) * 2 + 1):
+            assert f"Foto {i}. {foto.judul}" in text and foto.waktu in text
+            assert f"Berkas: {foto.berkas}" in text
+        # the photos are images of their own: no page-sized picture with words burned in
+        images = list(page.images)
+        assert len(images) == len(on_page)
+        for image in images:
+            assert image.image is not None
+            w, h = image.image.size
+            assert max(w, h) / min(w, h) == pytest.approx(4 / 3, abs=0.02)
+    assert _embedded_fonts(reader)  # the text's font travels with the file
+
+
+def test_lampiran_foto_f4_placeholder_and_empty(tmp_path: Path) -> None:
     photos = _photos(tmp_path, 7)
     broken = tmp_path / "rusak.jpg"
     broken.write_bytes(b"bukan foto")
-    out = tmp_path / "out" / "Lampiran Foto Musrenbang Desa Lau Damak 2027.pdf"
-    title = "Lampiran Foto Musrenbang Desa Lau Damak 2027"
-    build_lampiran_foto(photos, out, "A4", title)
-    reader = PdfReader(out)
-    assert len(reader.pages) == 2  # 7 photos, 4 per page
-    for page in reader.pages:
-        assert float(page.mediabox.width) == pytest.approx(A4[0], abs=1)
-        assert float(page.mediabox.height) == pytest.approx(A4[1], abs=1)
-    assert reader.metadata is not None and reader.metadata.title == title
-
-    six = build_lampiran_foto(
-        [*photos, (broken, "rusak.jpg")], tmp_path / "enam.pdf", "F4", title, per_page=6
-    )
-    reader = PdfReader(six)
-    assert len(reader.pages) == 2  # 8 photos (one a placeholder), 6 per page
+    eight = build_lampiran_foto(
+        [*photos, FotoLampiran(broken, "Rusak", "-", "rusak.jpg")], tmp_path / "f4.pdf", "F4",
+        KEPALA,
+    )  # fmt: skip
+    reader = PdfReader(eight)
+    assert len(reader.pages) == 4  # 8 photos (one a placeholder), 2 a page
     assert float(reader.pages[0].mediabox.height) == pytest.approx(F4[1], abs=1)
-
-    none = build_lampiran_foto([], tmp_path / "kosong.pdf", "A4", title)
-    assert len(PdfReader(none).pages) == 1
+    assert len(list(reader.pages[3].images)) == 1  # the broken one is a grey box
+    assert "Pratinjau foto tidak tersedia" in reader.pages[3].extract_text()
+    none = build_lampiran_foto([], tmp_path / "kosong.pdf", "A4", KEPALA)
+    (page,) = PdfReader(none).pages
+    assert "Belum ada foto dokumentasi." in page.extract_text()
 
 
 def test_lampiran_foto_turns_photos_upright(tmp_path: Path) -> None:
     # One portrait photo stored landscape with orientation 6: on the page it must be taller
-    # than wide. Measure the photo's non-white area in the rendered page image.
+    # than wide.
     photo = make_photo(
         tmp_path / "tegak.jpg", "Tegak", size=(600, 800), exif_orientation=6, quality=90
     )
     with Image.open(photo) as stored:
         assert stored.size == (800, 600)
-    out = build_lampiran_foto([(photo, "tegak.jpg")], tmp_path / "l.pdf", "A4", "Lampiran")
+    out = build_lampiran_foto(
+        [FotoLampiran(photo, "Tegak", "-", "tegak.jpg")], tmp_path / "l.pdf", "A4", KEPALA
+    )
     (page,) = PdfReader(out).pages
     (image,) = list(page.images)
     assert image.image is not None
-    rendered = image.image.convert("L")
-    width, height = rendered.size
-    # the first photo cell: left half of the page, below the title
-    cell = rendered.crop((0, int(height * 0.1), width // 2, int(height * 0.55)))
-    box = cell.point(lambda v: 255 if v < 235 else 0).getbbox()
-    assert box is not None
-    assert (box[3] - box[1]) > (box[2] - box[0])
+    width, height = image.image.size
+    assert height > width
+
+
+@pytest.mark.parametrize(
+    ("name", "caption"),
+    [
+        ("suasana_musrenbang.jpg", "Suasana musrenbang"),
+        ("pembukaan oleh kepala desa.JPG", "Pembukaan oleh kepala desa"),
+        ("rapat-dusun-II.jpeg", "Rapat dusun II"),
+        ("foto musrenbang 3.jpg", "Foto musrenbang 3"),
+        ("IMG_0001.jpg", None),
+        ("IMG_20260113_101500.jpg", None),
+        ("DSC_0042.JPG", None),
+        ("20260113_101500.jpg", None),
+        ("PXL_20260113_031500123.jpg", None),
+        ("WhatsApp Image 2026-01-13 at 10.15.00.jpeg", None),
+        ("1234.png", None),
+    ],
+)
+def test_caption_from_the_file_name_only_when_it_says_something(name: str, caption: str | None):
+    assert caption_from_name(name) == caption
+
+
+def _with_exif(path: Path, *, description: str | None, taken: str | None) -> Path:
+    img = Image.open(make_photo(path.with_suffix(".src.jpg"), "x", size=(320, 240)))
+    exif = img.getexif()
+    if description is not None:
+        exif[0x010E] = description
+    if taken is not None:
+        exif.get_ifd(0x8769)[0x9003] = taken
+    img.save(path, exif=exif)
+    return path
+
+
+def test_exif_caption_and_date_taken(tmp_path: Path) -> None:
+    from pipeline.desa.lampiran import FotoMasuk, foto_words
+
+    shot = _with_exif(tmp_path / "IMG_0007.jpg", description="Pembukaan oleh Camat",
+                      taken="2026:01:13 10:15:00")  # fmt: skip
+    assert foto_exif(shot) == FotoExif("Pembukaan oleh Camat", dt.datetime(2026, 1, 13, 10, 15))
+    camera = _with_exif(tmp_path / "DSC_0001.jpg", description="OLYMPUS DIGITAL CAMERA",
+                        taken="0000:00:00 00:00:00")  # fmt: skip
+    assert foto_exif(camera) == FotoExif(None, None)
+    received = dt.datetime(2026, 1, 14, 2, 0, tzinfo=dt.UTC)  # 09.00 WIB
+    words = foto_words(FotoMasuk(shot, "IMG_0007.jpg", received), WIB, "Dokumentasi")
+    assert (words.judul, words.waktu) == (
+        "Pembukaan oleh Camat",
+        "Diambil Selasa, 13 Januari 2026 pukul 10.15",
+    )
+    words = foto_words(FotoMasuk(camera, "DSC_0001.jpg", received), WIB, "Dokumentasi")
+    assert words.judul == "Dokumentasi" and words.berkas == "DSC_0001.jpg"
+    assert (
+        words.waktu
+        == "Waktu pengambilan tidak tercatat; diterima Rabu, 14 Januari 2026 pukul 09.00"
+    )
+    named = make_photo(tmp_path / "suasana musrenbang.jpg", "x", size=(320, 240))
+    assert (
+        foto_words(FotoMasuk(named, named.name, received), WIB, "-").judul == "Suasana musrenbang"
+    )

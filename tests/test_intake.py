@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 from openpyxl import load_workbook
 
 from pipeline.cli import main
@@ -401,7 +402,14 @@ def test_supporting_documents_get_a_manifest_and_photo_lampiran(
     entries = manifest["dokumen"]
     assert sorted(e["nama_asli"] for e in entries) == ["suasana rapat.jpg", "undangan.pdf"]
     assert (folder / "Manifest Dokumen Musrenbang Desa Lau Damak 2027.xlsx").exists()
-    assert (folder / "Lampiran Foto Musrenbang Desa Lau Damak 2027.pdf").exists()
+    lampiran = folder / "Lampiran Foto Musrenbang Desa Lau Damak 2027.pdf"
+    (page,) = PdfReader(lampiran).pages
+    text = " ".join(page.extract_text().split())
+    # a real document: the desa, the caption from the file name, when it came (no EXIF date)
+    assert "Musrenbang Desa Lau Damak, Kecamatan Bahorok, Kabupaten Langkat" in text
+    assert "Foto 1. Suasana rapat" in text and "Berkas: suasana rapat.jpg" in text
+    assert "Waktu pengambilan tidak tercatat; diterima" in text
+    assert "Tahun Rencana 2027, Selasa, 13 Januari 2026" in text  # the musrenbang it documents
 
 
 def test_scan_before_any_workbook_waits_for_the_first_year(workspace: Workspace, run: Run) -> None:

@@ -21,11 +21,12 @@ from pipeline.core.standard import SHEET_IDENTITAS, Tahap
 from pipeline.core.workspace import buku_kerja_name, document_stem, signed_pdf_name
 from pipeline.desa import documents as render
 from pipeline.desa.context import Context
+from pipeline.desa.lampiran import FOTO_EXTENSIONS, FotoMasuk, write_lampiran_foto
 from pipeline.desa.validation import validate_desa
 from pipeline.desa.workbook import write_desa_workbook
 from pipeline.desa.workflow import LedgerState, check_workbook
 from pipeline.ledger.store import InputRow
-from pipeline.scans import lampiran_foto, manifest
+from pipeline.scans import manifest
 from pipeline.scans import pages as scans
 
 
@@ -312,20 +313,25 @@ class DesaStages:
         outputs = [folder / f"{stem}.json", folder / f"{stem}.xlsx"]
         manifest.write_manifest(entries, outputs[0], outputs[1])
         photos = [
-            (
-                self.ws.root / b.archived_as,
-                f"{b.file} — diterima {dt.datetime.fromisoformat(b.received_at):%d-%m-%Y %H:%M}",
+            FotoMasuk(
+                self.ws.root / b.archived_as, b.file, dt.datetime.fromisoformat(b.received_at)
             )
             for b in rows
-            if b.jenis == "foto" and Path(b.file).suffix.casefold() in (".jpg", ".jpeg", ".png")
+            if b.jenis == "foto" and Path(b.file).suffix.casefold() in FOTO_EXTENSIONS
         ]
         if photos:
             out = folder / (document_stem("Lampiran Foto", desa, year) + ".pdf")
-            lampiran_foto.build_lampiran_foto(
+            ry = self.ledger.region_year(kode, year)
+            write_lampiran_foto(
                 photos,
                 out,
-                self.settings.pdf.ukuran_kertas,
-                f"Lampiran Foto Musrenbang {desa.level_word} {desa.nama} {year}",
+                desa=desa,
+                kecamatan=kec,
+                kabupaten=self.settings.kabupaten.nama,
+                tahun=year,
+                tanggal_musrenbang=ry.identitas.tanggal_musrenbang if ry else None,
+                paper=self.settings.pdf.ukuran_kertas,
+                tz=self.tz,
             )
             outputs.append(out)
         return outputs
