@@ -40,6 +40,7 @@ from pipeline.scans.samples import (
     make_scan,
     make_text_pdf,
 )
+from tests.xlsx_checks import check_report_sheet
 
 WIB = ZoneInfo("Asia/Jakarta")
 A4 = (595.28, 841.89)
@@ -250,6 +251,10 @@ def test_manifest_json_and_xlsx(tmp_path: Path) -> None:
     assert ws.max_row == 5
     summary = {row[0]: row[1] for row in wb["Ringkasan"].iter_rows(min_row=2, values_only=True)}
     assert summary == count_by_jenis(entries)
+    check_report_sheet(ws, header_row=1, data_rows=4, totals=0)
+    ringkasan = wb["Ringkasan"]
+    assert ringkasan.print_title_rows == "$1:$1" and "&P" in (ringkasan.oddFooter.center.text or "")
+    assert int(ws.page_setup.paperSize) == 9  # A4
     assert not [p for p in json_path.parent.iterdir() if p.name.startswith(".~tmp")]
 
 

@@ -9,8 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from pipeline.cli import main
 from pipeline.core.receipts import Receipt

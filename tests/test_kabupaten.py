@@ -15,7 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.core.config import Settings, load_settings
 from pipeline.core.models import IdentitasDesa, Usulan, Wilayah
-from pipeline.core.standard import BIDANG, Keputusan, Tahap
+from pipeline.core.standard import BIDANG, BIDANG_KELURAHAN, Keputusan, Tahap
 from pipeline.core.wilayah import WilayahList, load_wilayah
 from pipeline.core.workspace import Workspace
 from pipeline.desa.workflow import deadline
@@ -368,3 +368,19 @@ def test_settings_name_the_files(tmp_path: Path) -> None:
             ws, settings, load_wilayah(ws.wilayah_file), ledger, now=NOW.replace(tzinfo=None)
         )
     assert [p.name for p in paths][0] == "Rekap Usulan Musrenbang Kab. A-B 2027.xlsx"
+
+
+def test_every_sheet_filters_its_data_rows_only_with_totals_outside(built) -> None:
+    from tests.xlsx_checks import check_report_sheet
+
+    ws, _ = built
+    rekap = load_workbook(ws.outbox / REKAP)
+    for sheet in rekap.worksheets:
+        check_report_sheet(sheet, header_row=4, totals=1)
+    per_bidang = [r[0] for r in rekap["Per Bidang"].iter_rows(min_row=5, values_only=True)]
+    # the kabupaten has a kelurahan: its bidang follow the desa's
+    assert per_bidang[: len(BIDANG) + 3] == [*BIDANG, *BIDANG_KELURAHAN]
+    pantau = load_workbook(ws.outbox / f"{PANTAU}.xlsx")
+    for sheet in pantau.worksheets:
+        has_total = any(r[0] == "JUMLAH" for r in sheet.iter_rows(min_row=5, values_only=True))
+        check_report_sheet(sheet, header_row=4, totals=1 if has_total else 0)

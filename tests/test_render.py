@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 
 from pipeline.core.config import Settings
 from pipeline.core.models import DesaSnapshot
-from pipeline.core.standard import BIDANG, Tahap
+from pipeline.core.standard import BIDANG, BIDANG_KELURAHAN, Tahap
 from pipeline.core.workspace import Workspace, document_stem
 from pipeline.desa import documents as render
 from pipeline.desa.documents import DOCUMENTS, documents_for, produce_desa_documents
@@ -513,3 +513,27 @@ def test_produce_rewrites_documents_when_data_changes(ws: Workspace) -> None:
     assert "Notulen Pengganti" in docx_text(
         outdir / "Berita Acara Musrenbang Desa Lau Damak 2027.docx"
     )
+
+
+def test_kompilasi_xlsx_filter_over_usulan_only_totals_outside(tmp_path: Path) -> None:
+    from pipeline.desa.kompilasi_xlsx import HEADER_ROW, write_kompilasi_xlsx
+    from tests.xlsx_checks import check_report_sheet, filter_rows
+
+    snap = S.realistic()
+    ws = load_workbook(write_kompilasi_xlsx(snap, Settings(), tmp_path / "k.xlsx")).active
+    assert ws is not None
+    check_report_sheet(ws, header_row=HEADER_ROW, data_rows=40, totals=len(BIDANG) + 1)
+    _top, last = filter_rows(ws)
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=HEADER_ROW + 1, max_row=last)]
+    assert [r[0] for r in rows] == list(range(1, 41))  # every usulan, and nothing else
+    assert [r[3] for r in rows] == sorted((r[3] for r in rows), key=BIDANG.index)  # by bidang
+    assert all(c.value is None for c in ws[last + 1])  # a blank row before the totals
+    # a kelurahan's kompilasi: its own bidang, in the settings' order
+    kel = S.realistic(desa=S.KELURAHAN, n_usulan=6)
+    for u, b in zip(kel.usulan, [*BIDANG_KELURAHAN, *BIDANG_KELURAHAN], strict=True):
+        u.bidang = b
+    ws = load_workbook(write_kompilasi_xlsx(kel, Settings(), tmp_path / "kel.xlsx")).active
+    assert ws is not None
+    check_report_sheet(ws, header_row=HEADER_ROW, data_rows=6, totals=4)
+    labels = [r[3] for r in ws.iter_rows(min_row=HEADER_ROW + 8, values_only=True) if r[3]]
+    assert labels == [*(f"Jumlah {b}" for b in BIDANG_KELURAHAN), "JUMLAH TOTAL"]

@@ -697,3 +697,12 @@ def test_pdfs_with_libreoffice(tmp_path: Path) -> None:
     ba = PdfReader(pdfs["Berita Acara Musrenbang Kecamatan Bahorok 2027"])
     last = ba.pages[-1].mediabox
     assert round(float(last.width)) == 842  # the Lampiran pages are landscape
+
+
+def test_rekap_xlsx_filters_over_data_rows_only(kirim: dict[str, Path]) -> None:
+    from tests.xlsx_checks import check_report_sheet
+
+    wb = load_workbook(kirim["Rekap Usulan Musrenbang Kecamatan Bahorok 2027.xlsx"])
+    expected = {SHEET_DESA: 5, SHEET_BIDANG: len(BIDANG), SHEET_OPD: None, SHEET_USULAN: 33}
+    for name, rows in expected.items():
+        check_report_sheet(wb[name], header_row=5, data_rows=rows, totals=1)

@@ -1,9 +1,10 @@
 """Kompilasi Usulan as a workbook: the Usulan sheet's own labels, real numbers, subtotals.
 
 One sheet: a title block, a header row (frozen, filterable, repeated on every printed page),
-the usulan grouped by bidang with a subtotal row after each group, and a grand total. Totals
-are numbers computed here (openpyxl never computes formulas, and readers opening the file
-with data_only=True would see nothing).
+the usulan grouped by bidang (in the level's bidang order), then, after one blank row and
+outside the filter, a subtotal row per bidang and the grand total: filtering or sorting the
+usulan never mixes a total into them. Totals are numbers computed here (openpyxl never
+computes formulas, and readers opening the file with data_only=True would see nothing).
 """
 
 from __future__ import annotations
@@ -100,20 +101,24 @@ def build_workbook(snapshot: DesaSnapshot, settings: Settings) -> Workbook:
 
     row = HEADER_ROW + 1
     no = 0
-    total = 0
     order = sebutan(snapshot.desa.level, settings.bidang.kelurahan).bidang
-    for bidang, usulan in kelompok_bidang(snapshot.usulan, order):
+    groups = kelompok_bidang(snapshot.usulan, order)
+    for _bidang, usulan in groups:
         for u in usulan:
             no += 1
             data_row(ws, row, _row_values(u, no), COLUMNS)
             row += 1
+    last_data = row - 1
+    row += 1  # a blank row: the totals stand apart, outside the filter
+    total = 0
+    for bidang, usulan in groups:
         subtotal = sum(u.biaya or 0 for u in usulan)
         total += subtotal
         _total_row(ws, row, f"Jumlah {bidang}", subtotal, TOTAL_FILL)
         row += 1
     _total_row(ws, row, "JUMLAH TOTAL", total, HEADER_FILL)
 
-    finish(ws, settings, HEADER_ROW, len(COLUMNS), row - 1, row)
+    finish(ws, settings, HEADER_ROW, len(COLUMNS), last_data, row)
     return wb
 
 

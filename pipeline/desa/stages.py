@@ -311,7 +311,7 @@ class DesaStages:
         ]
         stem = document_stem("Manifest Dokumen", desa, year)
         outputs = [folder / f"{stem}.json", folder / f"{stem}.xlsx"]
-        manifest.write_manifest(entries, outputs[0], outputs[1])
+        manifest.write_manifest(entries, outputs[0], outputs[1], self.settings.pdf.ukuran_kertas)
         photos = [
             FotoMasuk(
                 self.ws.root / b.archived_as, b.file, dt.datetime.fromisoformat(b.received_at)

@@ -108,7 +108,8 @@ def print_setup(
 def finish(
     ws: Worksheet, settings: Settings, header_row: int, ncols: int, last_data: int, last: int
 ) -> None:
-    """Frozen header, filters over header and data, and the print setup."""
+    """Frozen header, filters over the header and the data rows only (never a total row:
+    the rows after `last_data`), and the print setup over rows 1..`last`."""
     last_col = get_column_letter(ncols)
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     ws.auto_filter.ref = f"A{header_row}:{last_col}{max(last_data, header_row + 1)}"

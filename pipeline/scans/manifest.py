@@ -12,6 +12,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import BaseModel
 
 from pipeline.core.atomic import write_text, write_with
@@ -87,7 +88,23 @@ MANIFEST_COLUMNS: list[tuple[str, int]] = [
 ]
 
 
-def _manifest_workbook(entries: list[ManifestEntry]) -> Workbook:
+# openpyxl paper codes: 9 = A4, 14 = Folio 8.5 x 13 in (F4)
+_PAPER_CODE = {"A4": 9, "F4": 14}
+_FOOTER = "Halaman &P dari &N"
+
+
+def _print_setup(ws: Worksheet, paper: str, title_rows: str, orientation: str) -> None:
+    """Fit to one page wide, the header repeated on every page, page numbers in the footer."""
+    ws.page_setup.orientation = orientation
+    ws.page_setup.paperSize = _PAPER_CODE.get(paper.upper(), 9)
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = title_rows
+    ws.oddFooter.center.text = _FOOTER
+
+
+def _manifest_workbook(entries: list[ManifestEntry], paper: str = "A4") -> Workbook:
     wb = Workbook()
     ws = wb.active
     assert ws is not None
@@ -119,11 +136,7 @@ def _manifest_workbook(entries: list[ManifestEntry]) -> Workbook:
     last = get_column_letter(len(MANIFEST_COLUMNS))
     ws.auto_filter.ref = f"A1:{last}{max(1, len(entries) + 1)}"
     ws.print_options.gridLines = True
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "1:1"
+    _print_setup(ws, paper, "1:1", "landscape")
 
     summary = wb.create_sheet("Ringkasan")
     for col, (label, width) in enumerate(
@@ -138,11 +151,16 @@ def _manifest_workbook(entries: list[ManifestEntry]) -> Workbook:
         summary.append([jenis, count, total])
         summary.cell(row=summary.max_row, column=3).number_format = "#,##0"
     summary.freeze_panes = "A2"
+    summary.print_options.gridLines = True
+    _print_setup(summary, paper, "1:1", "portrait")
     return wb
 
 
-def write_manifest(entries: Sequence[ManifestEntry], json_path: Path, xlsx_path: Path) -> None:
-    """Write the manifest as json and xlsx (both atomically), ordered by kind, then time."""
+def write_manifest(
+    entries: Sequence[ManifestEntry], json_path: Path, xlsx_path: Path, paper: str = "A4"
+) -> None:
+    """Write the manifest as json and xlsx (both atomically), ordered by kind, then time;
+    `paper` (A4/F4) is the xlsx's print paper."""
     ordered = sorted(entries, key=_order)
     payload = {
         "jumlah_berkas": len(ordered),
@@ -151,7 +169,7 @@ def write_manifest(entries: Sequence[ManifestEntry], json_path: Path, xlsx_path:
         "dokumen": [e.model_dump(mode="json") for e in ordered],
     }
     write_text(json_path, json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
-    wb = _manifest_workbook(ordered)
+    wb = _manifest_workbook(ordered, paper)
     write_with(xlsx_path, lambda tmp: wb.save(tmp))
 
 
