@@ -57,11 +57,17 @@ def tanggal_angka(value: dt.date | dt.datetime | None) -> str:
     return _as_date(value).strftime("%d-%m-%Y")
 
 
+def bulat(value: int | Decimal | float | str) -> int:
+    """Whole rupiah, a half rounded up: the one rounding of figures and words alike."""
+    return int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
 def terbilang(value: int | Decimal | str | None) -> str:
-    """A whole number in Indonesian words: 11 -> 'sebelas', 1000 -> 'seribu', 0 -> 'nol'."""
+    """A whole number in Indonesian words: 11 -> 'sebelas', 1000 -> 'seribu', 0 -> 'nol'.
+    A fraction is rounded as rupiah() rounds it (a half up), so figures and words agree."""
     if value is None or value == "":
         return ""
-    number = int(Decimal(str(value)))
+    number = bulat(value)
     words = str(num2words(abs(number), lang="id"))
     return f"minus {words}" if number < 0 else words
 
@@ -88,7 +94,7 @@ def rupiah(value: int | Decimal | float | None) -> str:
     """'Rp 1.250.000': babel's grouping, no cents, a space after Rp ('-Rp 5.000' if negative)."""
     if value is None or value == "":
         return ""
-    number = int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    number = bulat(value)
     grouped = str(format_decimal(abs(number), locale=LOCALE))
     return f"-Rp {grouped}" if number < 0 else f"Rp {grouped}"
 
