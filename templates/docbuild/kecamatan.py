@@ -350,8 +350,8 @@ def rekap_usulan_kecamatan() -> Document:  # type: ignore[valid-type]
         ("Sumber Dana", "{{ u.sumber_dana }}", "left", 1.7),
         ("OPD Tujuan", "{{ u.opd_tujuan }}", "left", 2.4),
         ("Prioritas", "{{ u.prioritas }}", "center", 1.5),
-        ("Keputusan", "{{ u.keputusan }}", "left", 1.7),
-        ("Catatan", "{{ u.catatan }}", "left", 2.3),
+        ("Keputusan", "{{ u.keputusan }}", "left", 1.9),
+        ("Catatan", "{{ u.catatan }}", "left", 2.1),
     ]
     assert abs(sum(c[3] for c in columns) - LANDSCAPE_WIDTH) < 0.05
     grouped_usulan_table(doc, columns, "judul", size=8)
