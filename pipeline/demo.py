@@ -29,6 +29,13 @@ from pipeline.core.standard import SHEET_IDENTITAS, SHEET_PESERTA, SHEET_USULAN,
 from pipeline.core.wilayah import load_wilayah
 from pipeline.core.workspace import Workspace, buku_kerja_name
 from pipeline.demo_folder import prepare_demo_folder
+from pipeline.demo_kelurahan import (
+    KEL_DECISIONS,
+    KEL_PESERTA,
+    KEL_USULAN,
+    OPD_KELURAHAN,
+    with_date_taken,
+)
 from pipeline.desa.workflow import is_working_day
 from pipeline.run.batch import run_pass
 
@@ -202,13 +209,13 @@ class Operator:
         make_scan(target, title, fmt="jpg", exif_orientation=6)
         return target
 
-    def photo(self, name: str, title: str) -> Path:
-        from pipeline.scans.samples import make_scan
+    def photo(self, name: str, title: str, taken: dt.datetime | None = None) -> Path:
+        from pipeline.scans.samples import make_photo
 
         target = self.inbox / "dokumen" / "foto" / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        make_scan(target, title, fmt="jpg")
-        return target
+        make_photo(target, title, seed=len(name))
+        return with_date_taken(target, taken) if taken else target
 
 
 class KecamatanOperator:
@@ -303,6 +310,7 @@ OPD = {
     "Pembinaan Kemasyarakatan": "Dinas Pemuda dan Olahraga",
     "Penanggulangan Bencana, Keadaan Darurat dan Mendesak": "BPBD",
     "Penyelenggaraan Pemerintahan Desa": "Dinas PMD",
+    **OPD_KELURAHAN,
 }
 
 
@@ -386,12 +394,14 @@ def _play(target: Path, log: Callable[[str], None]) -> int:
             "Tempat": "Aula Kantor Lurah",
             "Nama Kepala Desa/Lurah": "Hendra Gunawan, S.Sos",
             "NIP Kepala Desa/Lurah": "198203152009031004",
-        }
+        },
+        peserta=KEL_PESERTA,
     )
     step("Persiapan: identitas diisi, daftar hadir dicetak")
 
     lau.drop({"Tahap": "Pelaksanaan"}, usulan=USULAN)
     tim.drop({"Tahap": "Pelaksanaan"}, usulan=USULAN[:3])
+    pek.drop({"Tahap": "Pelaksanaan"}, usulan=KEL_USULAN)  # lingkungan, LPM, Dana Kelurahan
     step("Pelaksanaan: usulan dusun/lingkungan dicatat dan diberi Kode Usulan")
 
     ver = {
@@ -404,6 +414,7 @@ def _play(target: Path, log: Callable[[str], None]) -> int:
     lau.drop(ver, decisions=DECISIONS)
     bad = [(1, "Diterima", None), (1, "Diterima", None), (None, "Ditolak", None)]
     tim.drop({**ver, "Pimpinan Rapat": "Jamaluddin"}, decisions=bad)
+    pek.drop({**ver, "Pimpinan Rapat": "Hendra Gunawan, S.Sos"}, decisions=KEL_DECISIONS)
     step("Verifikasi: Lau Damak lengkap; Timbang Lawan ditolak (prioritas ganda, alasan kosong)")
 
     tim.drop(
@@ -418,7 +429,9 @@ def _play(target: Path, log: Callable[[str], None]) -> int:
 
     lau.scan("berita-acara", "BERITA ACARA MUSRENBANG DESA LAU DAMAK")
     lau.scan("daftar-hadir", "DAFTAR HADIR MUSRENBANG DESA LAU DAMAK")
-    lau.photo("suasana musrenbang.jpg", "Foto suasana Musrenbang Desa Lau Damak")
+    pagi = dt.datetime.combine(tanggal, dt.time(9, 40))
+    lau.photo("suasana musrenbang.jpg", "Musrenbang Desa Lau Damak", taken=pagi)
+    lau.photo("IMG_20260113_101502.jpg", "Pleno usulan dusun")
     lau.drop({"Tahap": "Kirim"})
     step("Pindaian bertanda tangan dan foto tiba; Lau Damak mengirim ke kecamatan")
 
@@ -428,7 +441,11 @@ def _play(target: Path, log: Callable[[str], None]) -> int:
     tim.scan("berita-acara", "BERITA ACARA MUSRENBANG DESA TIMBANG LAWAN")
     tim.scan("daftar-hadir", "DAFTAR HADIR MUSRENBANG DESA TIMBANG LAWAN")
     tim.drop({"Tahap": "Kirim"})
-    step("Timbang Lawan mengirim ke kecamatan")
+    pek.scan("berita-acara", "BERITA ACARA MUSRENBANG KELURAHAN PEKAN BAHOROK")
+    pek.scan("daftar-hadir", "DAFTAR HADIR MUSRENBANG KELURAHAN PEKAN BAHOROK")
+    pek.photo("pembukaan oleh lurah.jpg", "Musrenbang Kelurahan Pekan Bahorok", taken=pagi)
+    pek.drop({"Tahap": "Kirim"})
+    step("Timbang Lawan dan Kelurahan Pekan Bahorok mengirim ke kecamatan")
 
     issue_kecamatan_workbook(target, "12.05.01", tahun)
     kec = KecamatanOperator(ws, "12.05.01", tahun)

@@ -56,3 +56,11 @@ def test_demo_runs_the_whole_flow(tmp_path: Path, capsys: pytest.CaptureFixture[
         for member, digest in manifest["berkas"].items():
             assert hashlib.sha256(package.read(member)).hexdigest() == digest
     assert (target / "outbox" / f"Pemantauan Musrenbang Kabupaten Langkat {year}.html").exists()
+    # the kelurahan goes through in its own words; its photo says when it was taken
+    kel = target / "outbox" / "12.05.01 Bahorok" / "12.05.01.1001 Pekan Bahorok" / year
+    ba = PdfReader(kel / f"Berita Acara Musrenbang Kelurahan Pekan Bahorok {year}.pdf")
+    text = " ".join(" ".join(p.extract_text() for p in ba.pages).split())
+    assert "Lurah Pekan Bahorok" in text and "Ketua LPM" in text
+    assert "Kepala Desa" not in text and "BPD" not in text and "Dusun" not in text
+    foto = PdfReader(kel / f"Lampiran Foto Musrenbang Kelurahan Pekan Bahorok {year}.pdf")
+    assert "Foto 1. Pembukaan oleh lurah Diambil" in " ".join(foto.pages[0].extract_text().split())
