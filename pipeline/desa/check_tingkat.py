@@ -148,9 +148,10 @@ class TingkatChecks(Checker):
         )
         found.troubled.add(C.ASAL.value)
 
-    def pilihan_tingkat(self, table: RawTable, row: int, found: Found, sb: Sebutan) -> None:
+    def pilihan_tingkat(self, table: RawTable, row: int, found: Found, level: str) -> None:
         """Bidang and Sumber Dana of a row read against both levels' lists (a kecamatan's
-        desa row): a value of the other level is an error, then left empty."""
+        row of a desa of `level`): a value of the other level is an error, then left empty."""
+        sb = sebutan(level, self.bidang_kelurahan)
         for column, attr, own in (
             (C.BIDANG, "bidang", sb.bidang),
             (C.SUMBER_DANA, "sumber_dana", sb.sumber_dana),

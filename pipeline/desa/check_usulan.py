@@ -7,7 +7,7 @@ Required cells, Kode Usulan of this desa and year, duplicates, and the decision 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from pipeline.core.models import IdentitasDesa, RawCell, RawRow, RawTable, Usulan, UsulanKecamatan
 from pipeline.core.standard import (
@@ -37,8 +37,10 @@ KODE_USULAN = re.compile(
     r"^(?P<desa>\d{2}\.\d{2}\.\d{2}\.[12]\d{3})-(?P<tahun>\d{4})-(?P<nomor>\d{4})$"
 )
 
+FieldSpec = tuple[str, Parser, str]  # (model attribute, parser, issue code when unreadable)
+
 # Usulan column -> (model attribute, parser, issue code for an unreadable value).
-USULAN_FIELDS: dict[UsulanColumn, tuple[str, Parser, str]] = {
+USULAN_FIELDS: dict[UsulanColumn, FieldSpec] = {
     C.ASAL: ("asal", text_parser, ""),
     C.BIDANG: ("bidang", choice_parser(BIDANG, "Bidang"), "pilihan-tidak-valid"),
     C.KEGIATAN: ("kegiatan", text_parser, ""),
@@ -90,7 +92,7 @@ USULAN_HINTS: dict[UsulanColumn, str] = {
 class UsulanChecks(TingkatChecks):
     """The Usulan rows of a desa, and the rules across rows any Usulan table follows."""
 
-    def usulan_fields(self) -> dict[UsulanColumn, tuple[str, Parser, str]]:
+    def usulan_fields(self) -> dict[UsulanColumn, FieldSpec]:
         """USULAN_FIELDS with the Bidang and Sumber Dana of the workbook's level (of both
         levels when it is unknown, or for a kecamatan)."""
         fields = dict(USULAN_FIELDS)
@@ -99,6 +101,15 @@ class UsulanChecks(TingkatChecks):
         dana = sumber_dana_parser(self.sebutan)
         fields[C.SUMBER_DANA] = ("sumber_dana", dana, "pilihan-tidak-valid")
         return fields
+
+    def both_levels(self, fields: Mapping[str, FieldSpec]) -> dict[str, FieldSpec]:
+        """`fields` (keyed by label) with Bidang and Sumber Dana of desa and kelurahan alike:
+        a kecamatan's rows are of both levels (each is checked against its own)."""
+        out = dict(fields)
+        both = self.usulan_fields()
+        for column in (C.BIDANG, C.SUMBER_DANA):
+            out[column.value] = both[column]
+        return out
 
     def usulan_hint(self, column: UsulanColumn) -> str:
         """What to write in an empty cell, in the words of the workbook's level."""

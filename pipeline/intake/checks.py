@@ -44,6 +44,7 @@ from pipeline.intake.parse import (
 )
 
 Parser = Callable[[object], Parsed[Any]]
+Bidang = Sequence[str] | None  # the settings' bidang.kelurahan (None: the standard's default)
 
 
 def text_parser(value: object) -> Parsed[str]:
@@ -102,12 +103,12 @@ class Checker:
         self,
         wilayah: WilayahList,
         today: dt.date,
-        bidang_kelurahan: Sequence[str] = BIDANG_KELURAHAN,
+        bidang_kelurahan: Bidang = None,
     ) -> None:
         self.report = Report()
         self.wilayah = wilayah
         self.today = today
-        self.bidang_kelurahan = list(bidang_kelurahan)  # the settings' bidang.kelurahan
+        self.bidang_kelurahan = list(bidang_kelurahan or BIDANG_KELURAHAN)
         # The level of a desa/kelurahan workbook, once its kode is known (None: unknown, or a
         # kecamatan workbook, whose rows are of both levels).
         self.sebutan: Sebutan | None = None

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
 
 from pipeline.core.models import (
     BukuKerjaKecamatan,
@@ -33,9 +32,7 @@ from pipeline.core.models import (
     Wilayah,
 )
 from pipeline.core.report import Report
-from pipeline.core.sebutan import sebutan
 from pipeline.core.standard import (
-    BIDANG_KELURAHAN,
     JADWAL_COLUMNS,
     KECAMATAN_USULAN_COLUMNS,
     PESERTA_REQUIRED,
@@ -53,6 +50,7 @@ from pipeline.core.wilayah import WilayahList
 from pipeline.desa.check_peserta import PesertaChecks
 from pipeline.desa.check_usulan import USULAN_FIELDS, UsulanChecks
 from pipeline.intake.checks import (
+    Bidang,
     CellOf,
     Found,
     Level,
@@ -325,18 +323,13 @@ class _KecamatanChecker(PesertaChecks, UsulanChecks):
         )
         out: list[UsulanKecamatan] = []
         troubles: dict[int, set[str]] = {}
-        both = self.usulan_fields()  # Bidang and Sumber Dana of desa and kelurahan alike
-        fields = {**KECAMATAN_USULAN_FIELDS, C.BIDANG.value: both[C.BIDANG]}
-        fields[C.SUMBER_DANA.value] = both[C.SUMBER_DANA]
-        for row, found in self.data_rows(table, fields):
+        for row, found in self.data_rows(table, self.both_levels(KECAMATAN_USULAN_FIELDS)):
             kode, desa = self.kecamatan_kode_usulan(table, row, identitas, found)
             if kode:
                 found.values["kode_usulan"] = kode
             if desa is not None:
                 self.usulan_desa_name(table, row.row, desa, found)
-                self.pilihan_tingkat(
-                    table, row.row, found, sebutan(desa.level, self.bidang_kelurahan)
-                )
+                self.pilihan_tingkat(table, row.row, found, desa.level)
             upt = kode is None and C.KODE.value not in found.troubled
             self.usulan_wajib(table, row.row, found, missing, upt)
             troubles[row.row] = found.troubled
@@ -445,11 +438,7 @@ class _KecamatanChecker(PesertaChecks, UsulanChecks):
 
 
 def validate_kecamatan(
-    raw: RawWorkbook,
-    wilayah: WilayahList,
-    *,
-    today: dt.date,
-    bidang_kelurahan: Sequence[str] = BIDANG_KELURAHAN,
+    raw: RawWorkbook, wilayah: WilayahList, *, today: dt.date, bidang_kelurahan: Bidang = None
 ) -> tuple[BukuKerjaKecamatan | None, Report]:
     """Every problem of a kecamatan workbook at once, and the workbook as far as readable.
 
