@@ -96,8 +96,8 @@ def receipt_text(r: Receipt, region_name: str | None = None) -> str:
         lines.append("")
     if r.status is Status.REJECTED:
         lines.append(
-            "Catatan: data di ledger tidak berubah. Buku kerja '(perbaiki)' di folder outbox desa "
-            "menandai setiap sel yang bermasalah."
+            "Catatan: data di ledger tidak berubah. Buku kerja '(perbaiki)' di folder outbox "
+            "wilayah Anda menandai setiap sel yang bermasalah."
         )
     return "\n".join(lines) + "\n"
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 
 from pipeline.core.models import IdentitasDesa, RawKeyValue
+from pipeline.core.sebutan import level_of
 from pipeline.core.standard import TAHAP_URUTAN, IdentitasField, Tahap, identitas_wajib, normalise
 from pipeline.intake.checks import (
     CellOf,
@@ -103,7 +104,8 @@ class IdentitasChecks(Checker):
             return
         desa = self.wilayah.desa(identitas.kode)
         if desa is None:
-            self.unknown_region(identitas.kode, F.KODE.value, "desa", sheet, cell_of)
+            whose = level_of(identitas.kode)  # 'desa' / 'kelurahan', from the kode's form
+            self.unknown_region(identitas.kode, F.KODE.value, whose, sheet, cell_of)
             identitas.kode = None  # an unknown region is a problem: left empty like the rest
             return
         kecamatan = self.wilayah.kecamatan_of(desa.kode)
