@@ -257,8 +257,10 @@ def check_docx(path: Path) -> None:
                 r"word/(header|footer)\d*\.xml|docProps/core\.xml|_rels/\.rels|\[Content_Types\]\.xml",
                 name,
             )
-            if rendered:
-                etree.fromstring(z.read(name))
+            if rendered:  # parsed as a stream: a 400-page kompilasi needs no second tree
+                with z.open(name) as fh:
+                    for _, elem in etree.iterparse(fh, events=("end",)):
+                        elem.clear(keep_tail=True)
         if "word/document.xml" not in names:
             raise ValueError("word/document.xml tidak ada")
 
@@ -278,6 +280,7 @@ def render_docx(
         tpl.docx.core_properties.title = clean_text(title)
     out.parent.mkdir(parents=True, exist_ok=True)
     tpl.save(out)
+    del tpl  # its element tree is the largest thing a big document holds
     try:
         check_docx(out)
     except (ValueError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
