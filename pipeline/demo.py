@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,7 @@ from pipeline.core.config import load_settings
 from pipeline.core.standard import SHEET_IDENTITAS, SHEET_PESERTA, SHEET_USULAN, normalise
 from pipeline.core.wilayah import load_wilayah
 from pipeline.core.workspace import Workspace, buku_kerja_name
+from pipeline.demo_folder import prepare_demo_folder
 from pipeline.desa.workflow import is_working_day
 from pipeline.run.batch import run_pass
 
@@ -233,6 +233,7 @@ class KecamatanOperator:
         jadwal: dict[str, tuple[Any, ...]] | None = None,
         decide: bool = False,
         upt: list[tuple[Any, ...]] | None = None,
+        prioritas: dict[str, int | None] | None = None,
     ) -> Path:
         wb = load_workbook(self.current())
         for row in wb[SHEET_IDENTITAS].iter_rows(min_row=1, max_row=60):
@@ -263,16 +264,22 @@ class KecamatanOperator:
                 for label, value in zip(labels, values, strict=True):
                     sheet.cell(last + i, cols[label], value)
             last += len(upt)
+        for r in range(first, last):
+            kode = sheet.cell(r, cols["Kode Usulan"]).value
+            if kode in (prioritas or {}):
+                sheet.cell(r, cols["Prioritas"]).value = (prioritas or {})[kode]
         if decide:
             for n, r in enumerate(range(first, last), start=1):
                 bidang = str(sheet.cell(r, cols["Bidang"]).value or "")
                 if not sheet.cell(r, cols["OPD Tujuan"]).value:
                     sheet.cell(r, cols["OPD Tujuan"], OPD.get(bidang, "Bappeda"))
                 if n == 3:
+                    sheet.cell(r, cols["Prioritas"]).value = None
                     sheet.cell(r, cols["Keputusan"], "Ditolak")
                     sheet.cell(r, cols["Catatan Keputusan"], "Dapat didanai APBDes tahun berjalan")
                 else:
-                    sheet.cell(r, cols["Prioritas"], n)
+                    if sheet.cell(r, cols["Prioritas"]).value is None:  # keep the proposal
+                        sheet.cell(r, cols["Prioritas"], n)
                     sheet.cell(r, cols["Keputusan"], "Diterima")
         target = self.inbox / self.current().name
         tmp = target.with_name(".~demo-" + target.name)
@@ -280,10 +287,11 @@ class KecamatanOperator:
         os.replace(tmp, target)
         return target
 
-    def scan(self, title: str) -> Path:
+    def scan(self, title: str, jenis: str = "rekap") -> Path:
+        """A signed scan (pindaian/rekap, pindaian/berita-acara or pindaian/daftar-hadir)."""
         from pipeline.scans.samples import make_scan
 
-        target = self.inbox / "pindaian" / "rekap" / "rekap ditandatangani camat.pdf"
+        target = self.inbox / "pindaian" / jenis / f"{jenis} ditandatangani.pdf"
         target.parent.mkdir(parents=True, exist_ok=True)
         make_scan(target, title, fmt="pdf")
         return target
@@ -314,10 +322,21 @@ def _fill(sheet: Any, labels: list[str], rows: list[tuple[Any, ...]]) -> None:
             sheet.cell(first + i, cols[label], value)
 
 
+class _DemoStopped(Exception):
+    """A pass of the demo had an internal error: the demo stops (exit 3)."""
+
+
 def run_demo(target: Path, log: Callable[[str], None] = print) -> int:
-    if target.exists() and any(target.iterdir()):
-        shutil.rmtree(target)
-    target.mkdir(parents=True, exist_ok=True)
+    """Build the sample workspace in `target` and play the whole flow; 0 when every pass
+    ran, 3 when one had an internal error (the demo stops there)."""
+    prepare_demo_folder(target)
+    try:
+        return _play(target, log)
+    except _DemoStopped:
+        return 3
+
+
+def _play(target: Path, log: Callable[[str], None]) -> int:
     (target / "wilayah-demo.csv").write_text(WILAYAH_DEMO, encoding="utf-8")
     ws = init_workspace(target, target / "wilayah-demo.csv", "12.05")
     settings = load_settings(target)
@@ -333,6 +352,12 @@ def run_demo(target: Path, log: Callable[[str], None] = print) -> int:
         result = run_pass(ws, settings, log=lambda line: log("  " + line))
         if not result.receipts:
             log("  (tidak ada berkas)")
+        if result.internal_errors:
+            log(
+                f"\nDemo berhenti: {len(result.internal_errors)} galat internal "
+                f"(rincian: {ws.runtime / 'logs' / 'pipeline.log'})."
+            )
+            raise _DemoStopped
 
     kodes = ["12.05.01.2002", "12.05.01.2003", "12.05.01.1001", "12.05.01.2004"]
     for kode in kodes:
@@ -429,9 +454,11 @@ def run_demo(target: Path, log: Callable[[str], None] = print) -> int:
     )  # fmt: skip
     step("Musrenbang Kecamatan: keputusan, usulan UPT, rekap dan berita acara")
 
+    kec.scan("BERITA ACARA MUSRENBANG KECAMATAN BAHOROK", "berita-acara")
+    kec.scan("DAFTAR HADIR MUSRENBANG KECAMATAN BAHOROK", "daftar-hadir")
     kec.scan("REKAP USULAN MUSRENBANG KECAMATAN BAHOROK")
     kec.drop({"Tahap": "Kirim", "Nomor Surat Pengantar": "050/130/BHR/2026"})
-    step("Rekap ditandatangani Camat; surat pengantar dan paket untuk Bappeda")
+    step("Berita acara, daftar hadir dan rekap ditandatangani; surat pengantar dan paket")
 
     tahun_status, rows = status_rows(target, tahun)
     log("\n" + status_table(tahun_status, rows, kecamatan_stages(target, tahun_status)))

@@ -27,12 +27,34 @@ class KabupatenSettings(_Section):
 
 
 class KopSettings(_Section):
+    """The letterhead (kop) of every document; every key optional."""
+
     pemerintah: str = Field(
         "",
         description="Baris pertama kop, mis. 'PEMERINTAH KABUPATEN LANGKAT' (kosong: dari nama kabupaten).",
     )
-    alamat: str = Field("", description="Alamat kantor pada kop (kecamatan/desa), boleh kosong.")
-    telepon: str = Field("", description="Telepon/e-mail/situs pada kop, boleh kosong.")
+    logo: str = Field(
+        "",
+        description="Berkas lambang daerah (png/jpg) di kiri kop, relatif terhadap folder kerja, "
+        "mis. 'lambang-langkat.png' (kosong: kop tanpa lambang).",
+    )
+    alamat_kecamatan: str = Field(
+        "",
+        description="Alamat kantor camat pada kop dokumen kecamatan, mis. 'Jl. Pendidikan No. 12 "
+        "Bahorok' (kosong: Alamat dari buku kerja kecamatan).",
+    )
+    telepon: str = Field(
+        "", description="Telepon kantor camat pada kop, mis. '(061) 8921234' (boleh kosong)."
+    )
+    email: str = Field(
+        "", description="Alamat e-mail kantor camat pada kop, mis. 'kec.bahorok@langkatkab.go.id'."
+    )
+    kode_pos: str = Field("", description="Kode pos pada kop, mis. '20774' (boleh kosong).")
+    alamat: str = Field(
+        "",
+        description="(lama) Alamat pada kop semua dokumen, desa dan kecamatan; kunci baru: "
+        "alamat_kecamatan (dokumen desa memakai Alamat buku kerja desa).",
+    )
     ibu_kota: str = Field("", description="Tempat penandatanganan surat kabupaten, mis. 'Stabat'.")
 
 
@@ -59,7 +81,9 @@ class JadwalSettings(_Section):
 
 class KirimSettings(_Section):
     wajib_pindaian: bool = Field(
-        True, description="Kirim memerlukan pindaian berita acara dan daftar hadir bertanda tangan."
+        True,
+        description="Kirim memerlukan pindaian bertanda tangan: berita acara dan daftar hadir "
+        "(desa dan kecamatan), rekap usulan (kecamatan).",
     )
 
 
@@ -81,6 +105,25 @@ class WatchSettings(_Section):
     )
     stabil_detik: float = Field(
         2, ge=0, description="Ukuran dan waktu ubah berkas harus tetap selama ini sebelum diproses."
+    )
+
+
+class CadanganSettings(_Section):
+    harian: bool = Field(
+        True,
+        description="watch membuat satu cadangan (ledger, pengaturan, daftar wilayah) sehari, "
+        "pada putaran pertama setiap hari.",
+    )
+    folder: str = Field(
+        "cadangan",
+        description="Folder cadangan: relatif terhadap root atau path lengkap (sebaiknya disk "
+        "lain atau USB). `musrenbang cadangan --ke DIR` memakai DIR.",
+    )
+    simpan: int = Field(
+        30,
+        ge=0,
+        description="Jumlah cadangan harian yang disimpan; yang lebih lama dihapus (cadangan "
+        "dari perintah `musrenbang cadangan` tidak pernah dihapus). 0 = simpan semua.",
     )
 
 
@@ -145,6 +188,7 @@ class Settings(_Section):
     pdf: PdfSettings = Field(default_factory=PdfSettings)  # type: ignore[arg-type]
     watch: WatchSettings = Field(default_factory=WatchSettings)  # type: ignore[arg-type]
     ledger: LedgerSettings = Field(default_factory=LedgerSettings)  # type: ignore[arg-type]
+    cadangan: CadanganSettings = Field(default_factory=CadanganSettings)  # type: ignore[arg-type]
     batas: BatasSettings = Field(default_factory=BatasSettings)  # type: ignore[arg-type]
     dokumen: DokumenSettings = Field(default_factory=DokumenSettings)
 
@@ -244,11 +288,14 @@ def default_settings_toml(kabupaten_kode: str, kabupaten_nama: str) -> str:
 kode = "{kabupaten_kode}"
 nama = "{kabupaten_nama}"
 
-[kop]
+[kop]                           # kop surat semua dokumen; setiap kunci boleh kosong
 pemerintah = ""                 # kosong: "PEMERINTAH <NAMA KABUPATEN>"
-alamat = ""
+logo = ""                       # lambang daerah (png/jpg), relatif terhadap folder ini
+alamat_kecamatan = ""           # kosong: Alamat dari buku kerja kecamatan
 telepon = ""
-ibu_kota = ""
+email = ""
+kode_pos = ""
+ibu_kota = ""                   # tempat surat kabupaten, mis. "Stabat"
 
 [jadwal]
 batas_hari_kerja = 5            # hari kerja setelah musrenbang untuk mengirim
@@ -256,7 +303,7 @@ hari_libur_tambahan = []        # cuti bersama dsb., "YYYY-MM-DD"
 zona_waktu = "Asia/Jakarta"
 
 [kirim]
-wajib_pindaian = true           # Kirim perlu pindaian berita acara dan daftar hadir
+wajib_pindaian = true           # Kirim perlu pindaian berita acara, daftar hadir (dan rekap kecamatan)
 
 [pdf]
 libreoffice = "soffice"
@@ -269,4 +316,9 @@ polling_detik = 5
 
 [ledger]
 database_url = "sqlite:///musrenbang.db"   # relatif terhadap root
+
+[cadangan]
+harian = true                   # watch membuat satu cadangan sehari
+folder = "cadangan"             # relatif terhadap root, atau path lengkap (disk lain/USB)
+simpan = 30                     # cadangan harian yang disimpan; 0 = semua
 """

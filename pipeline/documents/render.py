@@ -23,20 +23,23 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 from docx.shared import Mm
-from docxtpl import DocxTemplate
+from docxtpl import DocxTemplate, InlineImage
 from lxml import etree
 from markupsafe import Markup
 
 from pipeline.core.atomic import copy_file
 from pipeline.core.config import Settings
 from pipeline.core.report import Issue, issue
+from pipeline.core.resources import data_dir
 from pipeline.core.workspace import Workspace
 from pipeline.documents import formatting as fmt
+from pipeline.documents.context import Gambar
+from pipeline.documents.fast_template import FastTemplate
 
 if TYPE_CHECKING:
     from pipeline.documents.convert import Converter
 
-BUILTIN_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+BUILTIN_TEMPLATES = data_dir("templates")  # the checkout's templates/, or the installed copy
 
 # (width, height) in mm, portrait
 PAPER_MM: dict[str, tuple[float, float]] = {"A4": (210, 297), "F4": (215, 330)}
@@ -84,6 +87,20 @@ def _xml_literal(text: str) -> str:
     )
 
 
+_DATE_FIGURES = re.compile(r"(?<![\d.-])(\d{1,2})-(\d{1,2})-(\d{4})(?![\d-])")
+_GLUED_PREFIX = re.compile(r"\b(Rp|NIP\.) (?=[-\d])")
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+NB_HYPHEN = "\u2011"  # non-breaking hyphen: the PDF's text layer still reads '-'
+NB_SPACE = "\u00a0"
+
+
+def unbreakable(text: str) -> str:
+    """Figures that must never break across lines: '30-11-2026' (non-breaking hyphens),
+    'Rp 1.250.000', 'NIP. 1987...' (a non-breaking space after the prefix)."""
+    text = _DATE_FIGURES.sub(lambda m: NB_HYPHEN.join(m.groups()), text)
+    return _GLUED_PREFIX.sub(lambda m: m.group(1) + NB_SPACE, text)
+
+
 def _finalize(value: Any) -> Any:
     """Every `{{ value }}` passes here: None prints nothing, text is made XML-literal."""
     if value is None:
@@ -91,6 +108,19 @@ def _finalize(value: Any) -> Any:
     if isinstance(value, Markup):
         return value
     return Markup(_xml_literal(clean_text(str(value))))
+
+
+def _unbreakable_figures(tpl: DocxTemplate) -> None:
+    """After rendering: the figures of every text run (body, headers, footers) made
+    unbreakable, whether they came from a value or were typed into the template."""
+    roots = [tpl.docx.element.body]
+    for rel in tpl.docx.part.rels.values():
+        if not rel.is_external and rel.reltype.endswith(("/header", "/footer")):
+            roots.append(rel.target_part.element)
+    for root in roots:
+        for node in root.iter(f"{{{W_NS}}}t"):
+            if node.text:
+                node.text = unbreakable(node.text)
 
 
 class _Environment(jinja2.Environment):
@@ -182,6 +212,24 @@ def template_path(ws: Workspace | None, name: str) -> Path:
     return BUILTIN_TEMPLATES / name
 
 
+def is_workspace_template(ws: Workspace | None, path: Path) -> bool:
+    """True when `path` is the workspace's own copy (templates/ in the root), which a clerk
+    may edit and break; False for the built-in templates of the installation."""
+    return ws is not None and path.parent == ws.templates
+
+
+class BuiltinTemplateError(RuntimeError):
+    """A built-in template is missing or unusable: the installation is broken (exit 3)."""
+
+    def __init__(self, cause: TemplateError) -> None:
+        super().__init__(
+            f"Templat bawaan '{cause.template.name}' tidak dapat dipakai ({cause.detail}); "
+            f"folder {cause.template.parent}. Instalasi pipeline rusak atau tidak lengkap: "
+            "pasang ulang paketnya (pip install --force-reinstall musrenbang-pipeline)."
+        )
+        self.cause = cause
+
+
 def template_bytes(path: Path) -> bytes:
     """The (repaired) bytes of a template, cached while the file is unchanged."""
     try:
@@ -265,31 +313,49 @@ def check_docx(path: Path) -> None:
             raise ValueError("word/document.xml tidak ada")
 
 
-# Text that docxtpl's resolve_listing would change: a tab, line break, bell or form feed.
-_LISTING = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\t\a\n\f]")
+def missing_images(context: Any, base: Path | None = None) -> list[Path]:
+    """The image files a context names that do not exist (they print as nothing)."""
+    if isinstance(context, Gambar):
+        path = context.path if base is None else base / context.path
+        return [] if path.is_file() else [path]
+    if isinstance(context, dict):
+        return [p for v in context.values() for p in missing_images(v, base)]
+    if isinstance(context, list | tuple):
+        return [p for v in context for p in missing_images(v, base)]
+    return []
 
 
-class _Template(DocxTemplate):
-    """docxtpl's template, with resolve_listing (three nested regular expressions over the
-    whole document: seconds for a kompilasi of thousands of rows) skipped when no text holds
-    a character it would change."""
-
-    def resolve_listing(self, xml: str) -> str:
-        if not _LISTING.search(xml):
-            return xml
-        return str(super().resolve_listing(xml))
+def _with_images(tpl: DocxTemplate, context: Any, base: Path | None) -> Any:
+    """The context with every Gambar made an InlineImage of `tpl` (a missing file: nothing)."""
+    if isinstance(context, Gambar):
+        path = context.path if base is None else base / context.path
+        if not path.is_file():
+            return ""
+        return InlineImage(tpl, str(path), height=Mm(context.tinggi_mm))
+    if isinstance(context, dict):
+        return {k: _with_images(tpl, v, base) for k, v in context.items()}
+    if isinstance(context, list):
+        return [_with_images(tpl, v, base) for v in context]
+    return context
 
 
 def render_docx(
-    template: Path, context: dict[str, Any], out: Path, paper: str = "A4", title: str = ""
+    template: Path,
+    context: dict[str, Any],
+    out: Path,
+    paper: str = "A4",
+    title: str = "",
+    base: Path | None = None,
 ) -> Path:
-    """Render `template` with `context` into `out` (a fresh DocxTemplate from cached bytes)."""
+    """Render `template` with `context` into `out` (a fresh DocxTemplate from cached bytes).
+    Relative image paths (the lambang) are taken from `base` (the workspace root)."""
     data = template_bytes(template)
-    tpl = _Template(io.BytesIO(data))
+    tpl = FastTemplate(io.BytesIO(data))
     try:
-        tpl.render(context, jinja_env=jinja_env(), autoescape=True)
+        tpl.render(_with_images(tpl, context, base), jinja_env=jinja_env(), autoescape=True)
     except (jinja2.TemplateError, etree.XMLSyntaxError, ValueError) as exc:
         raise _template_error(template, data, exc) from exc
+    _unbreakable_figures(tpl)
     _set_paper(tpl, paper)
     if title:
         tpl.docx.core_properties.title = clean_text(title)
@@ -353,16 +419,28 @@ def produce_documents(
     ws.tmp.mkdir(parents=True, exist_ok=True)
     paper = settings.pdf.ukuran_kertas
     work = Path(tempfile.mkdtemp(prefix=prefix, dir=ws.tmp))
+    missing: set[Path] = set()
     try:
         rendered: list[tuple[DocumentJob, Path, Path | None]] = []
         for job in jobs:
             template = template_path(ws, job.template)
             try:
                 context = job.context()
+                for path in missing_images(context, ws.root):
+                    missing.add(path)
                 docx = render_docx(
-                    template, context, work / f"{job.stem}.docx", paper, context["judul_dokumen"]
+                    template,
+                    context,
+                    work / f"{job.stem}.docx",
+                    paper,
+                    context["judul_dokumen"],
+                    base=ws.root,
                 )
             except TemplateError as exc:
+                if not is_workspace_template(ws, template):
+                    # the installation itself is broken: an internal error (exit 3), never a
+                    # warning that asks the clerk to delete a template they never had
+                    raise BuiltinTemplateError(exc) from exc
                 result.issues.append(issue("template-rusak", str(exc)))
                 continue
             xlsx = None
@@ -402,6 +480,14 @@ def produce_documents(
                     )
             if xlsx is not None:
                 result.outputs.append(copy_file(xlsx, folder / f"{job.stem}.xlsx"))
+        for path in sorted(missing):
+            result.issues.append(
+                issue(
+                    "lambang-tidak-ada",
+                    f"Berkas lambang kop '{path}' ([kop] logo di musrenbang.toml) tidak ada: "
+                    "dokumen ditulis tanpa lambang. Periksa nama dan letak berkasnya.",
+                )
+            )
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return result
