@@ -6,9 +6,9 @@ stage is data (KECAMATAN_DOCUMENTS, plus SURAT_PEMBERITAHUAN, one letter per fil
 row); each document has a context builder; rendering, template lookup (workspace override),
 LibreOffice conversion and the issues `template-rusak` / `pdf-dilewati` are render.py's.
 
-The kecamatan workbook has no letter number for the Surat Pemberitahuan: its Nomor prints as
-`....../......` to be written by hand from the Buku Agenda Surat Keluar, and the letter date
-as a dotted line (the letter is signed before the desa's musrenbang, not on a known day).
+The Surat Pemberitahuan carries the Nomor and Tanggal Surat Pemberitahuan of the kecamatan's
+Identitas; left empty, the Nomor prints as `....../......` to be written by hand from the Buku
+Agenda Surat Keluar, and the date as a dotted line.
 """
 
 from __future__ import annotations
@@ -293,14 +293,19 @@ def surat_pemberitahuan_context(
     snapshot: KecamatanSnapshot, settings: Settings, jadwal: JadwalDesa, desa: Wilayah
 ) -> dict[str, Any]:
     ctx = common_context(snapshot, settings, "Surat Pemberitahuan")
+    ident = snapshot.identitas
     level = desa.level_word
     jabatan = "Lurah" if desa.level == "kelurahan" else "Kepala Desa"
     batas = settings.jadwal.batas_hari_kerja
     ctx.update(
         {
             "judul_dokumen": f"Surat Pemberitahuan Musrenbang {level} {desa.nama} {snapshot.tahun}",
-            "nomor_surat": NOMOR_KOSONG,
-            "tempat_tanggal_surat": ctx["tempat_ttd"],
+            "nomor_surat": _s(ident.nomor_surat_pemberitahuan, NOMOR_KOSONG),
+            "tempat_tanggal_surat": (
+                f"{snapshot.kecamatan.nama}, {fmt.tanggal(ident.tanggal_surat_pemberitahuan)}"
+                if ident.tanggal_surat_pemberitahuan
+                else ctx["tempat_ttd"]
+            ),
             "lampiran": "-",
             "perihal": f"Pemberitahuan Pelaksanaan Musrenbang {level}",
             "desa": {
