@@ -15,7 +15,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from pipeline import __version__
+from pipeline import __version__, kunci_cmd
 from pipeline.cli_id import IndonesianParser
 from pipeline.core.config import SettingsError
 from pipeline.core.wilayah import WilayahError
@@ -153,6 +153,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument(
         "dir", nargs="?", type=Path, default=None, metavar="FOLDER", help="bawaan: ./demo"
     )
+    kunci_cmd.add_parser(command)
     s = command(
         "cadangan",
         "cadangkan ledger, pengaturan dan daftar wilayah",
@@ -325,4 +326,5 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Path], int]] = {
     "unlock": cmd_unlock,
     "demo": cmd_demo,
     "cadangan": cmd_cadangan,
+    "kunci": kunci_cmd.cmd_kunci,
 }

@@ -26,6 +26,7 @@ from pipeline.core.wilayah import (
 )
 from pipeline.core.workspace import Workspace
 from pipeline.desa.workflow import PINDAIAN_WAJIB, deadline
+from pipeline.kunci_cmd import init_keys
 from pipeline.ledger.store import Ledger, now_iso
 from pipeline.run.route import Stages
 
@@ -97,6 +98,7 @@ def init_workspace(root: Path, wilayah_file: Path | None, kabupaten: str | None)
         for desa in wilayah.desa_in(kec.kode):
             ws.make_desa_inbox(kec, desa)
     Ledger(settings.database_path(root)).close()
+    init_keys(ws, wilayah.kecamatan_in(kab.kode))
     return ws
 
 

@@ -143,9 +143,23 @@ def test_kecamatan_flow_to_kirim_and_unlock(
     bappeda = make_workspace(workspace.root.parent / "bappeda")
     shutil.copyfile(package, bappeda.inbox / package.name)
     [got] = run_pass(bappeda, load_settings(bappeda.root)).receipts
+    assert [i.code for i in got.issues] == ["paket-tidak-sah"]  # its key is not registered yet
+    pub = workspace.outbox / "Kunci Publik Kecamatan Bahorok.pub"
+    assert main(["kunci", "daftar", KEC, str(pub), "--root", str(bappeda.root)]) == 0
+    shutil.copyfile(package, bappeda.inbox / package.name)
+    [got] = run_pass(bappeda, load_settings(bappeda.root)).receipts
     assert (got.kind.value, got.status.value, got.region) == ("package", "accepted", KEC), (
         got.issues
     )
+    # merged: Bappeda's ledger holds the kecamatan's record of the year
+    held = sqlite3.connect(bappeda.root / "musrenbang.db")
+    for query in (
+        "SELECT region, stage, sent_at FROM kecamatan_tahap",
+        "SELECT kode, data_json FROM usulan ORDER BY kode",
+        "SELECT kode, data_json FROM kecamatan_usulan ORDER BY kode",
+        "SELECT region, stage, sent_at, late FROM tahap ORDER BY region",
+    ):
+        assert held.execute(query).fetchall() == db.execute(query).fetchall(), query
 
     kecamatan.drop({"Tahap": "Rekap"})
     assert [i.code for i in run().receipts[-1].issues] == ["sudah-dikirim"]
