@@ -43,10 +43,14 @@ class PackageIntake:
 
     def examine(self, path: Path, row: InputRow) -> Examined:
         earlier = self.ledger.accepted_before(row.sha256, Kind.PACKAGE.value)
-        if earlier is not None:
-            return Examined(
-                Status.DUPLICATE, Kind.PACKAGE, Kind.PACKAGE.value, earlier.region, earlier.year
-            )
+        if earlier is not None and earlier.region and earlier.year:
+            held_now = record.held_package(self.ledger, earlier.region, earlier.year)
+            # the held package again: duplicate; one it replaced since: checked (paket-usang)
+            if held_now is None or held_now.sha256 == row.sha256:
+                return Examined(
+                    Status.DUPLICATE, Kind.PACKAGE, Kind.PACKAGE.value, earlier.region,
+                    earlier.year,
+                )  # fmt: skip
         found, issues = self._check(path, row.file)
         if found is None:
             return Examined(Status.REJECTED, Kind.PACKAGE, Kind.PACKAGE.value, issues=issues)
