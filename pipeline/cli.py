@@ -293,6 +293,8 @@ def cmd_status(args: argparse.Namespace, root: Path) -> int:
         check_kecamatan(root, args.kecamatan)
         rows = [r for r in rows if r.kode.startswith(args.kecamatan + ".")]
     print(status_table(tahun, rows, kecamatan_stages(root, tahun)))
+    for line in kunci_cmd.package_warnings(root, tahun):
+        print(line)
     return EXIT_OK
 
 

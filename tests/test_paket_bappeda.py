@@ -318,3 +318,24 @@ def test_unsigned_package_by_command_line_exits_1_not_3(workspace: Workspace) ->
     data = json.loads(receipt.read_text(encoding="utf-8"))
     assert [i["code"] for i in data["issues"]] == ["paket-tidak-sah"]
     assert base64 and os  # used by helpers above
+
+
+def test_mixed_mode_the_package_wins_and_status_warns(
+    kirim: tuple[Workspace, Path],
+    bappeda: Workspace,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    kec_ws, package = kirim
+    register(bappeda, kec_ws)
+    direct = tmp_path / "langsung"
+    direct.mkdir()
+    send_desa(bappeda, direct)  # a desa also sent its workbook straight to Bappeda
+    assert all(r.status.value == "accepted" for r in run(bappeda).receipts)
+    shutil.copyfile(package, bappeda.inbox / package.name)
+    r = run(bappeda).receipts[-1]
+    assert (r.status.value, codes(r)) == ("accepted", ["paket-dan-buku-kerja"])
+    assert rekap_cells(bappeda) == rekap_cells(kec_ws)
+    capsys.readouterr()
+    assert main(["status", "--root", str(bappeda.root)]) == 0
+    assert "paket-dan-buku-kerja" in capsys.readouterr().out

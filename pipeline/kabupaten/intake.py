@@ -75,6 +75,19 @@ class PackageIntake:
                     "lama tetap di arsip.",
                 )
             )
+        direct = self.ledger.db.execute(
+            "SELECT COUNT(*) FROM inputs WHERE region LIKE ? || '.%' AND year = ? "
+            "AND purpose = 'workbook-desa' AND status = 'accepted'",
+            (kode, tahun),
+        ).fetchone()[0]
+        if direct:
+            issues.append(
+                issue(
+                    "paket-dan-buku-kerja",
+                    f"{direct} buku kerja desa Kecamatan {kode} {tahun} juga diterima langsung "
+                    "di sini; isi paket yang berlaku untuk kecamatan dan tahun itu.",
+                )
+            )
         at = row.received_at.astimezone(self.tz).isoformat(timespec="seconds")
 
         def apply(db: sqlite3.Connection) -> None:
