@@ -20,9 +20,11 @@ from openpyxl import load_workbook
 
 from pipeline.core.config import load_settings
 from pipeline.core.models import IdentitasDesa, Usulan
-from pipeline.core.standard import BIDANG, Keputusan, Tahap
+from pipeline.core.standard import BIDANG, Keputusan, Tahap, TahapKecamatan
 from pipeline.core.wilayah import load_wilayah
 from pipeline.kabupaten.recap import write_kabupaten_reports
+from pipeline.kabupaten.status import build_status
+from pipeline.ledger.kecamatan import KecamatanLedger
 from pipeline.ledger.store import Ledger
 from pipeline.run.batch import run_pass
 from pipeline.scans.samples import make_scan
@@ -144,3 +146,26 @@ def test_run_with_scans_before_the_first_workbook_writes_the_recap(tmp_path: Pat
     assert again.internal_errors == [] and again.exit_code == 0
     receipts = [json.loads(p.read_text()) for p in ws.receipts.glob("*.json")]
     assert {r["status"] for r in receipts} == {"accepted"}
+
+
+@pytest.mark.parametrize("stage", [None, *TahapKecamatan])
+def test_kecamatan_rows_and_its_waiting_scans_beside_the_desa(
+    tmp_path: Path, stage: TahapKecamatan | None
+) -> None:
+    """The kecamatan's own rows (its stage, scans before its workbook) never break the
+    kabupaten recap or the status."""
+    ws = make_workspace(tmp_path / "ws")
+    settings = load_settings(ws.root)
+    wilayah = load_wilayah(ws.wilayah_file)
+    with Ledger(settings.database_path(ws.root)) as ledger:
+        _stage(ledger, OTHER, Tahap.KIRIM, DATES["lewat"], True)
+        _scan(ledger, "12.05.01", None)
+        if stage is not None:
+            with ledger.transaction() as db:
+                KecamatanLedger(ledger).set_stage(db, region="12.05.01", year=2027, stage=stage,
+                                                  at=AT, input_id=None)  # fmt: skip
+        paths = write_kabupaten_reports(ws, settings, wilayah, ledger, now=NOW)
+        status = build_status(settings, wilayah, ledger, now=NOW)
+    assert len(paths) == 3
+    [kec] = status.kecamatan
+    assert kec.tahap == stage and kec.desa_sudah_kirim == 1 and kec.desa_terlambat == 1

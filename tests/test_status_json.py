@@ -34,7 +34,8 @@ def ws_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
              json.dumps({"tanggal_musrenbang": "2026-02-05"}), AT, AT),
         )  # fmt: skip
     with Ledger(settings.database_path(root)) as ledger:
-        scan(ledger, "12.05.02", "rekap", 2027)
+        for jenis in ("berita-acara", "daftar-hadir", "rekap"):
+            scan(ledger, "12.05.02", jenis, 2027)
     return root
 
 
@@ -81,7 +82,8 @@ def test_every_desa_and_kecamatan_with_stage_dates_counts_and_lateness(ws_root: 
     assert salapian.tanggal_musrenbang == dt.date(2026, 2, 5)
     assert salapian.desa == 3 and salapian.desa_sudah_kirim == 1 and salapian.desa_lewat_batas == 1
     bahorok = next(k for k in s.kecamatan if k.kode == "12.05.01")
-    assert bahorok.tahap is None and bahorok.pindaian_kurang == ["rekap"]
+    assert bahorok.tahap is None
+    assert bahorok.pindaian_kurang == ["berita-acara", "daftar-hadir", "rekap"]
     assert s.ringkasan.desa == 10 and s.ringkasan.sudah_kirim == 4
     assert s.ringkasan.per_tahap["Belum mulai"] == 2
 

@@ -26,11 +26,12 @@ from pipeline.kabupaten.data import (
     Tally,
     collect,
 )
+from pipeline.kecamatan.workflow import PINDAIAN_KECAMATAN
 from pipeline.ledger.kecamatan import KecamatanLedger
 from pipeline.ledger.store import Ledger
 
 STATUS_VERSI = 1
-PINDAIAN_WAJIB_KECAMATAN = ("rekap",)  # the recap signed by the Camat (Kirim needs it)
+PINDAIAN_WAJIB_KECAMATAN = tuple(PINDAIAN_KECAMATAN)  # what the kecamatan's Kirim needs
 
 
 class _Model(BaseModel):
@@ -74,7 +75,10 @@ class StatusKecamatan(_Model):
     tahap: TahapKecamatan | None = Field(description="null: buku kerja kecamatan belum masuk.")
     tanggal_musrenbang: dt.date | None
     tanggal_kirim: dt.date | None
-    pindaian_kurang: list[str] = Field(description="Pindaian kecamatan yang belum diterima.")
+    pindaian_kurang: list[str] = Field(
+        description="Pindaian kecamatan bertanda tangan yang belum diterima (berita-acara, "
+        "daftar-hadir, rekap)."
+    )
     desa: int = Field(description="Desa/kelurahan dalam daftar wilayah.")
     desa_sudah_kirim: int
     desa_terlambat: int = Field(description="Desa yang mengirim setelah batas kirim.")
