@@ -26,7 +26,7 @@ from pipeline.core.wilayah import (
 )
 from pipeline.core.workspace import Workspace
 from pipeline.desa.workflow import PINDAIAN_WAJIB, deadline
-from pipeline.kunci_cmd import init_keys
+from pipeline.kecamatan.paket_kirim import init_keys
 from pipeline.ledger.store import Ledger, now_iso
 from pipeline.run.route import Stages
 

@@ -13,12 +13,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-if TYPE_CHECKING:
-    from pipeline.core.models import Wilayah
-    from pipeline.core.workspace import Workspace
 
 
 def add_parser(command: Callable[..., argparse.ArgumentParser]) -> None:
@@ -36,16 +31,6 @@ def add_parser(command: Callable[..., argparse.ArgumentParser]) -> None:
     s.add_argument("berkas", nargs="?", type=Path, metavar="BERKAS", help="berkas .pub")
     s.add_argument("--ganti", action="store_true", help="ganti kunci yang sudah terdaftar")
     s.add_argument("--alasan", default=None, metavar="TEKS", help="alasan penggantian")
-
-
-def init_keys(ws: Workspace, kecamatan: list[Wilayah]) -> None:
-    """`init`: the key pair, and the public key file in a kecamatan's workspace."""
-    from pipeline.core import kunci
-    from pipeline.kecamatan.paket_kirim import write_pub_file
-
-    kunci.ensure_key(ws.root)
-    if len(kecamatan) == 1:
-        write_pub_file(ws.root, ws.outbox, kecamatan[0])
 
 
 def cmd_kunci(args: argparse.Namespace, root: Path) -> int:

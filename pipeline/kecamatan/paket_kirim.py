@@ -22,7 +22,7 @@ from pathlib import Path
 
 from pipeline.core import atomic, kunci
 from pipeline.core.models import KecamatanSnapshot, Wilayah
-from pipeline.core.workspace import safe_name
+from pipeline.core.workspace import Workspace, safe_name
 from pipeline.desa.context import Context
 from pipeline.ledger.paket import export_record
 
@@ -42,6 +42,14 @@ def write_pub_file(root: Path, outbox: Path, kec: Wilayah) -> Path:
     if not out.exists() or out.read_bytes() != data:
         atomic.write_bytes(out, data)
     return out
+
+
+def init_keys(ws: Workspace, kecamatan: list[Wilayah]) -> None:
+    """`init`: the key pair, and the public key file in a kecamatan's workspace (its region
+    list holds exactly one kecamatan)."""
+    kunci.ensure_key(ws.root)
+    if len(kecamatan) == 1:
+        write_pub_file(ws.root, ws.outbox, kecamatan[0])
 
 
 def kirim_count(ctx: Context, kode: str, year: int) -> int:
