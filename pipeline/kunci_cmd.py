@@ -36,9 +36,8 @@ def add_parser(command: Callable[..., argparse.ArgumentParser]) -> None:
 def cmd_kunci(args: argparse.Namespace, root: Path) -> int:
     from pipeline.commands import UsageError, open_workspace
     from pipeline.core import kunci
-    from pipeline.core.wilayah import KODE_KECAMATAN
     from pipeline.ledger import paket as record
-    from pipeline.ledger.store import Ledger, now_iso
+    from pipeline.ledger.store import Ledger
 
     ws, settings, wilayah = open_workspace(root)
     if args.aksi is None:
@@ -58,20 +57,33 @@ def cmd_kunci(args: argparse.Namespace, root: Path) -> int:
         return 0
     if not args.kode or args.berkas is None:
         raise UsageError("Tulis: musrenbang kunci daftar KODE_KEC BERKAS.")
-    kec = wilayah.get(args.kode)
+    print(register(root, args.kode, args.berkas, ganti=args.ganti, alasan=args.alasan))
+    return 0
+
+
+def register(root: Path, kode: str, berkas: Path, *, ganti: bool, alasan: str | None) -> str:
+    """Register a kecamatan's public key at this (Bappeda's) workspace; audited. Returns the
+    fingerprint; UsageError when refused."""
+    from pipeline.commands import UsageError, open_workspace
+    from pipeline.core import kunci
+    from pipeline.core.wilayah import KODE_KECAMATAN
+    from pipeline.ledger import paket as record
+    from pipeline.ledger.store import Ledger, now_iso
+
+    _, settings, wilayah = open_workspace(root)
+    kec = wilayah.get(kode)
     if kec is None or not KODE_KECAMATAN.match(kec.kode):
-        raise UsageError(f"{args.kode} bukan kecamatan dalam daftar wilayah.")
+        raise UsageError(f"{kode} bukan kecamatan dalam daftar wilayah.")
     try:
-        raw = kunci.read_pub_file(args.berkas)
+        raw = kunci.read_pub_file(berkas)
     except kunci.KunciError as exc:
         raise UsageError(str(exc)) from exc
     fp = kunci.fingerprint(raw)
     with Ledger(settings.database_path(root)) as ledger:
         current = record.registered_key(ledger, kec.kode)
         if current == raw:
-            print(fp)
-            return 0
-        if current is not None and not (args.ganti and (args.alasan or "").strip()):
+            return fp
+        if current is not None and not (ganti and (alasan or "").strip()):
             raise UsageError(
                 f"Kecamatan {kec.kode} {kec.nama} sudah punya kunci terdaftar "
                 f"({kunci.fingerprint(current)}). Untuk menggantinya tulis --ganti --alasan "
@@ -82,12 +94,10 @@ def cmd_kunci(args: argparse.Namespace, root: Path) -> int:
             record.register_key(db, kec.kode, raw, fp, at)
             ledger.audit(
                 db, "kunci-diganti" if current else "kunci-didaftarkan", at=at,
-                region=kec.kode, sidik=fp, berkas=args.berkas.name,
-                sidik_lama=kunci.fingerprint(current) if current else None,
-                alasan=args.alasan,
+                region=kec.kode, sidik=fp, berkas=berkas.name,
+                sidik_lama=kunci.fingerprint(current) if current else None, alasan=alasan,
             )  # fmt: skip
-    print(fp)
-    return 0
+    return fp
 
 
 def package_warnings(root: Path, tahun: int | None) -> list[str]:
