@@ -16,6 +16,7 @@ from pathlib import Path
 from pipeline.core.examined import Examined, Place
 from pipeline.core.models import (
     BukuKerjaKecamatan,
+    IdentitasDesa,
     IdentitasKecamatan,
     JadwalDesa,
     KecamatanSnapshot,
@@ -30,6 +31,7 @@ from pipeline.core.workspace import document_stem, safe_name, signed_pdf_name
 from pipeline.desa.context import Context
 from pipeline.kecamatan import documents as render_kecamatan
 from pipeline.kecamatan import paket_kirim
+from pipeline.kecamatan.check_jadwal import jadwal_berbeda
 from pipeline.kecamatan.ranking import desa_rank, propose_ranking
 from pipeline.kecamatan.validation import validate_kecamatan
 from pipeline.kecamatan.workbook import write_kecamatan_workbook
@@ -172,6 +174,7 @@ class KecamatanStages:
             return Examined(
                 Status.REJECTED, Kind.WORKBOOK_KECAMATAN, PURPOSE, kode, year, report.issues
             )
+        report.extend(self.jadwal_against_desa(wb, raw, year))
         state = self.state(kode, year)
         guards, tahap = check_kecamatan(wb, state, self.ctx.rules)
         report.extend(guards)
@@ -190,6 +193,21 @@ class KecamatanStages:
             usulan_rows=[u.row for u in wb.usulan],
             peserta_rows=[p.row for p in wb.peserta],
         )
+
+    def jadwal_against_desa(
+        self, wb: BukuKerjaKecamatan, raw: RawWorkbook, year: int
+    ) -> list[Issue]:
+        """`jadwal-berbeda` for Jadwal rows that differ from the desa's own workbook."""
+        recorded: dict[str, IdentitasDesa] = {}
+        words: dict[str, str] = {}
+        for j in wb.jadwal:
+            ry = self.ctx.ledger.region_year(j.kode_desa, year)
+            if ry is not None:
+                recorded[j.kode_desa] = ry.identitas
+            desa = self.wilayah.desa(j.kode_desa)
+            if desa is not None:
+                words[j.kode_desa] = desa.level_word
+        return jadwal_berbeda(wb.jadwal, recorded, raw.jadwal, words)
 
     def state(self, kode: str, year: int) -> KecamatanState:
         ky = self.ledger.year(kode, year)
