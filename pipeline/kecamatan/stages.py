@@ -20,6 +20,7 @@ from pipeline.core import atomic
 from pipeline.core.examined import Examined, Place
 from pipeline.core.models import (
     BukuKerjaKecamatan,
+    IdentitasDesa,
     IdentitasKecamatan,
     JadwalDesa,
     KecamatanSnapshot,
@@ -33,13 +34,15 @@ from pipeline.core.standard import SHEET_IDENTITAS, TAHAP_KECAMATAN_URUTAN, Taha
 from pipeline.core.workspace import document_stem, safe_name, signed_pdf_name
 from pipeline.desa.context import Context
 from pipeline.kecamatan import documents as render_kecamatan
+from pipeline.kecamatan.check_jadwal import jadwal_berbeda
 from pipeline.kecamatan.ranking import desa_rank, propose_ranking
 from pipeline.kecamatan.validation import validate_kecamatan
 from pipeline.kecamatan.workbook import write_kecamatan_workbook
 from pipeline.kecamatan.workflow import KecamatanState, check_kecamatan
 from pipeline.ledger.kecamatan import KecamatanLedger, sent_on
 from pipeline.ledger.store import InputRow
-from pipeline.scans import pages as scans
+from pipeline.scans import delivery as scan_delivery
+from pipeline.scans import pages as scan_pages
 
 PURPOSE = "workbook-kecamatan"
 # The parts of the kecamatan's signed PDF, in order, one bookmark each (spec/documents.md).
@@ -175,6 +178,7 @@ class KecamatanStages:
             return Examined(
                 Status.REJECTED, Kind.WORKBOOK_KECAMATAN, PURPOSE, kode, year, report.issues
             )
+        report.extend(self.jadwal_against_desa(wb, raw, year))
         state = self.state(kode, year)
         guards, tahap = check_kecamatan(wb, state, self.ctx.rules)
         report.extend(guards)
@@ -193,6 +197,21 @@ class KecamatanStages:
             usulan_rows=[u.row for u in wb.usulan],
             peserta_rows=[p.row for p in wb.peserta],
         )
+
+    def jadwal_against_desa(
+        self, wb: BukuKerjaKecamatan, raw: RawWorkbook, year: int
+    ) -> list[Issue]:
+        """`jadwal-berbeda` for Jadwal rows that differ from the desa's own workbook."""
+        recorded: dict[str, IdentitasDesa] = {}
+        words: dict[str, str] = {}
+        for j in wb.jadwal:
+            ry = self.ctx.ledger.region_year(j.kode_desa, year)
+            if ry is not None:
+                recorded[j.kode_desa] = ry.identitas
+            desa = self.wilayah.desa(j.kode_desa)
+            if desa is not None:
+                words[j.kode_desa] = desa.level_word
+        return jadwal_berbeda(wb.jadwal, recorded, raw.jadwal, words)
 
     def state(self, kode: str, year: int) -> KecamatanState:
         ky = self.ledger.year(kode, year)
@@ -289,7 +308,7 @@ class KecamatanStages:
         for jenis, title in PART_TITLES.items():
             mine = [b for b in rows if b.jenis == jenis]
             if mine:
-                latest = scans.latest_scan_set(
+                latest = scan_delivery.latest_scan_set(
                     (self.ws.root / b.archived_as, dt.datetime.fromisoformat(b.received_at))
                     for b in mine
                 )
@@ -300,7 +319,7 @@ class KecamatanStages:
         if not parts:
             return []
         out = folder / signed_pdf_name(kec, year, kecamatan=True)
-        scans.build_signed_pdf(parts, out, self.ctx.settings.pdf.ukuran_kertas)
+        scan_pages.build_signed_pdf(parts, out, self.ctx.settings.pdf.ukuran_kertas)
         return [out]
 
     def package(self, snap: KecamatanSnapshot, outputs: list[Path]) -> Path:
