@@ -38,7 +38,8 @@ from pipeline.kecamatan.workbook import write_kecamatan_workbook
 from pipeline.kecamatan.workflow import KecamatanState, check_kecamatan
 from pipeline.ledger.kecamatan import KecamatanLedger, sent_on
 from pipeline.ledger.store import InputRow
-from pipeline.scans import pages as scans
+from pipeline.scans import delivery as scan_delivery
+from pipeline.scans import pages as scan_pages
 
 PURPOSE = "workbook-kecamatan"
 # The parts of the kecamatan's signed PDF, in order, one bookmark each (spec/documents.md).
@@ -304,7 +305,7 @@ class KecamatanStages:
         for jenis, title in PART_TITLES.items():
             mine = [b for b in rows if b.jenis == jenis]
             if mine:
-                latest = scans.latest_scan_set(
+                latest = scan_delivery.latest_scan_set(
                     (self.ws.root / b.archived_as, dt.datetime.fromisoformat(b.received_at))
                     for b in mine
                 )
@@ -315,7 +316,7 @@ class KecamatanStages:
         if not parts:
             return []
         out = folder / signed_pdf_name(kec, year, kecamatan=True)
-        scans.build_signed_pdf(parts, out, self.ctx.settings.pdf.ukuran_kertas)
+        scan_pages.build_signed_pdf(parts, out, self.ctx.settings.pdf.ukuran_kertas)
         return [out]
 
     def package(self, snap: KecamatanSnapshot, outputs: list[Path]) -> Path:
