@@ -36,6 +36,10 @@ CODES: dict[str, tuple[Severity, str]] = {
         E,
         "Lembar berisi lebih banyak baris dari batas (pengaturan batas.baris_usulan, batas.baris_peserta).",
     ),
+    "baris-kosong-diabaikan": (
+        W,
+        "Lembar berisi banyak baris/sel kosong yang hanya berformat: diabaikan saat dibaca (tanpa salinan perbaiki).",
+    ),
     "masalah-terlalu-banyak": (
         W,
         "Tanda terima mencantumkan 200 masalah pertama; sisanya dihitung per kode (galat bila ada galat di antaranya).",
@@ -138,6 +142,22 @@ CODES: dict[str, tuple[Severity, str]] = {
     "paket-rusak": (
         E,
         "Paket kecamatan tidak utuh: manifest hilang, berkas tidak tercantum, atau sidik sha256 tidak cocok.",
+    ),
+    "paket-tidak-sah": (
+        E,
+        "Paket kecamatan tidak bertanda tangan, kuncinya belum terdaftar untuk kecamatan itu, atau tanda tangannya tidak cocok.",
+    ),
+    "paket-menggantikan": (
+        W,
+        "Paket yang lebih baru (Kirim ulang setelah dibuka kembali) menggantikan paket kecamatan yang dipegang; yang lama tetap di arsip.",
+    ),
+    "paket-usang": (
+        E,
+        "Paket lebih lama dari (atau setara dengan) paket kecamatan yang sudah diterima untuk tahun itu.",
+    ),
+    "paket-dan-buku-kerja": (
+        W,
+        "Bappeda menerima paket kecamatan dan juga buku kerja desanya langsung: isi paket yang berlaku.",
     ),
     "galat-internal": (
         E,

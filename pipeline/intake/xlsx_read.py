@@ -20,13 +20,11 @@ cheap pass over the sheet XML, done only when the XML holds a formula at all.
 
 from __future__ import annotations
 
-import io
 import logging
-import re
 import warnings
 import zipfile
 from collections.abc import Iterable
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
@@ -53,6 +51,7 @@ from pipeline.core.standard import (
     normalise,
 )
 from pipeline.intake import rowcount
+from pipeline.intake.xlsx_formulas import _sheet_parts, _uncomputed_formulas
 
 log = logging.getLogger(__name__)
 
@@ -78,11 +77,6 @@ KECAMATAN_USULAN_REQUIRED = [
 ]
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and password-protected .xlsx
-_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z0-9_]+:)?f[\s>/]")
-_SHEETDATA_CELL = "c"
-_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 
 class _Rejected(Exception):
@@ -104,8 +98,9 @@ def read_workbook(
     name = display_name or path.name
     report = Report()
     try:
-        _check_file(path, name, limits, report)
-        raw = _read(path, name, report, limits)
+        compact = _check_file(path, name, limits, report)
+        with rowcount.compacted(path, compact) as readable:
+            raw = _read(readable, name, report, limits)
     except _Rejected:
         return None, report
     except Exception as exc:  # any parser failure on any bytes: the file is unusable
@@ -132,7 +127,7 @@ def _suffix(path: Path, name: str) -> str:
     return (Path(name).suffix or path.suffix).lower()
 
 
-def _check_file(path: Path, name: str, limits: BatasSettings, report: Report) -> None:
+def _check_file(path: Path, name: str, limits: BatasSettings, report: Report) -> set[str]:
     suffix = _suffix(path, name)
     if suffix in UNSUPPORTED or suffix not in READABLE:
         raise _reject(
@@ -171,10 +166,11 @@ def _check_file(path: Path, name: str, limits: BatasSettings, report: Report) ->
             f"Berkas '{name}' sebenarnya berformat .xls lama atau dilindungi kata sandi: buka di "
             "Excel/Calc, hapus kata sandinya, lalu Simpan sebagai .xlsx dan kirim lagi.",
         )
-    _check_zip(path, name, limits, report)
+    return _check_zip(path, name, limits, report)
 
 
-def _check_zip(path: Path, name: str, limits: BatasSettings, report: Report) -> None:
+def _check_zip(path: Path, name: str, limits: BatasSettings, report: Report) -> set[str]:
+    """The zip's checks; returns the worksheet parts to read from a compacted copy."""
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
@@ -213,11 +209,17 @@ def _check_zip(path: Path, name: str, limits: BatasSettings, report: Report) -> 
         from defusedxml.ElementTree import fromstring
 
         with zipfile.ZipFile(path) as zf:  # rows counted before anything is loaded
-            over = rowcount.sheets_over_limit(zf, _sheet_parts(zf, fromstring), limits)
-        for title, cap in over:
+            parts = _sheet_parts(zf, fromstring)
+            found = rowcount.survey_workbook(zf, parts, limits)
+        for title, cap in found.over_limit:
             report.add("baris-terlalu-banyak", rowcount.too_many(name, title, cap), sheet=title)
-        if over:
+        if found.over_limit:
             raise _Rejected("baris-terlalu-banyak")
+        titles = {part: title for title, part in parts.items()}
+        for part, empty in found.wasteful.items():
+            text = rowcount.empty_formatting(name, titles[part], empty)
+            report.add("baris-kosong-diabaikan", text, sheet=titles[part])
+        return set(found.wasteful)
     else:
         if "mimetype" in names or "content.xml" in names:
             raise _reject(
@@ -433,101 +435,3 @@ def _read_table(
     )
     missing = [label for label in required if label not in found]
     return table, missing
-
-
-# ----------------------------------------------------------------------------- formulas
-
-
-def _uncomputed_formulas(path: Path) -> dict[str, set[tuple[int, int]]]:
-    """Sheet title -> (row, col) of formula cells without a cached value.
-
-    A cached value is missing when `<v>` is absent or empty and the cell is not of string
-    type (an empty string result is `t="str"` with an empty `<v>`: that is a real value).
-    Only worksheets whose XML contains a formula tag are parsed.
-    """
-    from defusedxml.ElementTree import fromstring, iterparse
-
-    result: dict[str, set[tuple[int, int]]] = {}
-    with zipfile.ZipFile(path) as zf:
-        parts = _sheet_parts(zf, fromstring)
-        for title, part in parts.items():
-            try:
-                data = zf.read(part)
-            except KeyError:
-                continue
-            if not _FORMULA_TAG.search(data):
-                continue
-            cells: set[tuple[int, int]] = set()
-            for _, elem in iterparse(io.BytesIO(data), events=("end",)):
-                if _local(elem.tag) != _SHEETDATA_CELL:
-                    continue
-                has_f = False
-                v_text = None
-                for child in elem:
-                    tag = _local(child.tag)
-                    if tag == "f":
-                        has_f = True
-                    elif tag in ("v", "is"):
-                        v_text = child.text if tag == "v" else "inline"
-                if has_f and not v_text and elem.get("t") not in ("str", "s", "inlineStr"):
-                    ref = elem.get("r")
-                    if ref:
-                        cells.add(_ref_to_rc(ref))
-                elem.clear()
-            if cells:
-                result[title] = cells
-    return result
-
-
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
-_REF = re.compile(r"([A-Z]+)(\d+)")
-
-
-def _ref_to_rc(ref: str) -> tuple[int, int]:
-    m = _REF.fullmatch(ref.replace("$", "").upper())
-    if not m:
-        return (0, 0)
-    col = 0
-    for ch in m.group(1):
-        col = col * 26 + ord(ch) - 64
-    return int(m.group(2)), col
-
-
-def _sheet_parts(zf: zipfile.ZipFile, fromstring: Any) -> dict[str, str]:
-    """Sheet title -> zip member of its XML, from xl/workbook.xml and its relationships."""
-    wb_part = "xl/workbook.xml"
-    rels_part = "xl/_rels/workbook.xml.rels"
-    names = set(zf.namelist())
-    if wb_part not in names or rels_part not in names:
-        return {}
-    rels = fromstring(zf.read(rels_part))
-    targets: dict[str, str] = {}
-    for rel in rels.iter(f"{_NS_PKG_REL}Relationship"):
-        target = rel.get("Target", "")
-        if target.startswith("/"):
-            member = target.lstrip("/")
-        else:
-            member = str(PurePosixPath("xl") / target)
-        targets[rel.get("Id", "")] = _normpath(member)
-    book = fromstring(zf.read(wb_part))
-    parts: dict[str, str] = {}
-    for sheet in book.iter(f"{_NS_MAIN}sheet"):
-        rid = sheet.get(f"{_NS_REL}id")
-        title = sheet.get("name")
-        if rid in targets and title:
-            parts[title] = targets[rid]
-    return parts
-
-
-def _normpath(member: str) -> str:
-    out: list[str] = []
-    for piece in member.split("/"):
-        if piece == "..":
-            if out:
-                out.pop()
-        elif piece not in ("", "."):
-            out.append(piece)
-    return "/".join(out)
