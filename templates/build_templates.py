@@ -448,8 +448,8 @@ def grouped_usulan_table(doc: object, columns: list[UsulanColumn], judul: str, s
     item_row(table, [(text, align) for _label, text, align, _cm in columns], size)
     loop_row(table, "{%tr endfor %}")
     for label, amount, after in (
-        (f"Jumlah {{{{ g.{judul} }}}}", "{{ g.jumlah_rupiah }}", "{%tr endfor %}"),
-        ("JUMLAH TOTAL", "{{ jumlah_total_rupiah }}", ""),
+        (f"Jumlah disepakati {{{{ g.{judul} }}}}", "{{ g.jumlah_rupiah }}", "{%tr endfor %}"),
+        ("JUMLAH DISEPAKATI", "{{ jumlah_total_rupiah }}", ""),
     ):
         row = table.add_row()
         cant_split(row)
@@ -547,8 +547,8 @@ def berita_acara() -> Document:  # type: ignore[valid-type]
         ("Bidang", "{{ u.bidang }}", "left", 2.6),
         ("Kegiatan", "{{ u.kegiatan }}{{ u.revisi_catatan }}", "left", 3.6),
         ("Lokasi", "{{ u.lokasi }}", "left", 2.1),
-        ("Volume", "{{ u.volume_satuan }}", "center", 1.6),
-        ("Biaya", "{{ u.biaya_rupiah }}", "right", 2.7),
+        ("Volume", "{{ u.volume_satuan }}{{ u.volume_semula_baris }}", "center", 1.6),
+        ("Biaya", "{{ u.biaya_rupiah }}{{ u.biaya_semula_baris }}", "right", 2.7),
     ]
     table = usulan_table(
         doc, "disepakati", columns, "Tidak ada usulan yang disepakati.", centered=False
@@ -597,6 +597,7 @@ def kompilasi() -> Document:  # type: ignore[valid-type]
             ("Kecamatan", "{{ kecamatan.nama }}"),
             ("Tanggal Musrenbang", "{{ musrenbang.hari_tanggal }}"),
             ("Jumlah Usulan", "{{ ringkasan }}"),
+            ("Jumlah Biaya", "{{ ringkasan_biaya }}"),
         ],
         label_cm=4.5,
     )
@@ -609,8 +610,8 @@ def kompilasi() -> Document:  # type: ignore[valid-type]
             ("Asal", "{{ u.asal }}", "left", 1.8),
             ("Kegiatan", "{{ u.kegiatan }}", "left", 4.4),
             ("Lokasi", "{{ u.lokasi }}", "left", 2.4),
-            ("Volume Satuan", "{{ u.volume_satuan }}", "center", 1.8),
-            ("Biaya", "{{ u.biaya_rupiah }}", "right", 2.7),
+            ("Volume Satuan", "{{ u.volume_satuan }}{{ u.volume_semula_baris }}", "center", 1.8),
+            ("Biaya", "{{ u.biaya_rupiah }}{{ u.biaya_semula_baris }}", "right", 2.7),
             ("Sumber Dana", "{{ u.sumber_dana }}", "left", 1.9),
             ("Prio-ritas", "{{ u.prioritas }}", "center", 1.1),
             ("Keputusan", "{{ u.keputusan }}", "left", 2.0),
@@ -872,8 +873,8 @@ def berita_acara_kecamatan() -> Document:  # type: ignore[valid-type]
         ("Bidang", "{{ u.bidang }}", "left", 3.0),
         ("Kegiatan", "{{ u.kegiatan }}{{ u.revisi_catatan }}", "left", 4.6),
         ("Lokasi", "{{ u.lokasi }}", "left", 2.4),
-        ("Volume", "{{ u.volume_satuan }}", "center", 1.7),
-        ("Biaya", "{{ u.biaya_rupiah }}", "right", 2.7),
+        ("Volume", "{{ u.volume_satuan }}{{ u.volume_semula_baris }}", "center", 1.7),
+        ("Biaya", "{{ u.biaya_rupiah }}{{ u.biaya_semula_baris }}", "right", 2.7),
         ("OPD Tujuan", "{{ u.opd_tujuan }}", "left", 3.4),
     ]
     table = usulan_table(doc, "disepakati", columns)
@@ -888,7 +889,7 @@ def berita_acara_kecamatan() -> Document:  # type: ignore[valid-type]
         ("Bidang", "{{ u.bidang }}", "left", 3.2),
         ("Kegiatan", "{{ u.kegiatan }}", "left", 4.8),
         ("Lokasi", "{{ u.lokasi }}", "left", 2.6),
-        ("Biaya", "{{ u.biaya_rupiah }}", "right", 2.6),
+        ("Biaya", "{{ u.biaya_rupiah }}{{ u.biaya_semula_baris }}", "right", 2.6),
         ("Alasan", "{{ u.catatan }}", "left", 4.7),
     ]
     table = usulan_table(doc, "ditolak", columns)
@@ -909,7 +910,7 @@ _RINGKASAN = [
     ("Diterima dgn Revisi", "{{ r.revisi }}", 2.0),
     ("Ditolak", "{{ r.ditolak }}", 1.7),
     ("Belum Diputus-kan", "{{ r.belum }}", 1.8),
-    ("Biaya Diusulkan", "{{ r.biaya_rupiah }}", 3.2),
+    ("Biaya Semula (disepakati)", "{{ r.biaya_rupiah }}", 3.2),
     ("Biaya Disepakati", "{{ r.biaya_disepakati_rupiah }}", 3.2),
 ]
 
@@ -945,6 +946,7 @@ def rekap_usulan_kecamatan() -> Document:  # type: ignore[valid-type]
             ("Tanggal Musrenbang", "{{ musrenbang.hari_tanggal }}"),
             ("Desa/Kelurahan", "{{ desa_terkirim }} telah mengirim usulan"),
             ("Jumlah Usulan", "{{ ringkasan }}"),
+            ("Jumlah Biaya", "{{ ringkasan_biaya }}"),
         ],
         label_cm=4.5,
     )
@@ -970,8 +972,8 @@ def rekap_usulan_kecamatan() -> Document:  # type: ignore[valid-type]
             ("Bidang", "{{ u.bidang }}", "left", 2.4),
             ("Kegiatan", "{{ u.kegiatan }}", "left", 3.5),
             ("Lokasi", "{{ u.lokasi }}", "left", 1.9),
-            ("Volume Satuan", "{{ u.volume_satuan }}", "center", 1.6),
-            ("Biaya", "{{ u.biaya_rupiah }}", "right", 2.9),
+            ("Volume Satuan", "{{ u.volume_satuan }}{{ u.volume_semula_baris }}", "center", 1.6),
+            ("Biaya", "{{ u.biaya_rupiah }}{{ u.biaya_semula_baris }}", "right", 2.9),
             ("Sumber Dana", "{{ u.sumber_dana }}", "left", 1.7),
             ("OPD Tujuan", "{{ u.opd_tujuan }}", "left", 2.5),
             ("Prio-ritas", "{{ u.prioritas }}", "center", 1.1),

@@ -40,6 +40,7 @@ from pipeline.core.models import IdentitasDesa, Usulan, Wilayah
 from pipeline.core.standard import BIDANG, TAHAP_URUTAN, Keputusan, Tahap, UsulanColumn
 from pipeline.core.wilayah import KODE_DESA, WilayahList, parent_kode
 from pipeline.core.workspace import Workspace, safe_name
+from pipeline.desa.kompilasi_xlsx import agreed_values
 from pipeline.desa.workflow import PINDAIAN_WAJIB, deadline
 from pipeline.documents.formatting import angka, rupiah, tanggal
 from pipeline.documents.xlsx_style import (
@@ -126,7 +127,7 @@ class Tally:
         self.usulan += 1
         if u.diterima:
             self.diterima += 1
-            self.biaya_diterima += u.biaya or 0
+            self.biaya_diterima += u.agreed_biaya or 0
         elif u.keputusan is Keputusan.DITOLAK:
             self.ditolak += 1
         else:
@@ -504,7 +505,7 @@ def build_rekap(data: KabupatenYear, settings: Settings, stamp: str) -> Workbook
                 u.kode_usulan, line.kecamatan.nama, line.desa.nama, line.tahap, u.asal,
                 u.bidang, u.kegiatan, u.lokasi, _number(u.volume), u.satuan, u.biaya,
                 u.sumber_dana, u.prioritas, u.keputusan.value if u.keputusan else None,
-                u.catatan,
+                u.catatan, *agreed_values(u),
             ]  # fmt: skip
 
     biaya = sum(line.usulan.biaya or 0 for line in data.usulan)
@@ -819,7 +820,7 @@ def build_html(data: KabupatenYear, stamp: str) -> str:
 # ----------------------------------------------------------------------------- entry point
 
 # Bump when the Rekap workbook's layout changes, so existing files are rewritten.
-REKAP_FORMAT = 4
+REKAP_FORMAT = 5
 _IDENTIFIER = re.compile(r"<dc:identifier[^>]*>([^<]*)</dc:identifier>")
 
 

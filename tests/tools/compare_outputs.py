@@ -106,7 +106,8 @@ def compare(old: Path, new: Path) -> list[str]:
         if ca != cb:
             la, lb = ca.splitlines(), cb.splitlines()
             first = next(
-                (i for i, (x, y) in enumerate(zip(la, lb, strict=False)) if x != y), min(len(la), len(lb))
+                (i for i, (x, y) in enumerate(zip(la, lb, strict=False)) if x != y),
+                min(len(la), len(lb)),
             )
             problems.append(
                 f"differs: {key} (line {first + 1}):\n  - {la[first] if first < len(la) else ''}"
