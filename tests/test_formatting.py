@@ -38,6 +38,78 @@ def test_terbilang(n: int, words: str) -> None:
     assert fmt.terbilang(n) == words
 
 
+# Forty values checked by hand against Indonesian use (KBBI; the words on cheques and in
+# berita acara): a group of one thousand is "seribu" wherever it stands, a million or more
+# keeps "satu" (satu juta, satu miliar, satu triliun), 100 is "seratus", 11 is "sebelas".
+TERBILANG_40 = [
+    (2, "dua"),
+    (9, "sembilan"),
+    (13, "tiga belas"),
+    (20, "dua puluh"),
+    (21, "dua puluh satu"),
+    (99, "sembilan puluh sembilan"),
+    (101, "seratus satu"),
+    (110, "seratus sepuluh"),
+    (200, "dua ratus"),
+    (999, "sembilan ratus sembilan puluh sembilan"),
+    (1_011, "seribu sebelas"),
+    (1_999, "seribu sembilan ratus sembilan puluh sembilan"),
+    (10_000, "sepuluh ribu"),
+    (11_001, "sebelas ribu satu"),
+    (21_000, "dua puluh satu ribu"),
+    (100_000, "seratus ribu"),
+    (101_000, "seratus satu ribu"),
+    (111_111, "seratus sebelas ribu seratus sebelas"),
+    (201_000, "dua ratus satu ribu"),
+    (999_999, "sembilan ratus sembilan puluh sembilan ribu sembilan ratus sembilan puluh sembilan"),
+    (1_001_000, "satu juta seribu"),
+    (1_001_001, "satu juta seribu satu"),
+    (1_100_000, "satu juta seratus ribu"),
+    (2_001_000, "dua juta seribu"),
+    (11_000_000, "sebelas juta"),
+    (101_001_000, "seratus satu juta seribu"),
+    (110_011_000, "seratus sepuluh juta sebelas ribu"),
+    (250_000_000, "dua ratus lima puluh juta"),
+    (1_000_001_000, "satu miliar seribu"),
+    (1_001_000_000, "satu miliar satu juta"),
+    (2_000_000_000, "dua miliar"),
+    (7_485_250_000, "tujuh miliar empat ratus delapan puluh lima juta dua ratus lima puluh ribu"),
+    (11_000_001_000, "sebelas miliar seribu"),
+    (1_000_000_000_000, "satu triliun"),
+    (1_000_000_001_000, "satu triliun seribu"),
+    (2_001_001_001_001, "dua triliun satu miliar satu juta seribu satu"),
+    (15_000_000_000_000, "lima belas triliun"),
+    (100_000_000_000_000, "seratus triliun"),
+    (999_000_000_001_000, "sembilan ratus sembilan puluh sembilan triliun seribu"),
+    (1_000_000_000_000_000, "satu kuadriliun"),
+]
+
+
+def test_terbilang_forty_hand_checked_values() -> None:
+    assert len(TERBILANG_40) == 40
+    assert len({n for n, _ in TERBILANG_40}) == 40
+    wrong = [(n, fmt.terbilang(n), w) for n, w in TERBILANG_40 if fmt.terbilang(n) != w]
+    assert wrong == []
+
+
+def test_terbilang_never_says_satu_ribu() -> None:
+    # The library's slip: a thousands group of one after a larger group.
+    for n in (1_000, 1_001_000, 101_001_000, 5_001_999, 3_000_001_000, 7_000_000_001_000):
+        words = fmt.terbilang(n)
+        assert "satu ribu" not in words and "seribu" in words, (n, words)
+    assert fmt.terbilang(201_000) == "dua ratus satu ribu"  # "satu" of "dua ratus satu" stays
+    assert fmt.terbilang(10**18 + 1_000) == "seribu kuadriliun seribu"
+
+
+def test_terbilang_rounds_half_up_like_rupiah() -> None:
+    # the words of an amount say what its figure says
+    for value in (Decimal("1250000.5"), Decimal("1250000.4"), Decimal("999.5"), "1000.5"):
+        figure = int(fmt.rupiah(value).removeprefix("Rp ").replace(".", ""))
+        assert fmt.terbilang(value) == fmt.terbilang(figure)
+    assert fmt.terbilang(Decimal("1250000.5")) == "satu juta dua ratus lima puluh ribu satu"
+    assert fmt.terbilang(Decimal("999.5")) == "seribu"
+
+
 def test_terbilang_accepts_decimal_text_and_blank() -> None:
     assert fmt.terbilang(Decimal("35")) == "tiga puluh lima"
     assert fmt.terbilang("60") == "enam puluh"

@@ -8,7 +8,8 @@ import pytest
 
 from pipeline.core.models import BukuKerjaKecamatan, IdentitasKecamatan, UsulanKecamatan
 from pipeline.core.standard import TAHAP_KECAMATAN_URUTAN, TahapKecamatan
-from pipeline.desa.workflow import KecamatanState, Rules, check_kecamatan, kecamatan_move_allowed
+from pipeline.desa.workflow import Rules
+from pipeline.kecamatan.workflow import KecamatanState, check_kecamatan, kecamatan_move_allowed
 
 K = TahapKecamatan
 

@@ -1,1 +1,1 @@
-"""documents"""
+"""Rendering documents: docx templates, LibreOffice conversion, context pieces, formatting."""

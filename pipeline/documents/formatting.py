@@ -1,8 +1,11 @@
 """Indonesian formatting for documents: dates, day names, numbers in words, rupiah.
 
-Built on babel (month and day names, digit grouping) and num2words (`lang="id"`), so the
-words are the libraries' well-tested ones. Every function is also a Jinja filter (FILTERS),
-so a clerk editing a template can write `{{ tanggal_musrenbang|hari_tanggal }}`.
+Built on babel (month and day names, digit grouping) and num2words (`lang="id"`, for the
+words of 0-999). The scale words (ribu, juta, miliar, triliun, ...) are put together here:
+num2words writes a thousands group of one as "satu ribu" whenever a larger group precedes it
+(101.001.000 -> "seratus satu juta satu ribu"), where Indonesian says "seribu". Every function
+is also a Jinja filter (FILTERS), so a clerk editing a template can write
+`{{ tanggal_musrenbang|hari_tanggal }}`.
 """
 
 from __future__ import annotations
@@ -57,12 +60,49 @@ def tanggal_angka(value: dt.date | dt.datetime | None) -> str:
     return _as_date(value).strftime("%d-%m-%Y")
 
 
+# Scale words by power of a thousand: 10^3 ribu, 10^6 juta, 10^9 miliar, 10^12 triliun,
+# 10^15 kuadriliun. Anything larger repeats the largest (seribu kuadriliun).
+_SKALA = ("", "ribu", "juta", "miliar", "triliun", "kuadriliun")
+
+
+def _kelompok(n: int) -> str:
+    """0 < n < 1000 in words (num2words is right below a thousand)."""
+    return str(num2words(n, lang="id"))
+
+
+def _bilangan(n: int) -> str:
+    """n > 0 in words: groups of three digits, each followed by its scale word."""
+    top = 1000 ** (len(_SKALA) - 1)
+    if n >= top * 1000:
+        head, rest = divmod(n, top)
+        words = f"{_bilangan(head)} {_SKALA[-1]}"
+        return f"{words} {_bilangan(rest)}" if rest else words
+    parts: list[str] = []
+    for power in range(len(_SKALA) - 1, -1, -1):
+        group = (n // 1000**power) % 1000
+        if not group:
+            continue
+        if power == 1 and group == 1:
+            parts.append("seribu")  # a thousands group of one is "seribu", never "satu ribu"
+        elif power == 0:
+            parts.append(_kelompok(group))
+        else:
+            parts.append(f"{_kelompok(group)} {_SKALA[power]}")
+    return " ".join(parts)
+
+
 def terbilang(value: int | Decimal | str | None) -> str:
-    """A whole number in Indonesian words: 11 -> 'sebelas', 1000 -> 'seribu', 0 -> 'nol'."""
+    """A whole number in Indonesian words: 11 -> 'sebelas', 1000 -> 'seribu', 0 -> 'nol'.
+
+    101001000 -> 'seratus satu juta seribu'. A fraction rounds half up, as `rupiah` does, so
+    the figure and the words of one amount always agree.
+    """
     if value is None or value == "":
         return ""
-    number = int(Decimal(str(value)))
-    words = str(num2words(abs(number), lang="id"))
+    number = int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    if number == 0:
+        return "nol"
+    words = _bilangan(abs(number))
     return f"minus {words}" if number < 0 else words
 
 

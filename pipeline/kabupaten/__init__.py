@@ -1,1 +1,1 @@
-"""kabupaten"""
+"""Bappeda: kecamatan packages received, the kabupaten Rekap and the Pemantauan."""

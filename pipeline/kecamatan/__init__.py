@@ -1,1 +1,1 @@
-"""kecamatan"""
+"""The Musrenbang Kecamatan (SOP Kecamatan Sooko): workbook, Jadwal and letters, Rekap, Kirim, package."""

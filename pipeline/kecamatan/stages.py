@@ -32,10 +32,10 @@ from pipeline.core.report import Issue, Report
 from pipeline.core.standard import SHEET_IDENTITAS, TahapKecamatan
 from pipeline.core.workspace import document_stem, safe_name, signed_pdf_name
 from pipeline.desa.context import Context
-from pipeline.desa.workflow import KecamatanState, check_kecamatan
 from pipeline.kecamatan import documents as render_kecamatan
 from pipeline.kecamatan.validation import validate_kecamatan
 from pipeline.kecamatan.workbook import write_kecamatan_workbook
+from pipeline.kecamatan.workflow import KecamatanState, check_kecamatan
 from pipeline.ledger.kecamatan import KecamatanLedger, sent_on
 from pipeline.ledger.store import InputRow
 from pipeline.scans import pages as scans
