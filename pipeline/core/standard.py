@@ -257,6 +257,9 @@ KECAMATAN_USULAN_OPTIONAL: tuple[str, ...] = (
     "OPD Tujuan",
     *DISEPAKATI_COLUMNS,
 )
+KECAMATAN_USULAN_REQUIRED: list[str] = [
+    c for c in KECAMATAN_USULAN_COLUMNS if c not in KECAMATAN_USULAN_OPTIONAL
+]
 
 # Supporting-document kinds (folders under a desa's dokumen/) and scan kinds (pindaian/).
 JENIS_DOKUMEN: list[str] = ["foto", "video", "absensi", "berita-acara", "tanda-terima", "undangan"]

@@ -3,10 +3,10 @@ OPD Tujuan. The Rekap (docx and xlsx) and the Surat Pengantar read their figures
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from pipeline.core.models import KecamatanSnapshot, Usulan, UsulanKecamatan
+from pipeline.core.models import KecamatanSnapshot, Usulan, UsulanKecamatan, Wilayah
 from pipeline.core.standard import normalise
 from pipeline.desa.figures import Tally, tally
 from pipeline.desa.ordering import kelompok_bidang
@@ -35,11 +35,16 @@ class Asal:
 
 def asal_of(u: UsulanKecamatan, snapshot: KecamatanSnapshot) -> Asal:
     """The desa from the Kode Usulan (or the Desa/Kelurahan column), else the UPT."""
-    by_kode = {d.kode: d for d in snapshot.desa}
+    return asal_in(u, snapshot.desa)
+
+
+def asal_in(u: UsulanKecamatan, desa_list: Sequence[Wilayah]) -> Asal:
+    """Where `u` comes from among the kecamatan's `desa_list` (see asal_of)."""
+    by_kode = {d.kode: d for d in desa_list}
     desa = by_kode.get((u.kode_usulan or "").rsplit("-", 2)[0])
     if desa is None and _s(u.desa):
         key = normalise(_s(u.desa))
-        desa = next((d for d in snapshot.desa if normalise(d.nama) == key), None)
+        desa = next((d for d in desa_list if normalise(d.nama) == key), None)
         if desa is None:
             return Asal("Desa/Kelurahan", "", _s(u.desa))
     if desa is not None:

@@ -34,8 +34,7 @@ from pipeline.core.models import (
 from pipeline.core.report import Report
 from pipeline.core.standard import (
     JADWAL_COLUMNS,
-    KECAMATAN_USULAN_COLUMNS,
-    KECAMATAN_USULAN_OPTIONAL,
+    KECAMATAN_USULAN_REQUIRED,
     PESERTA_REQUIRED,
     SHEET_IDENTITAS,
     SHEET_JADWAL,
@@ -152,9 +151,7 @@ KECAMATAN_USULAN_FIELDS: dict[str, tuple[str, Parser, str]] = {
         for c in (C.PRIORITAS, C.KEPUTUSAN, C.CATATAN, C.VOLUME_DISEPAKATI, C.BIAYA_DISEPAKATI)
     },
 }
-KECAMATAN_USULAN_REQUIRED_COLUMNS: list[str] = [
-    c for c in KECAMATAN_USULAN_COLUMNS if c not in KECAMATAN_USULAN_OPTIONAL
-]
+KECAMATAN_USULAN_REQUIRED_COLUMNS = KECAMATAN_USULAN_REQUIRED
 
 JADWAL_FIELDS: dict[str, tuple[str, Parser, str]] = {
     "Nama Desa/Kelurahan": ("nama_desa", text_parser, ""),
