@@ -105,30 +105,40 @@ def make_root(base: Path, name: str, *, cap: int | None, pdf: bool) -> Path:
     return root
 
 
+# Spawned from a small process: on Linux a child's peak RSS includes the RSS of the process
+# it was forked from, so `run` is started by a fresh interpreter that holds almost nothing.
+MEASURE = """
+import json, subprocess, sys, time
+started = time.monotonic()
+proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+out, err = proc.communicate()  # waits: the child's peak RSS then counts as the helper's
+print(json.dumps({"seconds": time.monotonic() - started, "code": proc.returncode,
+                  "stdout": out.decode(), "stderr": err.decode()}))
+"""
+
+
 def measure_run(root: Path) -> dict[str, Any]:
     """One `python -m pipeline run` process: wall time, peak RSS, exit code, receipt."""
     cmd = [sys.executable, "-m", "pipeline", "run", "--root", str(root)]
-    started = time.monotonic()
-    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.monotonic() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    out = proc.stdout.read().decode() if proc.stdout else ""
-    err = proc.stderr.read().decode() if proc.stderr else ""
+    helper = subprocess.Popen(
+        [sys.executable, "-c", MEASURE, *cmd], cwd=REPO, stdout=subprocess.PIPE
+    )
+    _, _, usage = os.wait4(helper.pid, 0)  # the helper's children: `run` itself
+    report = json.loads(helper.stdout.read().decode()) if helper.stdout else {}
     receipts = sorted((root / "outbox" / "tanda-terima").glob("*.json"))
     receipt: dict[str, Any] = json.loads(receipts[0].read_text("utf-8")) if receipts else {}
     codes: dict[str, int] = {}
     for item in receipt.get("issues", []):
         codes[item["code"]] = codes.get(item["code"], 0) + 1
     return {
-        "seconds": round(seconds, 2),
+        "seconds": round(report["seconds"], 2),
         "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),  # Linux: kilobytes
-        "exit_code": proc.returncode,
+        "exit_code": report["code"],
         "status": receipt.get("status"),
         "issues": codes,
         "receipt_kb": round(receipts[0].stat().st_size / 1024, 1) if receipts else None,
-        "stdout": out.strip().splitlines()[-2:],
-        "stderr": err.strip().splitlines()[-3:],
+        "stdout": report["stdout"].strip().splitlines()[-2:],
+        "stderr": report["stderr"].strip().splitlines()[-3:],
     }
 
 

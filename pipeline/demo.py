@@ -247,6 +247,7 @@ class KecamatanOperator:
         jadwal: dict[str, tuple[Any, ...]] | None = None,
         decide: bool = False,
         upt: list[tuple[Any, ...]] | None = None,
+        prioritas: dict[str, int | None] | None = None,
     ) -> Path:
         wb = load_workbook(self.current())
         for row in wb[SHEET_IDENTITAS].iter_rows(min_row=1, max_row=60):
@@ -277,16 +278,22 @@ class KecamatanOperator:
                 for label, value in zip(labels, values, strict=True):
                     sheet.cell(last + i, cols[label], value)
             last += len(upt)
+        for r in range(first, last):
+            kode = sheet.cell(r, cols["Kode Usulan"]).value
+            if kode in (prioritas or {}):
+                sheet.cell(r, cols["Prioritas"]).value = (prioritas or {})[kode]
         if decide:
             for n, r in enumerate(range(first, last), start=1):
                 bidang = str(sheet.cell(r, cols["Bidang"]).value or "")
                 if not sheet.cell(r, cols["OPD Tujuan"]).value:
                     sheet.cell(r, cols["OPD Tujuan"], OPD.get(bidang, "Bappeda"))
                 if n == 3:
+                    sheet.cell(r, cols["Prioritas"]).value = None
                     sheet.cell(r, cols["Keputusan"], "Ditolak")
                     sheet.cell(r, cols["Catatan Keputusan"], "Dapat didanai APBDes tahun berjalan")
                 else:
-                    sheet.cell(r, cols["Prioritas"], n)
+                    if sheet.cell(r, cols["Prioritas"]).value is None:  # keep the proposal
+                        sheet.cell(r, cols["Prioritas"], n)
                     sheet.cell(r, cols["Keputusan"], "Diterima")
         target = self.inbox / self.current().name
         tmp = target.with_name(".~demo-" + target.name)
@@ -294,10 +301,11 @@ class KecamatanOperator:
         os.replace(tmp, target)
         return target
 
-    def scan(self, title: str) -> Path:
+    def scan(self, title: str, jenis: str = "rekap") -> Path:
+        """A signed scan (pindaian/rekap, pindaian/berita-acara or pindaian/daftar-hadir)."""
         from pipeline.scans.samples import make_scan
 
-        target = self.inbox / "pindaian" / "rekap" / "rekap ditandatangani camat.pdf"
+        target = self.inbox / "pindaian" / jenis / f"{jenis} ditandatangani.pdf"
         target.parent.mkdir(parents=True, exist_ok=True)
         make_scan(target, title, fmt="pdf")
         return target
@@ -443,9 +451,11 @@ def run_demo(target: Path, log: Callable[[str], None] = print) -> int:
     )  # fmt: skip
     step("Musrenbang Kecamatan: keputusan, usulan UPT, rekap dan berita acara")
 
+    kec.scan("BERITA ACARA MUSRENBANG KECAMATAN BAHOROK", "berita-acara")
+    kec.scan("DAFTAR HADIR MUSRENBANG KECAMATAN BAHOROK", "daftar-hadir")
     kec.scan("REKAP USULAN MUSRENBANG KECAMATAN BAHOROK")
     kec.drop({"Tahap": "Kirim", "Nomor Surat Pengantar": "050/130/BHR/2026"})
-    step("Rekap ditandatangani Camat; surat pengantar dan paket untuk Bappeda")
+    step("Berita acara, daftar hadir dan rekap ditandatangani; surat pengantar dan paket")
 
     tahun_status, rows = status_rows(target, tahun)
     log("\n" + status_table(tahun_status, rows, kecamatan_stages(target, tahun_status)))

@@ -103,10 +103,35 @@ def test_kecamatan_flow_to_kirim_and_unlock(
     assert [i.code for i in r.issues if i.severity.value == "error"] == ["pindaian-belum-ada"]
 
     kecamatan.scan("REKAP USULAN")
+    kecamatan.scan("BERITA ACARA MUSRENBANG KECAMATAN", "berita-acara")
+    kecamatan.drop({"Tahap": "Kirim", "Nomor Surat Pengantar": "050/2/BHR/2026"})
+    receipts = run().receipts
+    assert [(r.kind.value, r.status.value, r.region) for r in receipts[:2]] == [
+        ("scan", "accepted", KEC),
+        ("scan", "accepted", KEC),
+    ]
+    [missing] = [i for i in receipts[-1].issues if i.severity.value == "error"]
+    assert missing.code == "pindaian-belum-ada" and "pindaian/daftar-hadir" in missing.message
+    assert "pindaian/rekap" not in missing.message
+    assert "pindaian/berita-acara" not in missing.message
+
+    kecamatan.scan("DAFTAR HADIR MUSRENBANG KECAMATAN", "daftar-hadir")
     kecamatan.drop({"Tahap": "Kirim", "Nomor Surat Pengantar": "050/2/BHR/2026"})
     result = run()
     r = result.receipts[-1]
     assert (r.status.value, r.stage) == ("accepted", "Kirim"), r.issues
+    from pypdf import PdfReader
+
+    [signed] = [o for o in r.outputs if o.endswith("(ditandatangani).pdf")]
+    pdf = PdfReader(workspace.root / signed)
+    # one bookmark per signed part, in the order of spec/documents.md (no LibreOffice here,
+    # so the unsigned Rekap PDF is not there to follow them)
+    assert [(b.title, pdf.get_destination_page_number(b)) for b in pdf.outline] == [
+        ("Berita Acara (ditandatangani)", 0),
+        ("Daftar Hadir (ditandatangani)", 1),
+        ("Rekap Usulan (ditandatangani)", 2),
+    ]
+    assert len(pdf.pages) == 3
     package = next(Path(workspace.root / o) for o in r.outputs if o.endswith(".zip"))
     with zipfile.ZipFile(package) as zf:
         assert "manifest.json" in zf.namelist() and "data/kecamatan.json" in zf.namelist()

@@ -434,10 +434,37 @@ def test_desa_name_of_a_desa_usulan(issued: RawWorkbook) -> None:
 
 def test_upt_usulan_for_one_desa_and_opd_tujuan(issued: RawWorkbook) -> None:
     cells = {"D6": "Timbang Lawan", "L6": None, "L3": "  Dinas Pekerjaan Umum  "}
-    book, report = check(issued, {"Usulan": cells})
+    book, report = check(issued, {"Usulan": cells, "Identitas": {ident("Tahap"): "Pelaksanaan"}})
     assert report.issues == [] and book is not None
     assert book.usulan[3].desa == "Timbang Lawan" and book.usulan[3].opd_tujuan is None
     assert book.usulan[0].opd_tujuan == "Dinas Pekerjaan Umum"
+
+
+def test_opd_tujuan_is_required_for_accepted_usulan_from_rekap(issued: RawWorkbook) -> None:
+    # L4 is the rejected usulan: it needs no OPD Tujuan; L3, L5 and L6 are accepted.
+    empty = {"L3": None, "L4": None, "L5": None, "L6": None}
+    for tahap in ("Rekap", "Kirim"):
+        identitas = {ident("Tahap"): tahap, ident("Nomor Surat Pengantar"): "050/2/BHR/2026"}
+        _, report = check(issued, {"Usulan": empty, "Identitas": identitas})
+        assert report.flatten(("code", "cell", "column")) == [
+            ("wajib-diisi", f"L{r}", "OPD Tujuan") for r in (3, 5, 6)
+        ], tahap
+    _, report = check(issued, {"Usulan": empty, "Identitas": {ident("Tahap"): "Pelaksanaan"}})
+    assert report.issues == []
+
+
+def test_opd_tujuan_column_is_required_from_rekap(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    path = tmp_path / "tanpa-opd.xlsx"
+    write_kec(path)
+    wb = load_workbook(path)
+    wb["Usulan"].delete_cols(12)  # L = OPD Tujuan
+    wb.save(path)
+    raw, _ = read_workbook(path, LIMITS)
+    assert raw is not None
+    _, report = validate_kecamatan(raw, WILAYAH, today=TODAY)
+    assert report.flatten(("code", "column")) == [("kolom-hilang", "OPD Tujuan")]
 
 
 def test_same_kegiatan_lokasi_and_desa_is_a_warning(issued: RawWorkbook) -> None:

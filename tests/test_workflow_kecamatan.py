@@ -9,7 +9,12 @@ import pytest
 from pipeline.core.models import BukuKerjaKecamatan, IdentitasKecamatan, UsulanKecamatan
 from pipeline.core.standard import TAHAP_KECAMATAN_URUTAN, TahapKecamatan
 from pipeline.desa.workflow import Rules
-from pipeline.kecamatan.workflow import KecamatanState, check_kecamatan, kecamatan_move_allowed
+from pipeline.kecamatan.workflow import (
+    PINDAIAN_KECAMATAN,
+    KecamatanState,
+    check_kecamatan,
+    kecamatan_move_allowed,
+)
 
 K = TahapKecamatan
 
@@ -39,7 +44,7 @@ def test_every_pair_of_kecamatan_stages(
         or (current, requested) == (K.REKAP, K.PELAKSANAAN)
     )
     assert kecamatan_move_allowed(current, requested) is expected
-    state = KecamatanState(tahap=current, pindaian={"rekap"})
+    state = KecamatanState(tahap=current, pindaian=set(PINDAIAN_KECAMATAN))
     report, tahap = check_kecamatan(workbook(requested), state, Rules())
     if expected:
         assert report.errors == [] and tahap is requested
@@ -58,9 +63,26 @@ def test_desa_not_sent_is_a_warning_from_pelaksanaan() -> None:
     assert report.codes() == []
 
 
-def test_kirim_needs_the_signed_rekap_scan() -> None:
-    report, tahap = check_kecamatan(workbook(K.KIRIM), KecamatanState(tahap=K.REKAP), Rules())
-    assert tahap is None and report.codes() == ["pindaian-belum-ada"]
+@pytest.mark.parametrize(
+    "arrived",
+    [set(c) for n in range(4) for c in itertools.combinations(sorted(PINDAIAN_KECAMATAN), n)],
+    ids=lambda a: "+".join(sorted(a)) or "tanpa-pindaian",
+)
+@pytest.mark.parametrize("wajib", [True, False], ids=["wajib", "tidak-wajib"])
+def test_kirim_needs_the_three_signed_scans(arrived: set[str], wajib: bool) -> None:
+    state = KecamatanState(tahap=K.REKAP, pindaian=arrived)
+    report, tahap = check_kecamatan(workbook(K.KIRIM), state, Rules(wajib_pindaian=wajib))
+    missing = [j for j in PINDAIAN_KECAMATAN if j not in arrived]
+    if wajib and missing:
+        assert tahap is None and report.codes() == ["pindaian-belum-ada"]
+        message = report.issues[0].message
+        for jenis in PINDAIAN_KECAMATAN:  # the message names exactly the missing folders
+            assert (f"pindaian/{jenis}" in message) is (jenis in missing), message
+    else:
+        assert tahap is K.KIRIM and report.codes() == []
+    # the other stages never ask for scans
+    report, tahap = check_kecamatan(workbook(K.REKAP), state, Rules(wajib_pindaian=wajib))
+    assert tahap is K.REKAP and report.codes() == []
 
 
 def test_usulan_codes_must_come_from_sent_desa_and_never_disappear() -> None:

@@ -59,7 +59,9 @@ class JadwalSettings(_Section):
 
 class KirimSettings(_Section):
     wajib_pindaian: bool = Field(
-        True, description="Kirim memerlukan pindaian berita acara dan daftar hadir bertanda tangan."
+        True,
+        description="Kirim memerlukan pindaian bertanda tangan: berita acara dan daftar hadir "
+        "(desa dan kecamatan), rekap usulan (kecamatan).",
     )
 
 
@@ -103,6 +105,12 @@ class BatasSettings(_Section):
         200, gt=0, description="Ukuran maksimum isi xlsx setelah dibuka (MB)."
     )
     rasio_zip: float = Field(200, gt=1, description="Rasio kompresi maksimum isi xlsx (zip bomb).")
+    baris_usulan: int = Field(
+        5000, ge=1, description="Baris usulan terbanyak yang dibaca dari satu buku kerja."
+    )
+    baris_peserta: int = Field(
+        2000, ge=1, description="Baris peserta terbanyak yang dibaca dari satu buku kerja."
+    )
 
 
 class DokumenSettings(_Section):
@@ -250,7 +258,7 @@ hari_libur_tambahan = []        # cuti bersama dsb., "YYYY-MM-DD"
 zona_waktu = "Asia/Jakarta"
 
 [kirim]
-wajib_pindaian = true           # Kirim perlu pindaian berita acara dan daftar hadir
+wajib_pindaian = true           # Kirim perlu pindaian berita acara, daftar hadir (dan rekap kecamatan)
 
 [pdf]
 libreoffice = "soffice"

@@ -107,7 +107,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "tahap-mundur": (E, "Tahap tidak boleh mundur (kecuali Verifikasi ke Pelaksanaan)."),
     "pindaian-belum-ada": (
         E,
-        "Kirim perlu pindaian Berita Acara dan Daftar Hadir yang ditandatangani.",
+        "Kirim perlu pindaian Berita Acara dan Daftar Hadir yang ditandatangani "
+        "(kecamatan: juga Rekap Usulan yang ditandatangani Camat).",
     ),
     "terlambat": (W, "Dikirim lebih dari batas hari kerja setelah Tanggal Musrenbang."),
     # --- scans and supporting documents

@@ -44,8 +44,14 @@ RUPIAH_MAX = 10**15  # a thousand trillion rupiah: anything above is a typing er
 
 # ----------------------------------------------------------------------------- text
 
-# C0/C1 control characters and invisible format characters (zero-width space, BOM, ...).
-_INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200d\u2060\ufeff]")
+# C0/C1 control characters, invisible format characters (zero-width space, BOM, ...) and
+# bidi controls (embeddings, overrides, isolates, marks): text reads as it is stored.
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]"
+)
+# Excel's escape of a character in cell text, `_xHHHH_` (`_x005F_` is a literal '_').
+# openpyxl passes it through undecoded; Excel would decode it again on the way back.
+_EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _WHITESPACE = re.compile(r"\s+")  # includes tab, newline and no-break space
 
 
@@ -84,9 +90,24 @@ def clean_text(value: object) -> str | None:
         text = value.strftime("%H.%M")
     else:
         text = str(value)
+    if "_x" in text:
+        text = _decode_excel_escapes(text)
     text = _INVISIBLE.sub("", text)
     text = _WHITESPACE.sub(" ", text).strip()
     return text or None
+
+
+def _decode_excel_escapes(text: str) -> str:
+    """Decode `_xHHHH_` as Excel does (one pass, so `_x005F_x0001_` is the text `_x0001_`),
+    then drop what still reads as an escape of a control character: Excel must never find
+    one to decode in what the pipeline writes back."""
+
+    def invisible(match: re.Match[str]) -> str:
+        char = chr(int(match[1], 16))
+        return "" if _INVISIBLE.match(char) or char in "\t\n\r" else match[0]
+
+    decoded = _EXCEL_ESCAPE.sub(lambda m: chr(int(m[1], 16)), text)
+    return _EXCEL_ESCAPE.sub(invisible, decoded)
 
 
 # Error values a formula can leave cached in a cell (openpyxl reads them as text).

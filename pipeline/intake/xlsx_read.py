@@ -53,6 +53,7 @@ from pipeline.core.standard import (
     USULAN_REQUIRED_COLUMNS,
     normalise,
 )
+from pipeline.intake import rowcount
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +102,7 @@ def read_workbook(
     report = Report()
     try:
         _check_file(path, name, limits, report)
-        raw = _read(path, name, report)
+        raw = _read(path, name, report, limits)
     except _Rejected:
         return None, report
     except Exception as exc:  # any parser failure on any bytes: the file is unusable
@@ -205,7 +206,16 @@ def _check_zip(path: Path, name: str, limits: BatasSettings, report: Report) -> 
             "mencurigakan (zip bomb); simpan ulang dari Excel/Calc lalu kirim lagi.",
         )
     names = {i.filename for i in infos}
-    if "[Content_Types].xml" not in names:
+    if "[Content_Types].xml" in names:
+        from defusedxml.ElementTree import fromstring
+
+        with zipfile.ZipFile(path) as zf:  # rows counted before anything is loaded
+            over = rowcount.sheets_over_limit(zf, _sheet_parts(zf, fromstring), limits)
+        for title, cap in over:
+            report.add("baris-terlalu-banyak", rowcount.too_many(name, title, cap), sheet=title)
+        if over:
+            raise _Rejected("baris-terlalu-banyak")
+    else:
         if "mimetype" in names or "content.xml" in names:
             raise _reject(
                 report,
@@ -224,7 +234,7 @@ def _check_zip(path: Path, name: str, limits: BatasSettings, report: Report) -> 
 # ----------------------------------------------------------------------------- reading
 
 
-def _read(path: Path, name: str, report: Report) -> RawWorkbook:
+def _read(path: Path, name: str, report: Report, limits: BatasSettings) -> RawWorkbook:
     macro = _suffix(path, name) == ".xlsm"
     if macro:
         report.add(
@@ -239,7 +249,7 @@ def _read(path: Path, name: str, report: Report) -> RawWorkbook:
         with open(path, "rb") as fh:  # a file object: openpyxl then ignores the file's name
             wb = load_workbook(fh, data_only=True, keep_vba=False, keep_links=False)
     try:
-        return _read_loaded(wb, name, macro, uncomputed, report)
+        return _read_loaded(wb, name, macro, uncomputed, report, rowcount.row_limits(limits))
     finally:
         wb.close()
 
@@ -250,6 +260,7 @@ def _read_loaded(
     macro: bool,
     uncomputed: dict[str, set[tuple[int, int]]],
     report: Report,
+    caps: dict[str, int],
 ) -> RawWorkbook:
     sheets = {normalise(ws.title): ws for ws in wb.worksheets}
     raw = RawWorkbook(file_name=name, is_macro_enabled=macro, sheet_names=wb.sheetnames)
@@ -279,6 +290,12 @@ def _read_loaded(
         if found is None:
             continue
         table, missing = _read_table(*found, columns, required)
+        cap = caps.get(normalise(std))
+        if cap is not None and len(table.rows) > cap:  # only the first `cap` rows are kept
+            report.add(
+                "baris-terlalu-banyak", rowcount.too_many(name, table.sheet, cap), sheet=table.sheet
+            )
+            table.rows = table.rows[:cap]
         setattr(raw, std.lower(), table)
         if missing:
             raw.missing_columns[std] = missing

@@ -18,6 +18,7 @@ the operator may insert/delete rows, format, sort and filter.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -67,8 +68,15 @@ PESERTA_DROPDOWNS = {"Jenis Kelamin": "Jenis Kelamin", "Unsur": "Unsur"}
 # ----------------------------------------------------------------------------- cells
 
 
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_LOOKS_ESCAPED = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+
+
 def _clean_text(value: str) -> str:
-    return ILLEGAL_CHARACTERS_RE.sub("", value)
+    """No control or bidi characters, and text that looks like Excel's `_xHHHH_` escape is
+    written escaped itself (`_x005F_xHHHH_`), so Excel shows it instead of decoding it."""
+    value = _BIDI.sub("", ILLEGAL_CHARACTERS_RE.sub("", value))
+    return _LOOKS_ESCAPED.sub(r"_x005F_\1", value) if "_x" in value else value
 
 
 def put(cell: Cell, value: Any) -> None:

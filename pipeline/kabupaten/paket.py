@@ -5,23 +5,37 @@ holds data, PDFs and `manifest.json` with the sha256 of every other member. Bapp
 anywhere in its inbox (shared folder, e-mail attachment, USB stick); the pipeline checks that
 the archive is safe to open, that every member is listed and matches its hash, and that the
 kecamatan belongs to this kabupaten, then unpacks it under `outbox/paket/`.
+
+Whatever the bytes of the zip (a flipped compressed byte, a member that lies about its size,
+a manifest year of 1e999 or 10**20, nested JSON a million deep), the outcome is an issue
+(`paket-rusak`, `berkas-terlalu-besar`), never an exception; only errors of the machine (a
+failing disk) are raised. Members are hashed and unpacked as streams: memory stays bounded
+whatever their size.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from pipeline.core import atomic
+from pipeline.core.environment import environment_error
 from pipeline.core.report import Report
 from pipeline.core.wilayah import KODE_KECAMATAN, WilayahList
+from pipeline.core.workspace import MAX_PATH_CHARS, safe_name, windows_length
+from pipeline.intake.parse import YEAR_MAX, YEAR_MIN
 
 MAX_MEMBERS = 2000
 MAX_TOTAL_BYTES = 2 * 1024**3
 MAX_RATIO = 200
+MAX_MANIFEST_BYTES = 4 * 1024**2
+CHUNK = 1 << 20
+# outbox/paket/<kode kec> <Nama>/<tahun>/: what a member's path is appended to
+_FOLDER_ROOM = len("outbox/paket/") + len("/2027/")
 
 
 @dataclass
@@ -31,13 +45,8 @@ class Paket:
     members: dict[str, str] = field(default_factory=dict)  # name -> sha256
 
 
-def looks_like_package(path: Path) -> bool:
-    """A zip with a manifest.json at its top: what `stages` sends here."""
-    try:
-        with zipfile.ZipFile(path) as zf:
-            return "manifest.json" in zf.namelist()
-    except (OSError, zipfile.BadZipFile, ValueError):
-        return False
+class _Broken(Exception):
+    """Internal: the package cannot be trusted; the text says why (Indonesian)."""
 
 
 def check_package(
@@ -45,15 +54,44 @@ def check_package(
 ) -> tuple[Paket | None, Report]:
     """Every problem of a package at once; the Paket only when it can be trusted."""
     report = Report()
-
-    def bad(text: str) -> tuple[None, Report]:
-        report.add("paket-rusak", f"Paket '{name}': {text}")
+    try:
+        found = _check(path, wilayah, name, report)
+    except _Broken as exc:
+        report.add("paket-rusak", f"Paket '{name}': {exc}")
         return None, report
+    except Exception as exc:  # noqa: BLE001 - any other failure on these bytes: not whole
+        if environment_error(exc):
+            raise
+        report.add(
+            "paket-rusak",
+            f"Paket '{name}': tidak dapat dibuka ({type(exc).__name__}); minta kecamatan "
+            "mengirim ulang paketnya.",
+        )
+        return None, report
+    if found is None:
+        return None, report
+    if not KODE_KECAMATAN.match(found.kecamatan) or wilayah.get(found.kecamatan) is None:
+        report.add(
+            "wilayah-tidak-dikenal",
+            f"Paket '{name}': kecamatan {found.kecamatan} tidak ada dalam daftar wilayah.",
+        )
+    elif not found.kecamatan.startswith(kabupaten + "."):
+        report.add(
+            "wilayah-tidak-cocok",
+            f"Paket '{name}': kecamatan {found.kecamatan} bukan bagian dari kabupaten {kabupaten}.",
+        )
+    if not report.ok:
+        return None, report
+    return found, report
 
+
+def _check(path: Path, wilayah: WilayahList, name: str, report: Report) -> Paket | None:
     try:
         zf = zipfile.ZipFile(path)
-    except (OSError, zipfile.BadZipFile, ValueError):
-        return bad("bukan berkas zip yang utuh; minta kecamatan mengirim ulang paketnya.")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
+        raise _Broken(
+            "bukan berkas zip yang utuh; minta kecamatan mengirim ulang paketnya."
+        ) from exc
     with zf:
         infos = zf.infolist()
         total = sum(i.file_size for i in infos)
@@ -63,50 +101,102 @@ def check_package(
                 "berkas-terlalu-besar",
                 f"Paket '{name}' terlalu besar atau mencurigakan untuk dibuka (zip bomb).",
             )
-            return None, report
-        try:
-            manifest = json.loads(zf.read("manifest.json"))
-            kecamatan, tahun = str(manifest["kecamatan"]), int(manifest["tahun"])
-            listed: dict[str, str] = dict(manifest["berkas"])
-        except (KeyError, ValueError, TypeError):
-            return bad("manifest.json tidak ada atau tidak lengkap (kecamatan, tahun, berkas).")
-        members = {i.filename for i in infos if not i.is_dir()} - {"manifest.json"}
-        for member in sorted(members | set(listed)):
-            unsafe = PurePosixPath(member).is_absolute() or ".." in PurePosixPath(member).parts
-            if unsafe:
-                report.add("paket-rusak", f"Paket '{name}': nama berkas '{member}' tidak aman.")
+            return None
+        names = [i.filename for i in infos]
+        if len(set(names)) != len(names):
+            raise _Broken("satu nama berkas muncul dua kali di dalam zip.")
+        kecamatan, tahun, listed = _manifest(zf)
+        kec = wilayah.get(kecamatan)
+        folder = safe_name(f"{kecamatan} {kec.nama}" if kec else kecamatan)
+        members = {i.filename: i for i in infos if not i.is_dir()}
+        members.pop("manifest.json", None)
+        for member in sorted(members.keys() | listed.keys()):
+            problem = _name_problem(member, windows_length(folder) + _FOLDER_ROOM)
+            if problem:
+                report.add("paket-rusak", f"Paket '{name}': nama berkas '{member}' {problem}.")
             elif member not in listed:
                 report.add(
                     "paket-rusak", f"Paket '{name}': '{member}' tidak tercantum di manifest."
                 )
             elif member not in members:
                 report.add("paket-rusak", f"Paket '{name}': '{member}' tercantum tetapi tidak ada.")
-            elif hashlib.sha256(zf.read(member)).hexdigest() != listed[member]:
+            elif _member_sha256(zf, members[member], name) != listed[member]:
                 report.add(
                     "paket-rusak",
                     f"Paket '{name}': isi '{member}' tidak cocok dengan sidik (sha256) di manifest; "
                     "paket berubah atau rusak di jalan. Minta kecamatan mengirim ulang.",
                 )
-    if not KODE_KECAMATAN.match(kecamatan) or wilayah.get(kecamatan) is None:
-        report.add(
-            "wilayah-tidak-dikenal",
-            f"Paket '{name}': kecamatan {kecamatan} tidak ada dalam daftar wilayah.",
-        )
-    elif not kecamatan.startswith(kabupaten + "."):
-        report.add(
-            "wilayah-tidak-cocok",
-            f"Paket '{name}': kecamatan {kecamatan} bukan bagian dari kabupaten {kabupaten}.",
-        )
-    if not report.ok:
-        return None, report
-    return Paket(kecamatan=kecamatan, tahun=tahun, members=listed), report
+    return Paket(kecamatan=kecamatan, tahun=tahun, members=listed)
+
+
+def _manifest(zf: zipfile.ZipFile) -> tuple[str, int, dict[str, str]]:
+    """(kecamatan, tahun, member -> sha256) of manifest.json, every value type- and
+    range-checked (a year of 1e999 or 10**20 never reaches the ledger)."""
+    incomplete = "manifest.json tidak ada atau tidak lengkap (kecamatan, tahun, berkas)."
+    try:
+        info = zf.getinfo("manifest.json")
+    except KeyError as exc:
+        raise _Broken(incomplete) from exc
+    if info.file_size > MAX_MANIFEST_BYTES:
+        raise _Broken("manifest.json terlalu besar.")
+    with zf.open(info) as fh:
+        text = fh.read(MAX_MANIFEST_BYTES + 1)
+    try:
+        manifest = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise _Broken("manifest.json bukan JSON yang sah.") from exc
+    if not isinstance(manifest, dict):
+        raise _Broken(incomplete)
+    kecamatan, tahun, listed = (manifest.get(k) for k in ("kecamatan", "tahun", "berkas"))
+    if not isinstance(kecamatan, str) or not isinstance(listed, dict):
+        raise _Broken(incomplete)
+    if isinstance(tahun, str) and tahun.isascii() and tahun.isdigit() and len(tahun) == 4:
+        tahun = int(tahun)
+    if isinstance(tahun, bool) or not isinstance(tahun, int) or not YEAR_MIN <= tahun <= YEAR_MAX:
+        shown = repr(tahun)[:40]
+        raise _Broken(f"tahun di manifest.json ({shown}) bukan tahun {YEAR_MIN}–{YEAR_MAX}.")
+    for member, digest in listed.items():
+        if not isinstance(digest, str) or len(digest) != 64:
+            raise _Broken(f"sidik (sha256) '{str(member)[:80]}' di manifest.json tidak sah.")
+    return kecamatan, tahun, listed
+
+
+def _name_problem(member: str, prefix: int) -> str | None:
+    """Why a member's path may not be unpacked (outside the folder, not valid on Windows,
+    too long for a share), or None."""
+    parts = member.split("/")
+    if member.startswith("/") or "\\" in member or any(p in ("", ".", "..") for p in parts):
+        return "tidak aman (keluar dari folder paket)"
+    if any(safe_name(p) != p for p in parts):
+        return "tidak sah di Windows (karakter atau nama terlarang)"
+    if prefix + windows_length(member) >= MAX_PATH_CHARS:
+        return f"terlalu panjang (lebih dari {MAX_PATH_CHARS} karakter dari root)"
+    return None
+
+
+def _member_sha256(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> str:
+    """sha256 of one member, read as a stream; a member that does not decompress (a flipped
+    byte: zlib.error, a bad CRC, an unknown method, encryption) is a broken package."""
+    h = hashlib.sha256()
+    try:
+        with zf.open(info) as fh:
+            while chunk := fh.read(CHUNK):
+                h.update(chunk)
+    except Exception as exc:  # noqa: BLE001 - zlib.error, BadZipFile, EOFError, ...
+        if environment_error(exc):
+            raise
+        raise _Broken(f"isi '{info.filename}' rusak dan tidak dapat dibuka.") from exc
+    return h.hexdigest()
 
 
 def unpack(path: Path, paket: Paket, target: Path) -> list[Path]:
-    """Write every member under `target`, each file atomically; returns the written files."""
+    """Write every member under `target`, each file atomically and as a stream; returns the
+    written files."""
     written = []
     with zipfile.ZipFile(path) as zf:
         for member in ["manifest.json", *sorted(paket.members)]:
             out = target.joinpath(*PurePosixPath(member).parts)
-            written.append(atomic.write_bytes(out, zf.read(member)))
+            with atomic.atomic_path(out) as tmp, zf.open(member) as src, open(tmp, "wb") as dst:
+                shutil.copyfileobj(src, dst, CHUNK)
+            written.append(out)
     return written

@@ -29,10 +29,11 @@ from pipeline.core.models import (
 )
 from pipeline.core.receipts import Kind, Status
 from pipeline.core.report import Issue, Report
-from pipeline.core.standard import SHEET_IDENTITAS, TahapKecamatan
+from pipeline.core.standard import SHEET_IDENTITAS, TAHAP_KECAMATAN_URUTAN, TahapKecamatan
 from pipeline.core.workspace import document_stem, safe_name, signed_pdf_name
 from pipeline.desa.context import Context
 from pipeline.kecamatan import documents as render_kecamatan
+from pipeline.kecamatan.ranking import desa_rank, propose_ranking
 from pipeline.kecamatan.validation import validate_kecamatan
 from pipeline.kecamatan.workbook import write_kecamatan_workbook
 from pipeline.kecamatan.workflow import KecamatanState, check_kecamatan
@@ -41,10 +42,11 @@ from pipeline.ledger.store import InputRow
 from pipeline.scans import pages as scans
 
 PURPOSE = "workbook-kecamatan"
+# The parts of the kecamatan's signed PDF, in order, one bookmark each (spec/documents.md).
 PART_TITLES = {
-    "rekap": "Rekap Usulan (ditandatangani)",
     "berita-acara": "Berita Acara (ditandatangani)",
     "daftar-hadir": "Daftar Hadir (ditandatangani)",
+    "rekap": "Rekap Usulan (ditandatangani)",
 }
 
 
@@ -105,7 +107,8 @@ class KecamatanStages:
         self, snap: KecamatanSnapshot
     ) -> tuple[list[JadwalDesa], list[UsulanKecamatan]]:
         """Jadwal with every desa (recorded values kept) and the usulan: the kecamatan's
-        recorded ones in its order, then agreed usulan of desa that sent since."""
+        recorded ones in its order, then agreed usulan of desa that sent since. Before Rekap
+        the Prioritas column carries the proposed kecamatan ranking (kecamatan/ranking.py)."""
         recorded_jadwal = {j.kode_desa: j for j in snap.jadwal}
         jadwal = [
             recorded_jadwal.get(d.kode) or JadwalDesa(kode_desa=d.kode, nama_desa=d.nama)
@@ -114,10 +117,14 @@ class KecamatanStages:
         usulan = list(snap.usulan)
         known = {u.kode_usulan for u in usulan}
         names = {d.kode: d.nama for d in snap.desa}
-        for u in self.ledger.sent_usulan(snap.kecamatan.kode, snap.tahun):
+        sent = self.ledger.sent_usulan(snap.kecamatan.kode, snap.tahun)
+        for u in sent:
             if u.kode_usulan not in known:
                 desa_kode = (u.kode_usulan or "").rsplit("-", 2)[0]
                 usulan.append(u.model_copy(update={"desa": names.get(desa_kode, desa_kode)}))
+        order = TAHAP_KECAMATAN_URUTAN
+        if snap.tahap is None or order.index(snap.tahap) < order.index(TahapKecamatan.REKAP):
+            usulan = propose_ranking(usulan, desa_rank(sent))
         return jadwal, usulan
 
     def current_workbook(self, snap: KecamatanSnapshot, issues: list[Issue] | None = None) -> Path:
@@ -271,7 +278,7 @@ class KecamatanStages:
         return self.ws.outbox_kecamatan(kec, year) / buku_kerja_kecamatan_name(kec, year, True)
 
     def signed_pdf(self, kode: str, year: int) -> list[Path]:
-        """The signed recap, berita acara and daftar hadir scans, then the recap itself."""
+        """The signed berita acara, daftar hadir and recap scans, then the recap itself."""
         kec = self.wilayah.get(kode)
         if kec is None:
             return []

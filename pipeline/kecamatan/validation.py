@@ -44,6 +44,7 @@ from pipeline.core.standard import (
     TahapKecamatan,
     UsulanColumn,
     kecamatan_wajib,
+    normalise,
 )
 from pipeline.core.wilayah import WilayahList
 from pipeline.desa.check_peserta import PesertaChecks
@@ -160,6 +161,7 @@ JADWAL_FIELDS: dict[str, tuple[str, Parser, str]] = {
     "Tempat": ("tempat", text_parser, ""),
 }
 _KODE_DESA_LABEL = "Kode Desa/Kelurahan"
+_OPD = "OPD Tujuan"
 
 
 KECAMATAN = Level(
@@ -341,7 +343,34 @@ class _KecamatanChecker(PesertaChecks, UsulanChecks):
             double="bila tercatat dua kali, beri salah satunya Keputusan Ditolak dengan "
             "alasan 'ganda' (usulan UPT/instansi yang belum punya Kode Usulan boleh dihapus)",
         )
+        if deciding:
+            self.opd_tujuan(table, out, troubles, missing)
         return out
+
+    def opd_tujuan(
+        self,
+        table: RawTable,
+        usulan: list[UsulanKecamatan],
+        troubles: dict[int, set[str]],
+        missing: set[str],
+    ) -> None:
+        """From Rekap on every accepted usulan names the OPD it goes to."""
+        if _OPD in missing:
+            return
+        for u in usulan:
+            if not u.diterima or u.opd_tujuan or u.row is None:
+                continue
+            if _OPD in troubles.get(u.row, set()):
+                continue
+            self.add(
+                "wajib-diisi",
+                f"{_OPD} masih kosong padahal usulan ini diterima; isi perangkat daerah yang "
+                "akan menangani usulan ini, mis. Dinas PUPR",
+                sheet=table.sheet,
+                cell=cell_ref(table, _OPD, u.row),
+                row=u.row,
+                column=_OPD,
+            )
 
     def kecamatan_kode_usulan(
         self, table: RawTable, row: RawRow, identitas: IdentitasKecamatan, found: Found
@@ -443,6 +472,20 @@ def validate_kecamatan(
     peserta = checker.peserta_sheet(raw, peserta_missing, counts, cells)
     usulan: list[UsulanKecamatan] = []
     if raw.usulan is not None:
+        if KECAMATAN.reached(identitas.tahap, KECAMATAN.deciding):
+            # OPD Tujuan is required for accepted usulan from Rekap on, so is its column.
+            present = {normalise(c) for c in raw.usulan.columns}
+            if normalise(_OPD) not in present and _OPD not in usulan_missing:
+                checker.add(
+                    "kolom-hilang",
+                    f"kolom '{_OPD}' tidak ditemukan di baris judul tabel, padahal tahap "
+                    f"{identitas.tahap} memerlukannya; tambahkan kolom itu dengan judul persis "
+                    "seperti di buku kerja yang diterbitkan",
+                    sheet=raw.usulan.sheet,
+                    row=raw.usulan.header_row or None,
+                    column=_OPD,
+                )
+                usulan_missing.add(_OPD)
         usulan = checker.kecamatan_usulan(raw.usulan, identitas, usulan_missing)
     book = BukuKerjaKecamatan(
         identitas=identitas,

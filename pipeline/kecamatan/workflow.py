@@ -14,6 +14,14 @@ from pipeline.core.standard import (
 )
 from pipeline.desa.workflow import Rules
 
+# Signed scans the kecamatan's Kirim guard needs (folders under pindaian/), in the order of
+# the signed PDF, with their Indonesian names; `kirim.wajib_pindaian` governs all three.
+PINDAIAN_KECAMATAN: dict[str, str] = {
+    "berita-acara": "Berita Acara Musrenbang Kecamatan yang ditandatangani",
+    "daftar-hadir": "Daftar Hadir Musrenbang Kecamatan yang ditandatangani",
+    "rekap": "Rekap Usulan yang ditandatangani Camat (dengan paraf Sekcam)",
+}
+
 KECAMATAN_BACKWARD: frozenset[tuple[TahapKecamatan, TahapKecamatan]] = frozenset(
     {(TahapKecamatan.REKAP, TahapKecamatan.PELAKSANAAN)}
 )
@@ -113,12 +121,20 @@ def check_kecamatan(
             + ". Usulan mereka belum dapat direkap.",
             **place,
         )
-    if requested is TahapKecamatan.KIRIM and rules.wajib_pindaian and "rekap" not in state.pindaian:
-        report.add(
-            "pindaian-belum-ada",
-            f"Lembar {SHEET_IDENTITAS} sel {cell}: Tahap Kirim memerlukan pindaian Rekap Usulan "
-            "yang ditandatangani Camat (dengan paraf Sekcam). Simpan di folder pindaian/rekap "
-            "kecamatan ini, lalu kirim ulang buku kerja.",
-            **place,
-        )
+    if requested is TahapKecamatan.KIRIM and rules.wajib_pindaian:
+        missing_scans = [
+            (jenis, name)
+            for jenis, name in PINDAIAN_KECAMATAN.items()
+            if jenis not in state.pindaian
+        ]
+        if missing_scans:
+            report.add(
+                "pindaian-belum-ada",
+                f"Lembar {SHEET_IDENTITAS} sel {cell}: Tahap Kirim memerlukan pindaian "
+                + ", ".join(name for _, name in missing_scans)
+                + ". Simpan pindaiannya di folder "
+                + ", ".join(f"pindaian/{jenis}" for jenis, _ in missing_scans)
+                + " kecamatan ini, lalu kirim ulang buku kerja.",
+                **place,
+            )
     return report, None if report.errors else requested

@@ -54,7 +54,7 @@ class BerkasIntake:
             )
             return refuse("lokasi-berkas-salah", text), None, []
         if place.desa is None:
-            allowed = JENIS_PINDAIAN  # the kecamatan also has pindaian/rekap
+            allowed = JENIS_PINDAIAN  # the kecamatan: berita-acara, daftar-hadir and rekap
         if place.jenis not in allowed:
             text = (
                 f"'{row.file}' ada di folder {area}/{place.jenis or ''} yang tidak dikenal. "

@@ -33,6 +33,7 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".numbers", ".xls
 # Issues about the file as a whole: nothing in it can be marked on a cell.
 FILE_LEVEL_CODES = frozenset(
     {"format-tidak-didukung", "berkas-kosong", "berkas-rusak", "berkas-terlalu-besar"}
+    | {"baris-terlalu-banyak"}
 )
 
 

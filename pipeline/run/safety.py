@@ -17,7 +17,6 @@ import datetime as dt
 import errno
 import hashlib
 import os
-import sqlite3
 import stat
 import sys
 import traceback
@@ -25,6 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pipeline.core import atomic
+from pipeline.core.environment import environment_error
 from pipeline.core.workspace import display_name
 
 CHUNK = 1 << 20
@@ -36,12 +36,6 @@ _OPEN_FLAGS = (
     | getattr(os, "O_CLOEXEC", 0)
     | getattr(os, "O_BINARY", 0)
 )
-ENVIRONMENT_ERRNOS = frozenset(
-    getattr(errno, name)
-    for name in ("ENOSPC", "EDQUOT", "EROFS", "EIO", "ENOMEM", "EMFILE", "ENFILE", "ESTALE")
-    if hasattr(errno, name)
-)
-_SQLITE_ENVIRONMENT = ("disk is full", "disk i/o error", "readonly database", "unable to open")
 
 
 class NotRegular(Exception):
@@ -142,24 +136,6 @@ def archive_matches(path: Path, sha256: str, size: int | None = None) -> bool:
         return sha256_of(path)[0] == sha256
     except (OSError, NotRegular, Unreadable):
         return False
-
-
-def environment_error(exc: BaseException | None) -> bool:
-    """True when `exc` (or what caused it) is the machine's problem, not the input's: a full
-    or failing disk, no memory, no file handles. Those are retried by every pass."""
-    seen: set[int] = set()
-    while exc is not None and id(exc) not in seen:
-        seen.add(id(exc))
-        if isinstance(exc, MemoryError):
-            return True
-        if isinstance(exc, OSError) and exc.errno in ENVIRONMENT_ERRNOS:
-            return True
-        if isinstance(exc, sqlite3.OperationalError) and any(
-            text in str(exc).lower() for text in _SQLITE_ENVIRONMENT
-        ):
-            return True
-        exc = exc.__cause__ or exc.__context__
-    return False
 
 
 def printable(text: object) -> str:

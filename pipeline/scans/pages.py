@@ -34,6 +34,7 @@ import re
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 import img2pdf
 from PIL import Image, UnidentifiedImageError
@@ -46,8 +47,9 @@ from pypdf.generic import (
     RectangleObject,
 )
 
-from pipeline.core.atomic import write_bytes
+from pipeline.core.atomic import atomic_path
 from pipeline.core.report import Report
+from pipeline.scans import active
 
 # --- limits and sizes ------------------------------------------------------------------------
 
@@ -56,6 +58,8 @@ PAPER_MM: dict[str, tuple[float, float]] = {"A4": (210.0, 297.0), "F4": (215.0, 
 MAX_PIXELS = 80_000_000  # per image (frame): a 40 MP scan passes, a decompression bomb does not
 MAX_FRAMES = 300  # pages of one TIFF
 MAX_PDF_PAGES = 1000
+MAX_SCAN_BYTES = 300 * 1024**2  # a scan file larger than this is not opened at all
+PASSTHROUGH_BYTES = 50 * 1024**2  # an image up to this size may be embedded as it is
 TARGET_DPI = 200  # images are downscaled to about this resolution at the page size
 DOWNSCALE_SLACK = 1.15  # ... when they exceed it by more than 15 %
 JPEG_QUALITY = 85
@@ -143,11 +147,21 @@ def image_problem(path: Path, *, decode: bool = True) -> tuple[str, str] | None:
     return None
 
 
-def _open_pdf(data: bytes) -> PdfReader:
-    reader = PdfReader(io.BytesIO(data), strict=False)
+def _open_pdf(data: bytes | BinaryIO) -> PdfReader:
+    """A reader over bytes or an open file (read lazily: memory stays bounded)."""
+    reader = PdfReader(io.BytesIO(data) if isinstance(data, bytes) else data, strict=False)
     if reader.is_encrypted and not reader.decrypt(""):
         raise ScanError("berkas-terkunci", "PDF dilindungi kata sandi")
     return reader
+
+
+def _head_tail(fh: BinaryIO) -> tuple[bytes, bytes]:
+    head = fh.read(1024)
+    fh.seek(0, io.SEEK_END)
+    fh.seek(max(0, fh.tell() - 4096))
+    tail = fh.read(4096)
+    fh.seek(0)
+    return head, tail
 
 
 def pdf_problem(path: Path) -> tuple[str, str] | None:
@@ -158,14 +172,14 @@ def pdf_problem(path: Path) -> tuple[str, str] | None:
     (opens with an empty password) is usable; one that needs a password to open is not.
     """
     try:
-        data = path.read_bytes()
-        if b"%PDF" not in data[:1024]:
-            return ("pdf-rusak", "isinya bukan PDF")
-        if b"%%EOF" not in data[-4096:]:
-            return ("pdf-rusak", "PDF terpotong (akhir berkas tidak ada)")
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), open(path, "rb") as fh:
+            head, tail = _head_tail(fh)
+            if b"%PDF" not in head:
+                return ("pdf-rusak", "isinya bukan PDF")
+            if b"%%EOF" not in tail:
+                return ("pdf-rusak", "PDF terpotong (akhir berkas tidak ada)")
             warnings.simplefilter("ignore")
-            reader = _open_pdf(data)
+            reader = _open_pdf(fh)
             count = len(reader.pages)
             if count == 0:
                 return ("pdf-rusak", "PDF tidak berisi halaman")
@@ -219,8 +233,19 @@ def check_scan(path: Path, display_name: str) -> Report:
             f"kirim pindaian sebagai {_accepted_text()}.",
         )
         return report
-    if suffix == ".pdf" or _looks_like_pdf(path):
+    if size > MAX_SCAN_BYTES:
+        problem: tuple[str, str] | None = (
+            "gambar-terlalu-besar",
+            f"berkas {size / 1024**2:.0f} MB (batas {MAX_SCAN_BYTES // 1024**2} MB)",
+        )
+    elif suffix == ".pdf" or _looks_like_pdf(path):
         problem = pdf_problem(path)
+        if problem is None and (kinds := active.pdf_active_content(path)):
+            report.add(
+                "pdf-konten-aktif-dihapus",
+                f"Pindaian '{name}': PDF berisi {active.describe(kinds)}; semuanya dihapus "
+                "sebelum digabung ke PDF bertanda tangan.",
+            )
     else:
         problem = image_problem(path)
     if problem:
@@ -356,11 +381,12 @@ def _layout(paper: str) -> Callable[[int, int, tuple[float, float]], tuple[float
 def image_to_pdf(path: Path, paper: str = "A4") -> bytes:
     """A PDF with one page of `paper` per frame of the image file `path`."""
     try:
-        original = path.read_bytes()
+        # the file's own bytes are kept only when small enough to embed unchanged
+        original = path.read_bytes() if path.stat().st_size <= PASSTHROUGH_BYTES else None
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(original)) as img:
+            with Image.open(io.BytesIO(original) if original else path) as img:
                 frames = page_count(img)
                 streams = []
                 for index in range(frames):
@@ -368,7 +394,8 @@ def image_to_pdf(path: Path, paper: str = "A4") -> bytes:
                         img.seek(index)
                     if img.size[0] * img.size[1] > MAX_PIXELS:
                         raise ScanError("gambar-terlalu-besar", "gambar terlalu besar")
-                    streams.append(prepare_image(img, paper, original if frames == 1 else None))
+                    once = original if frames == 1 else None
+                    streams.append(prepare_image(img, paper, once))
         result = img2pdf.convert(streams, layout_fun=_layout(paper), rotation=img2pdf.Rotation.none)
     except ScanError as exc:
         raise ScanError(exc.code, f"Pindaian '{path.name}': {exc.message}") from exc
@@ -442,9 +469,9 @@ def fit_page(page: PageObject, paper: str) -> None:
 
 def _add_pdf(writer: PdfWriter, path: Path, paper: str) -> None:
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), open(path, "rb") as fh:
             warnings.simplefilter("ignore")
-            reader = _open_pdf(path.read_bytes())
+            reader = _open_pdf(fh)
             start = len(writer.pages)
             # append (not add_page): links between pages are remapped, not cloned whole
             writer.append(reader, import_outline=False)
@@ -486,12 +513,14 @@ def build_signed_pdf(parts: Sequence[tuple[str, Sequence[Path]]], out: Path, pap
         writer.append(PdfReader(io.BytesIO(data)), outline_item=title)
     if not writer.pages:
         raise ValueError("tidak ada bagian berisi berkas untuk PDF bertanda tangan")
+    active.strip(writer.root_object)  # no JavaScript, actions or embedded files, ever
+    active.drop_unreachable(writer)
     writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
     writer.add_metadata({"/Title": out.stem, "/Producer": "musrenbang-pipeline"})
     writer.page_mode = "/UseOutlines"
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return write_bytes(out, buffer.getvalue())
+    with atomic_path(out) as tmp, open(tmp, "wb") as fh:
+        writer.write(fh)
+    return out
 
 
 # --- which files make the current document ---------------------------------------------------
