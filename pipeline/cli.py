@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import re
 import sqlite3
 import sys
 import traceback
@@ -17,6 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pipeline import __version__
+from pipeline.cli_id import IndonesianParser
 from pipeline.core.config import SettingsError
 from pipeline.core.wilayah import WilayahError
 from pipeline.core.workspace import Workspace, root_from
@@ -24,27 +24,8 @@ from pipeline.core.workspace import Workspace, root_from
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
-# argparse speaks English; operators read Indonesian.
-_ARGPARSE_ID = [
-    (r"the following arguments are required: (.*)", r"argumen wajib belum diisi: \1"),
-    (r"invalid choice: (.*) \(choose from (.*)\)", r"pilihan tidak dikenal: \1 (pilih: \2)"),
-    (r"unrecognized arguments: (.*)", r"argumen tidak dikenal: \1"),
-    (
-        r"argument (\S+): invalid (?:float|int|_tahun|_seconds) value: (.*)",
-        r"argumen \1: \2 tidak sah",
-    ),
-    (r"argument (\S+): expected one argument", r"argumen \1 perlu satu nilai"),
-    (r"^argument (\S+): ", r"argumen \1: "),
-]
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        for pattern, text in _ARGPARSE_ID:
-            message = re.sub(pattern, text, message)
-        self.print_usage(sys.stderr)
-        print(f"musrenbang: {message}", file=sys.stderr)
-        raise SystemExit(EXIT_USAGE)
+class _Parser(IndonesianParser):
+    """Every text in Indonesian, examples and exit codes in each help (cli_id.py)."""
 
 
 def _tahun(text: str) -> int:
@@ -69,27 +50,70 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--root",
         default=argparse.SUPPRESS,
-        help="folder workspace (default: $MUSRENBANG_ROOT atau folder ini)",
+        metavar="FOLDER",
+        help="folder workspace (bawaan: $MUSRENBANG_ROOT, atau folder saat ini)",
     )
-    p = _Parser(prog="musrenbang", description="Pipeline dokumen Musrenbang.", parents=[common])
-    p.add_argument("--version", action="version", version=f"musrenbang {__version__}")
+    p = _Parser(
+        prog="musrenbang",
+        description="Pipeline dokumen Musrenbang: buku kerja masuk, ledger tervalidasi, berita "
+        "acara, rekap, PDF dan tanda terima keluar. Bantuan tiap perintah: musrenbang "
+        "PERINTAH --help.",
+        parents=[common],
+    )
+    p.add_argument(
+        "--version",
+        action="version",
+        version=f"musrenbang {__version__}",
+        help="tampilkan versi lalu keluar",
+    )
     sub = p.add_subparsers(dest="command", parser_class=_Parser, required=True)
 
-    s = sub.add_parser("init", parents=[common], help="siapkan workspace dan folder inbox")
-    s.add_argument("--wilayah", type=Path, help="daftar wilayah (CSV atau XLSX, kolom kode,nama)")
-    s.add_argument("--kabupaten", help="kode kabupaten/kota, mis. 12.05")
+    def command(name: str, summary: str, description: str = "") -> argparse.ArgumentParser:
+        return sub.add_parser(
+            name, parents=[common], help=summary, description=description or summary + "."
+        )
 
-    s = sub.add_parser("workbook", parents=[common], help="terbitkan buku kerja")
+    s = command(
+        "init",
+        "siapkan workspace dan folder inbox",
+        "Membuat susunan workspace dan musrenbang.toml, memuat daftar wilayah, dan membuat "
+        "folder inbox setiap kecamatan dan desa. Aman dijalankan lagi.",
+    )
+    s.add_argument(
+        "--wilayah", type=Path, metavar="BERKAS", help="daftar wilayah (CSV/XLSX, kolom kode,nama)"
+    )
+    s.add_argument("--kabupaten", metavar="KODE", help="kode kabupaten/kota, mis. 12.05")
+
+    s = command("workbook", "terbitkan buku kerja desa atau kecamatan")
     wsub = s.add_subparsers(dest="level", parser_class=_Parser, required=True)
-    for level in ("desa", "kecamatan"):
-        w = wsub.add_parser(level, parents=[common])
-        w.add_argument("kode")
-        w.add_argument("--tahun", type=_tahun, required=True)
-    w = wsub.add_parser("semua", parents=[common])
-    w.add_argument("--tahun", type=_tahun, required=True)
+    for level, what in (("desa", "satu desa/kelurahan"), ("kecamatan", "satu kecamatan")):
+        w = wsub.add_parser(
+            level, parents=[common], help=f"buku kerja {what}", description=f"Buku kerja {what}."
+        )
+        w.add_argument("kode", metavar="KODE", help="kode wilayah (Kepmendagri)")
+        w.add_argument("--tahun", type=_tahun, required=True, metavar="TAHUN", help="tahun rencana")
+    w = wsub.add_parser(
+        "semua",
+        parents=[common],
+        help="buku kerja setiap desa/kelurahan",
+        description="Buku kerja setiap desa/kelurahan dalam daftar wilayah.",
+    )
+    w.add_argument("--tahun", type=_tahun, required=True, metavar="TAHUN", help="tahun rencana")
 
-    sub.add_parser("run", parents=[common], help="satu kali proses seluruh inbox")
-    s = sub.add_parser("watch", parents=[common], help="pantau inbox terus-menerus")
+    command(
+        "run",
+        "satu kali proses seluruh inbox, lalu rekap",
+        "Satu putaran atas inbox: setiap berkas mendapat tanda terima; lalu rekap kabupaten "
+        "dan Pemantauan. Di terminal tampil kemajuan (jumlah, laju, sisa waktu); tanpa "
+        "terminal satu baris per berkas.",
+    )
+    s = command(
+        "watch",
+        "pantau inbox terus-menerus",
+        "Berjalan sampai dihentikan (Ctrl-C, SIGTERM atau berkas .musrenbang/stop): putaran "
+        "pertama, lalu setiap ada berkas baru; membuat cadangan harian bila [cadangan] "
+        "harian = true.",
+    )
     s.add_argument(
         "--polling",
         type=_seconds,
@@ -97,14 +121,52 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DETIK",
         help="pakai polling (untuk folder jaringan SMB/NFS)",
     )
-    s = sub.add_parser("status", parents=[common], help="tahap setiap desa")
-    s.add_argument("--tahun", type=_tahun)
-    s = sub.add_parser("unlock", parents=[common], help="buka kembali desa yang sudah Kirim")
-    s.add_argument("kode")
-    s.add_argument("--tahun", type=_tahun, required=True)
-    s.add_argument("--alasan", required=True)
-    s = sub.add_parser("demo", parents=[common], help="buat workspace contoh dan jalankan alurnya")
-    s.add_argument("dir", nargs="?", type=Path, default=None)
+    s = command(
+        "status",
+        "tahap setiap desa dan kecamatan",
+        "Tabel tahap setiap desa/kelurahan dan kecamatan; dengan --json sebagai data "
+        "(skema: schemas/status.json).",
+    )
+    s.add_argument(
+        "--tahun",
+        type=_tahun,
+        metavar="TAHUN",
+        help="tahun rencana (bawaan: yang paling banyak dikerjakan)",
+    )
+    s.add_argument("--json", action="store_true", help="keluaran JSON untuk program lain")
+    s.add_argument("--kecamatan", metavar="KODE", help="hanya satu kecamatan, mis. 12.05.01")
+    s = command(
+        "unlock",
+        "buka kembali desa atau kecamatan yang sudah Kirim",
+        "Membuka kembali desa/kelurahan (ke Verifikasi) atau kecamatan (ke Rekap) yang sudah "
+        "Kirim; dicatat di log audit.",
+    )
+    s.add_argument("kode", metavar="KODE", help="kode desa/kelurahan atau kecamatan")
+    s.add_argument("--tahun", type=_tahun, required=True, metavar="TAHUN", help="tahun rencana")
+    s.add_argument("--alasan", required=True, metavar="TEKS", help="alasan (masuk log audit)")
+    s = command(
+        "demo",
+        "buat workspace contoh dan jalankan seluruh alurnya",
+        "Membuat workspace contoh (Kecamatan Bahorok) dan memainkan operatornya. Folder yang "
+        "sudah berisi berkas lain ditolak, tidak pernah dihapus.",
+    )
+    s.add_argument(
+        "dir", nargs="?", type=Path, default=None, metavar="FOLDER", help="bawaan: ./demo"
+    )
+    s = command(
+        "cadangan",
+        "cadangkan ledger, pengaturan dan daftar wilayah",
+        "Satu berkas zip bertanggal berisi salinan ledger yang konsisten (backup daring "
+        "SQLite), musrenbang.toml dan wilayah.csv. Aman selagi watch berjalan. Cara "
+        "memulihkan: docs/operasi.md.",
+    )
+    s.add_argument(
+        "--ke",
+        type=Path,
+        default=None,
+        metavar="FOLDER",
+        help="folder tujuan (bawaan: ROOT/cadangan)",
+    )
     return p
 
 
@@ -186,13 +248,12 @@ def cmd_workbook(args: argparse.Namespace, root: Path) -> int:
 
 def cmd_run(args: argparse.Namespace, root: Path) -> int:
     from pipeline.commands import open_workspace
+    from pipeline.progress import PassProgress
     from pipeline.run.batch import run_pass
 
     ws, settings, _ = open_workspace(root)
-    progress = sys.stdout.isatty()
-    result = run_pass(
-        ws, settings, log=(lambda line: print(line, flush=True)) if progress else None
-    )
+    with PassProgress() as shown:  # a bar on a terminal, a line per file everywhere
+        result = run_pass(ws, settings, log=shown.line, progress=shown.update)
     counts = {s: 0 for s in ("accepted", "rejected", "duplicate")}
     for r in result.receipts:
         counts[r.status.value] += 1
@@ -219,7 +280,17 @@ def cmd_watch(args: argparse.Namespace, root: Path) -> int:
 def cmd_status(args: argparse.Namespace, root: Path) -> int:
     from pipeline.commands import kecamatan_stages, status_rows, status_table
 
+    if args.json:
+        from pipeline.operations import status_json
+
+        print(status_json(root, args.tahun, args.kecamatan))
+        return EXIT_OK
     tahun, rows = status_rows(root, args.tahun)
+    if args.kecamatan:
+        from pipeline.operations import check_kecamatan
+
+        check_kecamatan(root, args.kecamatan)
+        rows = [r for r in rows if r.kode.startswith(args.kecamatan + ".")]
     print(status_table(tahun, rows, kecamatan_stages(root, tahun)))
     return EXIT_OK
 
@@ -238,6 +309,13 @@ def cmd_demo(args: argparse.Namespace, root: Path) -> int:
     return run_demo(target.resolve(), log=print)
 
 
+def cmd_cadangan(args: argparse.Namespace, root: Path) -> int:
+    from pipeline.operations import backup
+
+    print(backup(root, args.ke))
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Path], int]] = {
     "init": cmd_init,
     "workbook": cmd_workbook,
@@ -246,4 +324,5 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Path], int]] = {
     "status": cmd_status,
     "unlock": cmd_unlock,
     "demo": cmd_demo,
+    "cadangan": cmd_cadangan,
 }

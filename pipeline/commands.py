@@ -34,7 +34,19 @@ class UsageError(Exception):
     """A command cannot run as asked (exit code 2); the message is for the operator."""
 
 
+def require_workspace(root: Path) -> None:
+    """Refuse a folder that is not a workspace (no musrenbang.toml): every command but
+    `init` works only on what `init` made, so a wrong --root changes nothing."""
+    if not (root / SETTINGS_FILE).is_file():
+        raise UsageError(
+            f"{root} bukan workspace Musrenbang ({SETTINGS_FILE} tidak ada). Siapkan dulu "
+            f"dengan 'musrenbang init --root \"{root}\" --wilayah FILE', atau beri --root "
+            "(atau MUSRENBANG_ROOT) ke folder workspace yang benar."
+        )
+
+
 def open_workspace(root: Path) -> tuple[Workspace, Settings, WilayahList]:
+    require_workspace(root)
     ws = Workspace(root)
     settings = load_settings(root)
     if not ws.wilayah_file.exists():

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -35,6 +34,7 @@ from pipeline.core.standard import (
 )
 from pipeline.core.wilayah import load_wilayah
 from pipeline.core.workspace import Workspace, buku_kerja_name
+from pipeline.demo_folder import prepare_demo_folder
 from pipeline.desa.workflow import is_working_day
 from pipeline.run.batch import run_pass
 
@@ -336,10 +336,21 @@ def _fill(sheet: Any, labels: list[str], rows: list[tuple[Any, ...]]) -> None:
             sheet.cell(first + i, cols[label], value)
 
 
+class _DemoStopped(Exception):
+    """A pass of the demo had an internal error: the demo stops (exit 3)."""
+
+
 def run_demo(target: Path, log: Callable[[str], None] = print) -> int:
-    if target.exists() and any(target.iterdir()):
-        shutil.rmtree(target)
-    target.mkdir(parents=True, exist_ok=True)
+    """Build the sample workspace in `target` and play the whole flow; 0 when every pass
+    ran, 3 when one had an internal error (the demo stops there)."""
+    prepare_demo_folder(target)
+    try:
+        return _play(target, log)
+    except _DemoStopped:
+        return 3
+
+
+def _play(target: Path, log: Callable[[str], None]) -> int:
     (target / "wilayah-demo.csv").write_text(WILAYAH_DEMO, encoding="utf-8")
     ws = init_workspace(target, target / "wilayah-demo.csv", "12.05")
     settings = load_settings(target)
@@ -355,6 +366,12 @@ def run_demo(target: Path, log: Callable[[str], None] = print) -> int:
         result = run_pass(ws, settings, log=lambda line: log("  " + line))
         if not result.receipts:
             log("  (tidak ada berkas)")
+        if result.internal_errors:
+            log(
+                f"\nDemo berhenti: {len(result.internal_errors)} galat internal "
+                f"(rincian: {ws.runtime / 'logs' / 'pipeline.log'})."
+            )
+            raise _DemoStopped
 
     kodes = ["12.05.01.2002", "12.05.01.2003", "12.05.01.1001", "12.05.01.2004"]
     for kode in kodes:

@@ -14,6 +14,8 @@ from pydantic import BaseModel
 from pipeline.core.config import Settings
 from pipeline.core.models import BukuKerjaDesa, BukuKerjaKecamatan, DesaSnapshot, KecamatanSnapshot
 from pipeline.core.receipts import Receipt
+from pipeline.core.resources import data_dir
+from pipeline.kabupaten.status import StatusMusrenbang
 
 EXPORTS: dict[str, type[BaseModel]] = {
     "receipt.json": Receipt,
@@ -22,9 +24,10 @@ EXPORTS: dict[str, type[BaseModel]] = {
     "desa-snapshot.json": DesaSnapshot,
     "buku-kerja-kecamatan.json": BukuKerjaKecamatan,
     "kecamatan-snapshot.json": KecamatanSnapshot,
+    "status.json": StatusMusrenbang,
 }
 
-SCHEMAS_DIR = Path(__file__).resolve().parent.parent / "schemas"
+SCHEMAS_DIR = data_dir("schemas")  # the checkout's schemas/, or the installed copy
 
 
 def render_schemas() -> dict[str, str]:

@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(libreoffice-writer-nogui libreoffice-calc-nogui fonts-liberation2
-  fonts-crosextra-carlito fonts-crosextra-caladea poppler-utils python3-uno)
+  fonts-crosextra-carlito fonts-crosextra-caladea poppler-utils python3-uno
+  chromium chromium-driver)  # chromium: the Pemantauan page tested in a real browser
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then

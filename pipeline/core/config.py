@@ -86,6 +86,25 @@ class WatchSettings(_Section):
     )
 
 
+class CadanganSettings(_Section):
+    harian: bool = Field(
+        True,
+        description="watch membuat satu cadangan (ledger, pengaturan, daftar wilayah) sehari, "
+        "pada putaran pertama setiap hari.",
+    )
+    folder: str = Field(
+        "cadangan",
+        description="Folder cadangan: relatif terhadap root atau path lengkap (sebaiknya disk "
+        "lain atau USB). `musrenbang cadangan --ke DIR` memakai DIR.",
+    )
+    simpan: int = Field(
+        30,
+        ge=0,
+        description="Jumlah cadangan harian yang disimpan; yang lebih lama dihapus (cadangan "
+        "dari perintah `musrenbang cadangan` tidak pernah dihapus). 0 = simpan semua.",
+    )
+
+
 class LedgerSettings(_Section):
     database_url: str = Field(
         "sqlite:///musrenbang.db", description="Lokasi ledger; path relatif terhadap root."
@@ -147,6 +166,7 @@ class Settings(_Section):
     pdf: PdfSettings = Field(default_factory=PdfSettings)  # type: ignore[arg-type]
     watch: WatchSettings = Field(default_factory=WatchSettings)  # type: ignore[arg-type]
     ledger: LedgerSettings = Field(default_factory=LedgerSettings)  # type: ignore[arg-type]
+    cadangan: CadanganSettings = Field(default_factory=CadanganSettings)  # type: ignore[arg-type]
     batas: BatasSettings = Field(default_factory=BatasSettings)  # type: ignore[arg-type]
     dokumen: DokumenSettings = Field(default_factory=DokumenSettings)
 
@@ -271,4 +291,9 @@ polling_detik = 5
 
 [ledger]
 database_url = "sqlite:///musrenbang.db"   # relatif terhadap root
+
+[cadangan]
+harian = true                   # watch membuat satu cadangan sehari
+folder = "cadangan"             # relatif terhadap root, atau path lengkap (disk lain/USB)
+simpan = 30                     # cadangan harian yang disimpan; 0 = semua
 """

@@ -19,8 +19,6 @@ import contextlib
 import json
 import os
 import queue
-import shutil
-import signal
 import subprocess
 import sys
 import threading
@@ -35,27 +33,14 @@ from typing import Any
 from pypdf import PdfReader
 
 from pipeline.core.config import PdfSettings
+from pipeline.documents import processes
+from pipeline.documents.processes import group_members
+from pipeline.documents.soffice import find_soffice
+
+__all__ = ["PID_FILE", "Converter", "check_pdf", "find_soffice", "group_members"]
 
 UNO_WORKER = Path(__file__).resolve().parent / "uno_worker.py"
 PID_FILE = "soffice-pids.json"
-_WINDOWS_SOFFICE = (
-    Path(r"C:\Program Files\LibreOffice\program\soffice.exe"),
-    Path(r"C:\Program Files (x86)\LibreOffice\program\soffice.exe"),
-)
-_MAC_SOFFICE = Path("/Applications/LibreOffice.app/Contents/MacOS/soffice")
-
-
-def find_soffice(command: str) -> str | None:
-    """The LibreOffice executable named by the settings (a command on PATH or a path)."""
-    found = shutil.which(command)
-    if found:
-        return found
-    if Path(command).is_file():
-        return str(Path(command))
-    for candidate in (*_WINDOWS_SOFFICE, _MAC_SOFFICE):
-        if command in ("soffice", "libreoffice") and candidate.is_file():
-            return str(candidate)
-    return None
 
 
 def find_uno_python(soffice: str) -> str | None:
@@ -100,71 +85,7 @@ def check_pdf(path: Path) -> bool:
         return False
 
 
-# ----------------------------------------------------------------------------- processes
-
-
-def _popen_group(args: list[str], env: dict[str, str], **kw: object) -> subprocess.Popen[bytes]:
-    """Start `args` as the leader of a new process group (session on POSIX)."""
-    if os.name == "posix":
-        return subprocess.Popen(args, env=env, start_new_session=True, **kw)  # type: ignore[call-overload]
-    flags = getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)
-    return subprocess.Popen(args, env=env, creationflags=flags, **kw)  # type: ignore[call-overload]
-
-
-def kill_group(pid: int) -> None:
-    """Kill the process group led by `pid` (every LibreOffice process of one worker)."""
-    if os.name == "posix":
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(pid, signal.SIGKILL)
-    else:  # Windows: taskkill walks the process tree
-        subprocess.run(
-            ["taskkill", "/F", "/T", "/PID", str(pid)],
-            capture_output=True,
-            check=False,
-            timeout=30,
-        )
-
-
-def group_members(pgid: int) -> list[int]:
-    """Live processes of a process group (Linux /proc; empty elsewhere)."""
-    members: list[int] = []
-    proc = Path("/proc")
-    if not proc.is_dir():
-        return members
-    for entry in proc.iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        # fields after the command name (which may contain spaces) start at ')'
-        fields = stat[stat.rindex(")") + 2 :].split()
-        if len(fields) > 2 and int(fields[2]) == pgid and fields[0] != "Z":
-            members.append(int(entry.name))
-    return members
-
-
-def _cmdline(pid: int) -> str:
-    try:
-        return (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-    except OSError:
-        return ""
-
-
 _PID_LOCK = threading.Lock()  # one lock for every converter of this process
-
-
-def _pid_alive(pid: int) -> bool:
-    if os.name != "posix":
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 class _PidFile:
@@ -204,22 +125,36 @@ class _PidFile:
                 self._write(data)
 
     def reap(self) -> int:
-        """Kill orphaned groups still running with our profile; returns how many."""
+        """Kill orphaned groups still running with our profile; returns how many.
+
+        A group is an orphan when the pipeline that started it is gone. Its processes are
+        found by the group (POSIX), by descent from its leader, and by the profile URI on
+        their command line (Windows, where a dead parent leaves no group behind); they are
+        killed only when one of them carries that marker (a reused pid is never killed),
+        and never when they descend from a pipeline that still runs."""
         killed = 0
         with _PID_LOCK:
             data = self._read()
             keep: dict[str, Any] = {}
+            live: set[int] = set()
             for key, entry in data.items():
-                marker = entry.get("marker", "") if isinstance(entry, dict) else str(entry)
                 owner = entry.get("owner") if isinstance(entry, dict) else None
-                if isinstance(owner, int) and _pid_alive(owner):
+                if isinstance(owner, int) and processes.alive(owner):
                     keep[key] = entry  # its pipeline still runs: not an orphan
+                    live.add(owner)
+            for key, entry in data.items():
+                if key in keep:
                     continue
+                marker = entry.get("marker", "") if isinstance(entry, dict) else str(entry)
                 if not key.isdigit() or not marker:
                     continue
-                members = group_members(int(key))
-                if any(marker in _cmdline(pid) for pid in members):
-                    kill_group(int(key))
+                members = processes.tree(int(key))
+                ours = any(marker in processes.command_line(p) for p in members)
+                strays = processes.carrying(marker, live)  # orphans outside the group
+                if ours or strays:
+                    if ours:
+                        processes.kill_tree(int(key))
+                    processes.kill(strays)
                     killed += 1
             self._write(keep)
         return killed
@@ -268,7 +203,7 @@ class _Worker:
         env = dict(os.environ, TMPDIR=str(self.tmp), TEMP=str(self.tmp), TMP=str(self.tmp))
         pipe = f"musrenbang-{os.getpid()}-{self.index}-{uuid.uuid4().hex[:8]}"
         assert self.conv.uno_python and self.conv.soffice
-        self.proc = _popen_group(
+        self.proc = processes.popen_group(
             [
                 self.conv.uno_python,
                 str(UNO_WORKER),
@@ -325,7 +260,7 @@ class _Worker:
     def kill(self) -> None:
         if self.proc is None:
             return
-        kill_group(self.proc.pid)
+        processes.kill_tree(self.proc.pid)
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.proc.wait(timeout=10)
         self.conv.pids.remove(self.proc.pid)
@@ -465,7 +400,7 @@ class Converter:
         for start in range(0, len(sources), step):
             chunk = sources[start : start + step]
             assert self.soffice is not None
-            proc = _popen_group(
+            proc = processes.popen_group(
                 [
                     self.soffice,
                     f"-env:UserInstallation={profile.resolve().as_uri()}",
@@ -490,7 +425,7 @@ class Converter:
             except subprocess.TimeoutExpired:
                 pass
             finally:
-                kill_group(proc.pid)
+                processes.kill_tree(proc.pid)
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     proc.wait(timeout=10)
                 self.pids.remove(proc.pid)

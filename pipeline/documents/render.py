@@ -30,13 +30,14 @@ from markupsafe import Markup
 from pipeline.core.atomic import copy_file
 from pipeline.core.config import Settings
 from pipeline.core.report import Issue, issue
+from pipeline.core.resources import data_dir
 from pipeline.core.workspace import Workspace
 from pipeline.documents import formatting as fmt
 
 if TYPE_CHECKING:
     from pipeline.documents.convert import Converter
 
-BUILTIN_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+BUILTIN_TEMPLATES = data_dir("templates")  # the checkout's templates/, or the installed copy
 
 # (width, height) in mm, portrait
 PAPER_MM: dict[str, tuple[float, float]] = {"A4": (210, 297), "F4": (215, 330)}
@@ -180,6 +181,24 @@ def template_path(ws: Workspace | None, name: str) -> Path:
         if own.is_file():
             return own
     return BUILTIN_TEMPLATES / name
+
+
+def is_workspace_template(ws: Workspace | None, path: Path) -> bool:
+    """True when `path` is the workspace's own copy (templates/ in the root), which a clerk
+    may edit and break; False for the built-in templates of the installation."""
+    return ws is not None and path.parent == ws.templates
+
+
+class BuiltinTemplateError(RuntimeError):
+    """A built-in template is missing or unusable: the installation is broken (exit 3)."""
+
+    def __init__(self, cause: TemplateError) -> None:
+        super().__init__(
+            f"Templat bawaan '{cause.template.name}' tidak dapat dipakai ({cause.detail}); "
+            f"folder {cause.template.parent}. Instalasi pipeline rusak atau tidak lengkap: "
+            "pasang ulang paketnya (pip install --force-reinstall musrenbang-pipeline)."
+        )
+        self.cause = cause
 
 
 def template_bytes(path: Path) -> bytes:
@@ -345,6 +364,10 @@ def produce_documents(
                     template, context, work / f"{job.stem}.docx", paper, context["judul_dokumen"]
                 )
             except TemplateError as exc:
+                if not is_workspace_template(ws, template):
+                    # the installation itself is broken: an internal error (exit 3), never a
+                    # warning that asks the clerk to delete a template they never had
+                    raise BuiltinTemplateError(exc) from exc
                 result.issues.append(issue("template-rusak", str(exc)))
                 continue
             xlsx = None

@@ -238,6 +238,7 @@ def run_pass(
     readiness: inbox.Readiness | None = None,
     log: Callable[[str], None] | None = None,
     take_incomplete: bool = True,
+    progress: Callable[[int, int], None] | None = None,  # (done, of) inbox files: the bar
 ) -> PassResult:
     """One batch pass over the inbox. Bad input never stops it; each file gets a receipt.
 
@@ -269,7 +270,9 @@ def run_pass(
             else:
                 ready = _ready_for_run(files, settings.watch.stabil_detik, take_incomplete)
             result.deferred = len(files) - len(ready)
-            for path in sorted(ready, key=batch.order_key):
+            for n, path in enumerate(sorted(ready, key=batch.order_key)):
+                if progress is not None:
+                    progress(n, len(ready))
                 _take(batch, result, path)
             # `run` ("then recaps") always refreshes the kabupaten reports (Pemantauan shows
             # who is past the deadline today); a watcher pass only when it changed something.

@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 from pipeline.core import atomic
 from pipeline.core.config import Settings
 from pipeline.core.workspace import Workspace
+from pipeline.ledger.backup import DailyBackup
 from pipeline.run.heartbeat import HEARTBEAT_NAME, Heartbeat
 from pipeline.run.inbox import Readiness
 from pipeline.run.lock import WorkspaceBusy, workspace_lock
@@ -134,6 +135,7 @@ def watch(
     for stale in ws.runtime.glob(atomic.TMP_PREFIX + "*"):  # a heartbeat cut by a crash
         stale.unlink(missing_ok=True)
     converter: Any = None
+    daily = DailyBackup(ws, settings)
 
     def beat_forever() -> None:
         while not stop.wait(min(interval, 5.0)):
@@ -175,6 +177,7 @@ def watch(
                 if not busy_said:
                     logged(f"Menunggu: {exc}")
                     busy_said = True
+            daily.maybe(logged)  # [cadangan] harian: one backup a day, safe beside the pass
             line = observer.ensure()
             if line:
                 logged(line)

@@ -1,0 +1,255 @@
+"""`musrenbang status --json`: the stage of every desa and kecamatan as data for other tools.
+
+The figures are the Pemantauan's (data.collect, read once from the ledger), so the JSON, the
+Pemantauan workbook and page always agree. The model's JSON Schema is exported to
+`schemas/status.json` (a test keeps it current); `versi` changes when a field changes meaning.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from pipeline.core.config import Settings
+from pipeline.core.models import Wilayah
+from pipeline.core.standard import Tahap, TahapKecamatan
+from pipeline.core.wilayah import WilayahList, parent_kode
+from pipeline.kabupaten.data import (
+    BELUM_MULAI,
+    LEWAT_BATAS,
+    DesaStatus,
+    KabupatenYear,
+    Tally,
+    collect,
+)
+from pipeline.kecamatan.workflow import PINDAIAN_KECAMATAN
+from pipeline.ledger.kecamatan import KecamatanLedger
+from pipeline.ledger.store import Ledger
+
+STATUS_VERSI = 1
+PINDAIAN_WAJIB_KECAMATAN = tuple(PINDAIAN_KECAMATAN)  # what the kecamatan's Kirim needs
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class JumlahUsulan(_Model):
+    jumlah: int = Field(description="Usulan yang tercatat.")
+    diterima: int = Field(description="Diterima atau diterima dengan revisi.")
+    ditolak: int
+    belum_diputuskan: int
+    biaya_diusulkan: int = Field(description="Jumlah perkiraan biaya semua usulan (Rp).")
+    biaya_diterima: int = Field(description="Jumlah perkiraan biaya usulan diterima (Rp).")
+
+
+class StatusDesa(_Model):
+    kode: str
+    nama: str
+    tingkat: Literal["desa", "kelurahan"]
+    kecamatan: str = Field(description="Kode kecamatan.")
+    tahap: Tahap | None = Field(description="null: belum ada buku kerja yang diterima.")
+    tanggal_musrenbang: dt.date | None
+    batas_kirim: dt.date | None = Field(description="Hari terakhir kirim tepat waktu.")
+    tanggal_kirim: dt.date | None
+    terlambat: bool | None = Field(
+        description="Sudah kirim: true bila setelah batas kirim; belum kirim: null."
+    )
+    lewat_batas: bool = Field(description="Belum kirim dan batas kirim sudah lewat.")
+    hari_lewat: int | None = Field(
+        description="Hari kalender setelah batas kirim (sampai kirim, atau sampai hari ini)."
+    )
+    pindaian_kurang: list[str] = Field(
+        description="Pindaian bertanda tangan yang belum diterima (berita-acara, daftar-hadir)."
+    )
+    usulan: JumlahUsulan
+
+
+class StatusKecamatan(_Model):
+    kode: str
+    nama: str
+    tahap: TahapKecamatan | None = Field(description="null: buku kerja kecamatan belum masuk.")
+    tanggal_musrenbang: dt.date | None
+    tanggal_kirim: dt.date | None
+    pindaian_kurang: list[str] = Field(
+        description="Pindaian kecamatan bertanda tangan yang belum diterima (berita-acara, "
+        "daftar-hadir, rekap)."
+    )
+    desa: int = Field(description="Desa/kelurahan dalam daftar wilayah.")
+    desa_sudah_kirim: int
+    desa_terlambat: int = Field(description="Desa yang mengirim setelah batas kirim.")
+    desa_lewat_batas: int = Field(description="Desa yang belum kirim padahal batas sudah lewat.")
+    usulan: JumlahUsulan = Field(description="Usulan desa-desanya.")
+
+
+class Ringkasan(_Model):
+    desa: int
+    per_tahap: dict[str, int] = Field(description="Desa per tahap; 'Belum mulai' termasuk.")
+    sudah_kirim: int
+    terlambat: int
+    lewat_batas: int
+    dokumen_lengkap: int
+    usulan: JumlahUsulan
+
+
+class StatusMusrenbang(_Model):
+    """What `musrenbang status --json` prints."""
+
+    versi: int = Field(default=STATUS_VERSI, description="Versi format ini.")
+    dibuat: dt.datetime = Field(description="Waktu pembuatan (zona waktu pengaturan).")
+    kabupaten: Wilayah
+    tahun: int | None = Field(description="Tahun rencana; null bila ledger masih kosong.")
+    kecamatan_dipilih: str | None = Field(description="--kecamatan KODE, bila dipakai.")
+    ringkasan: Ringkasan
+    kecamatan: list[StatusKecamatan]
+    desa: list[StatusDesa]
+
+
+def _jumlah(t: Tally, biaya_diusulkan: int) -> JumlahUsulan:
+    return JumlahUsulan(
+        jumlah=t.usulan, diterima=t.diterima, ditolak=t.ditolak, belum_diputuskan=t.belum,
+        biaya_diusulkan=biaya_diusulkan, biaya_diterima=t.biaya_diterima,
+    )  # fmt: skip
+
+
+def _days_past(d: DesaStatus, today: dt.date) -> int | None:
+    if d.batas_kirim is None:
+        return None
+    end = d.tanggal_kirim if d.dikirim and d.tanggal_kirim else today
+    return (end - d.batas_kirim).days if end > d.batas_kirim else None
+
+
+def pick_year(years: list[KabupatenYear]) -> KabupatenYear | None:
+    """The year most desa work on (one early workbook of next year must not hide this one)."""
+    if not years:
+        return None
+    return max(years, key=lambda y: (sum(d.tahap != BELUM_MULAI for d in y.desa), y.tahun))
+
+
+def _empty_year(settings: Settings, wilayah: WilayahList, tahun: int) -> KabupatenYear:
+    kab = settings.kabupaten.kode
+    desa = [
+        DesaStatus(desa=d, kecamatan=wilayah.kecamatan_of(d.kode), tahap=BELUM_MULAI,
+                   pindaian_kurang=["berita-acara", "daftar-hadir"])
+        for d in wilayah.all_desa(kab)
+    ]  # fmt: skip
+    return KabupatenYear(tahun, settings.kabupaten.nama, list(wilayah.kecamatan_in(kab)), desa, [])
+
+
+def build_status(
+    settings: Settings,
+    wilayah: WilayahList,
+    ledger: Ledger,
+    *,
+    now: dt.datetime,
+    tahun: int | None = None,
+    kecamatan: str | None = None,
+) -> StatusMusrenbang:
+    tz = ZoneInfo(settings.jadwal.zona_waktu)
+    now = now.astimezone(tz) if now.tzinfo else now.replace(tzinfo=tz)
+    years = collect(settings, wilayah, ledger, now=now)
+    data = next((y for y in years if y.tahun == tahun), None) if tahun else pick_year(years)
+    if data is None and tahun is not None:
+        data = _empty_year(settings, wilayah, tahun)
+    kab = Wilayah(kode=settings.kabupaten.kode, nama=settings.kabupaten.nama)
+    if data is None:  # nothing in the ledger yet: every desa not started, no year
+        data = _empty_year(settings, wilayah, 0)
+        year: int | None = None
+    else:
+        year = data.tahun
+
+    today = now.date()
+    biaya: Counter[str] = Counter()
+    tallies: dict[str, Tally] = {}
+    for line in data.usulan:
+        biaya[line.desa.kode] += line.usulan.biaya or 0
+        tallies.setdefault(line.desa.kode, Tally()).add(line.usulan)
+
+    def wanted(kode: str) -> bool:
+        return kecamatan is None or kode == kecamatan or kode.startswith(kecamatan + ".")
+
+    desa_rows = [d for d in data.desa if wanted(d.desa.kode)]
+    out_desa = [
+        StatusDesa(
+            kode=d.desa.kode, nama=d.desa.nama,
+            tingkat="kelurahan" if d.desa.kode.rsplit(".", 1)[-1].startswith("1") else "desa",
+            kecamatan=parent_kode(d.desa.kode),
+            tahap=None if d.tahap == BELUM_MULAI else Tahap(d.tahap),
+            tanggal_musrenbang=d.tanggal_musrenbang, batas_kirim=d.batas_kirim,
+            tanggal_kirim=d.tanggal_kirim,
+            terlambat=(d.terlambat == "ya") if d.dikirim else None,
+            lewat_batas=d.terlambat == LEWAT_BATAS, hari_lewat=_days_past(d, today),
+            pindaian_kurang=list(d.pindaian_kurang),
+            usulan=_jumlah(tallies.get(d.desa.kode, Tally()), biaya[d.desa.kode]),
+        )
+        for d in desa_rows
+    ]  # fmt: skip
+
+    kec_years = {}
+    if year is not None:
+        kec_years = {k.region: k for k in KecamatanLedger(ledger).years(year)}
+    scans = _kecamatan_scans(ledger, year)
+    out_kec = []
+    for kec, members, t in data.per_kecamatan():
+        if not wanted(kec.kode):
+            continue
+        ky = kec_years.get(kec.kode)
+        out_kec.append(
+            StatusKecamatan(
+                kode=kec.kode, nama=kec.nama, tahap=ky.stage if ky else None,
+                tanggal_musrenbang=ky.identitas.tanggal_musrenbang if ky else None,
+                tanggal_kirim=_date(ky.sent_at, tz) if ky else None,
+                pindaian_kurang=[j for j in PINDAIAN_WAJIB_KECAMATAN
+                                 if j not in scans.get(kec.kode, set())],
+                desa=len(members), desa_sudah_kirim=sum(d.dikirim for d in members),
+                desa_terlambat=sum(d.terlambat == "ya" for d in members),
+                desa_lewat_batas=sum(d.terlambat == LEWAT_BATAS for d in members),
+                usulan=_jumlah(t, sum(biaya[d.desa.kode] for d in members)),
+            )
+        )  # fmt: skip
+
+    total = Tally()
+    for d in desa_rows:
+        t = tallies.get(d.desa.kode, Tally())
+        total.usulan += t.usulan
+        total.diterima += t.diterima
+        total.ditolak += t.ditolak
+        total.belum += t.belum
+        total.biaya_diterima += t.biaya_diterima
+    per_tahap = Counter(d.tahap for d in desa_rows)
+    ringkasan = Ringkasan(
+        desa=len(desa_rows),
+        per_tahap={name: per_tahap[name] for name in [BELUM_MULAI, *(t.value for t in Tahap)]},
+        sudah_kirim=sum(d.dikirim for d in desa_rows),
+        terlambat=sum(d.terlambat == "ya" for d in desa_rows),
+        lewat_batas=sum(d.terlambat == LEWAT_BATAS for d in desa_rows),
+        dokumen_lengkap=sum(d.dokumen_lengkap for d in desa_rows),
+        usulan=_jumlah(total, sum(biaya[d.desa.kode] for d in desa_rows)),
+    )
+    return StatusMusrenbang(
+        dibuat=now.replace(microsecond=0), kabupaten=kab, tahun=year,
+        kecamatan_dipilih=kecamatan, ringkasan=ringkasan, kecamatan=out_kec, desa=out_desa,
+    )  # fmt: skip
+
+
+def _date(value: str | None, tz: ZoneInfo) -> dt.date | None:
+    if not value:
+        return None
+    when = dt.datetime.fromisoformat(value)
+    return (when.astimezone(tz) if when.tzinfo else when).date()
+
+
+def _kecamatan_scans(ledger: Ledger, year: int | None) -> dict[str, set[str]]:
+    if year is None:
+        return {}
+    found: dict[str, set[str]] = {}
+    for r in ledger.db.execute(
+        "SELECT DISTINCT region, jenis FROM berkas WHERE kategori = 'pindaian' AND year = ?",
+        (year,),
+    ):
+        found.setdefault(r["region"], set()).add(r["jenis"])
+    return found
