@@ -183,7 +183,7 @@ def test_agreed_values_through_ledger_current_workbook_and_documents(
     assert "sebesar Rp 290.000.000 (dua ratus sembilan puluh juta rupiah)" in " ".join(text.split())
     assert agreed_total == 290_000_000
     row = next(r for t in ba.tables for r in t.rows if r.cells[1].text.endswith("-0002"))
-    cells = [c.text for c in row.cells]
+    cells = [c.text.replace("\u00a0", " ").replace("\u2011", "-") for c in row.cells]
     assert "250 meter\n(semula 300 meter)" in cells
     assert "Rp 75.000.000\n(semula Rp 90.000.000)" in cells
 

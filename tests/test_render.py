@@ -45,7 +45,22 @@ def docx_text(path: Path, part: str = "word/document.xml") -> str:
         lines.append("".join(texts))
     import html
 
-    return html.unescape("\n".join(lines))
+    # unbreakable figures (render.unbreakable) read as the plain text they show
+    text = html.unescape("\n".join(lines))
+    return text.replace("\u00a0", " ").replace("\u2011", "-")
+
+
+def all_text(path: Path) -> str:
+    """The text of the body and of every page header (the lampiran headings) of a docx."""
+    with zipfile.ZipFile(path) as z:
+        headers = sorted(n for n in z.namelist() if re.fullmatch(r"word/header\d*\.xml", n))
+    return "\n".join(docx_text(path, part) for part in ["word/document.xml", *headers])
+
+
+def table_headed(path: Path, first: str, nth: int = 0) -> Any:
+    """The `nth` table of a docx whose header row starts with the label `first`."""
+    tables = [t for t in docx.Document(str(path)).tables if t.rows[0].cells[0].text == first]
+    return tables[nth]
 
 
 def render_one(
@@ -144,8 +159,8 @@ def test_daftar_hadir_content(tmp_path: Path) -> None:
         assert expected in text, expected
     for p in snap.peserta:
         assert p.nama in text
-    # 60 listed + 5 blank rows, numbered, signature numbers zig-zag
-    assert "65. ........" in text and "66. ........" not in text
+    # 60 listed + 10 blank rows, numbered, signature numbers zig-zag
+    assert "70. ........" in text and "71. ........" not in text
     footer = docx_text(out, "word/footer1.xml")
     assert "Daftar Hadir Musrenbang Desa Lau Damak 2027" in footer
     with zipfile.ZipFile(out) as z:
@@ -155,7 +170,7 @@ def test_daftar_hadir_content(tmp_path: Path) -> None:
 def test_daftar_hadir_without_participants_has_40_blank_rows(tmp_path: Path) -> None:
     snap = S.realistic(tahap=Tahap.PERSIAPAN, n_peserta=0)
     out = render_one("daftar-hadir", snap, tmp_path)
-    table = docx.Document(str(out)).tables[1]
+    table = table_headed(out, "No")
     assert len(table.rows) == 1 + 40
     assert table.rows[40].cells[0].text == "40"
     assert all(r.cells[1].text == "" for r in table.rows[1:])
@@ -164,7 +179,7 @@ def test_daftar_hadir_without_participants_has_40_blank_rows(tmp_path: Path) -> 
 def test_berita_acara_content(tmp_path: Path) -> None:
     snap = S.realistic()
     out = render_one("berita-acara", snap, tmp_path)
-    text = docx_text(out)
+    text = all_text(out)
     for expected in [
         "BERITA ACARA",
         "Pada hari ini Selasa tanggal tiga belas bulan Januari tahun dua ribu dua puluh enam "
@@ -193,17 +208,17 @@ def test_berita_acara_content(tmp_path: Path) -> None:
 
     assert f"sebesar {rupiah(total)} ({terbilang(total)} rupiah)" in text
     # Lampiran I rows follow the priorities 1..35
-    lampiran1 = docx.Document(str(out)).tables[1]
+    lampiran1 = table_headed(out, "Prioritas")
     assert [r.cells[0].text for r in lampiran1.rows[1:36]] == [str(i) for i in range(1, 36)]
     assert lampiran1.rows[1].cells[1].text == agreed[0].kode_usulan
-    lampiran2 = docx.Document(str(out)).tables[2]
+    lampiran2 = table_headed(out, "No")
     rejected = [u.kode_usulan for u in snap.usulan if not u.diterima]
     assert [r.cells[1].text for r in lampiran2.rows[1:]] == rejected
 
 
 def test_berita_acara_kelurahan_uses_lurah_and_nip(tmp_path: Path) -> None:
     out = render_one("berita-acara", S.realistic(desa=S.KELURAHAN), tmp_path)
-    text = docx_text(out)
+    text = all_text(out)
     assert "KELURAHAN PEKAN BAHOROK" in text
     assert "Lurah Pekan Bahorok" in text
     assert "NIP. 198703122010011002" in text
@@ -255,17 +270,17 @@ def test_kompilasi_grouped_by_bidang_with_subtotals(tmp_path: Path) -> None:
     for u in snap.usulan:
         assert u.kode_usulan in text
     assert "40 usulan: 30 diterima, 5 diterima dengan revisi, 5 ditolak" in text
-    table = docx.Document(str(out)).tables[1]
+    table = table_headed(out, "No")
     assert [c.text for c in table.rows[0].cells][:3] == ["No", "Kode Usulan", "Asal"]
     # 1 header + 5 x (group row + subtotal) + 40 usulan + total
     assert len(table.rows) == 1 + 10 + 40 + 1
     # a revised usulan shows its agreed values and, apart, the proposed ones (semula)
     revised = next(u for u in snap.usulan if u.volume_disepakati is not None)
     row = next(r for r in table.rows if r.cells[1].text == revised.kode_usulan)
-    volume = row.cells[5].text.splitlines()
+    volume = row.cells[5].text.replace("\u00a0", " ").splitlines()
     assert volume[0].startswith(fmt_angka(revised.agreed_volume))
     assert volume[1] == f"(semula {fmt_angka(revised.volume)} {revised.satuan})"
-    assert row.cells[6].text.splitlines() == [
+    assert row.cells[6].text.replace("\u00a0", " ").splitlines() == [
         rupiah(revised.agreed_biaya),
         f"(semula {rupiah(revised.biaya)})",
     ]
@@ -279,9 +294,16 @@ def fmt_angka(value: object) -> str:
 
 def test_paper_size_from_settings(tmp_path: Path) -> None:
     f4 = Settings.model_validate({"pdf": {"ukuran_kertas": "F4"}})
-    assert page_size_mm(render_one("berita-acara", S.realistic(), tmp_path / "a4")) == [(210, 297)]
+    # the berita acara is portrait, its two lampiran landscape
+    assert page_size_mm(render_one("berita-acara", S.realistic(), tmp_path / "a4")) == [
+        (210, 297),
+        (297, 210),
+        (297, 210),
+    ]
     assert page_size_mm(render_one("berita-acara", S.realistic(), tmp_path / "f4", f4)) == [
-        (215, 330)
+        (215, 330),
+        (330, 215),
+        (330, 215),
     ]
     # the kompilasi is landscape: the long side stays the width
     assert page_size_mm(render_one("kompilasi", S.realistic(), tmp_path / "kf4", f4)) == [

@@ -251,7 +251,27 @@ def docx_text(path: Path, part: str = "word/document.xml") -> str:
     lines = []
     for p in re.findall(r"<w:p[ >].*?</w:p>", xml, flags=re.DOTALL):
         lines.append("".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", p)))
-    return html.unescape("\n".join(lines))
+    # unbreakable figures (render.unbreakable) read as the plain text they show
+    text = html.unescape("\n".join(lines))
+    return text.replace("\u00a0", " ").replace("\u2011", "-")
+
+
+def all_text(path: Path) -> str:
+    """The text of the body and of every page header (the lampiran headings) of a docx."""
+    with zipfile.ZipFile(path) as z:
+        headers = sorted(n for n in z.namelist() if re.fullmatch(r"word/header\d*\.xml", n))
+    return "\n".join(docx_text(path, part) for part in ["word/document.xml", *headers])
+
+
+def table_headed(path: Path, first: str, nth: int = 0) -> Any:
+    """The `nth` table of a docx whose header row starts with the label `first`."""
+    tables = [t for t in docx.Document(str(path)).tables if t.rows[0].cells[0].text == first]
+    return tables[nth]
+
+
+def plain(text: str) -> str:
+    """A cell's text as it reads (non-breaking spaces and hyphens as plain ones)."""
+    return text.replace("\u00a0", " ").replace("\u2011", "-")
 
 
 def flat(text: str) -> str:
@@ -422,13 +442,12 @@ def test_daftar_hadir_kecamatan(kirim: dict[str, Path], tmp_path: Path) -> None:
         "Siti Sembiring 2",
     ]:
         assert expected in text, expected
-    table = docx.Document(str(path)).tables[1]
-    assert len(table.rows) == 1 + 25 + 5
+    table = table_headed(path, "No")
+    assert len(table.rows) == 1 + 40  # 25 listed, 15 blank rows (at least 10, 40 in all)
     assert table.rows[25].cells[1].text == "Rudi Sembiring 25"
     # no participants listed: 40 blank numbered rows
     _ws, _r, folder = produce(tmp_path, realistic().model_copy(update={"peserta": []}))
-    empty = docx.Document(str(folder / "Daftar Hadir Musrenbang Kecamatan Bahorok 2027.docx"))
-    rows = empty.tables[1].rows
+    rows = table_headed(folder / "Daftar Hadir Musrenbang Kecamatan Bahorok 2027.docx", "No").rows
     assert len(rows) == 41 and rows[40].cells[0].text == "40"
     assert all(r.cells[1].text == "" for r in rows[1:])
 
@@ -436,7 +455,7 @@ def test_daftar_hadir_kecamatan(kirim: dict[str, Path], tmp_path: Path) -> None:
 def test_berita_acara_kecamatan(kirim: dict[str, Path]) -> None:
     snap = realistic()
     path = kirim["Berita Acara Musrenbang Kecamatan Bahorok 2027.docx"]
-    text = flat(docx_text(path))
+    text = flat(all_text(path))
     agreed = sorted((u for u in snap.usulan if u.diterima), key=lambda u: u.prioritas or 0)
     rejected = [u for u in snap.usulan if u.keputusan is Keputusan.DITOLAK]
     revisi = sum(1 for u in agreed if u.keputusan is Keputusan.REVISI)
@@ -458,11 +477,10 @@ def test_berita_acara_kecamatan(kirim: dict[str, Path]) -> None:
         "diterima dengan revisi",
         "Sebanyak 4 (empat) usulan belum disepakati (ditolak)",
         f"sebesar {rupiah(biaya)} ({terbilang(biaya)} rupiah)",
-        "Pimpinan Sidang,",
         "Notulen,",
         "Joko Purba",
-        "Mengetahui,",
-        "Camat Bahorok",
+        # the Camat leads the sidang: one block naming both roles (nobody signs twice)
+        "selaku Pimpinan Sidang,",
         "NIP. 197005121995031002",
         "LAMPIRAN I",
         "LAMPIRAN II",
@@ -470,19 +488,20 @@ def test_berita_acara_kecamatan(kirim: dict[str, Path]) -> None:
     ]:
         assert expected in text, expected
     assert "belum diputuskan" not in text
+    assert "Mengetahui," not in text and text.count("Drs. Rahmat Ginting, M.Si") == 2
     d = docx.Document(str(path))
-    lampiran1, lampiran2 = d.tables[1], d.tables[2]
+    lampiran1, lampiran2 = table_headed(path, "Prioritas"), table_headed(path, "No")
     assert [r.cells[0].text for r in lampiran1.rows[1:30]] == [str(i) for i in range(1, 30)]
     assert lampiran1.rows[1].cells[1].text == agreed[0].kode_usulan
     assert lampiran1.rows[1].cells[2].text == "Desa Lau Damak"
     assert lampiran1.rows[1].cells[8].text == agreed[0].opd_tujuan
     upt_row = next(r for r in lampiran1.rows if r.cells[1].text == "12.05.01-2027-0001")
     assert upt_row.cells[2].text == "UPT Puskesmas Bahorok"
-    assert lampiran1.rows[-1].cells[-2].text == rupiah(biaya)
+    assert plain(lampiran1.rows[-1].cells[-2].text) == rupiah(biaya)
     assert [r.cells[1].text for r in lampiran2.rows[1:]] == [u.kode_usulan for u in rejected]
     # the Lampiran are in a landscape section
     sizes = [(round(s.page_width.mm), round(s.page_height.mm)) for s in d.sections]  # type: ignore[union-attr]
-    assert sizes == [(210, 297), (297, 210)]
+    assert sizes == [(210, 297), (297, 210), (297, 210)]
 
 
 def test_rekap_kecamatan_docx(kirim: dict[str, Path]) -> None:
@@ -507,22 +526,22 @@ def test_rekap_kecamatan_docx(kirim: dict[str, Path]) -> None:
     ]:
         assert expected in text, expected
     d = docx.Document(str(path))
-    per_desa = d.tables[1]
-    rows = {r.cells[1].text: [c.text for c in r.cells] for r in per_desa.rows[1:]}
+    per_desa = table_headed(path, "No")
+    rows = {r.cells[1].text: [plain(c.text) for c in r.cells] for r in per_desa.rows[1:]}
     lau = [u for u in snap.usulan if u.desa == "Lau Damak"]
     assert rows["Lau Damak"][2:4] == ["Desa", str(len(lau))]
     assert rows["Pekan Bahorok"][2] == "Kelurahan"
     assert rows["UPT Puskesmas Bahorok"][2:4] == ["UPT/Instansi", "2"]
     # the costs: proposed (semula) and agreed of the accepted usulan, never the rejected
     lau_agreed = [u for u in lau if u.diterima]
-    assert rows["Lau Damak"][-2] == rupiah(sum(u.biaya or 0 for u in lau_agreed))
-    assert rows["Lau Damak"][-1] == rupiah(sum(u.agreed_biaya or 0 for u in lau_agreed))
-    jumlah = [c.text for c in per_desa.rows[-1].cells]
+    assert plain(rows["Lau Damak"][-2]) == rupiah(sum(u.biaya or 0 for u in lau_agreed))
+    assert plain(rows["Lau Damak"][-1]) == rupiah(sum(u.agreed_biaya or 0 for u in lau_agreed))
+    jumlah = [plain(c.text) for c in per_desa.rows[-1].cells]
     assert jumlah[0] == "JUMLAH" and jumlah[3] == "33"
     agreed = [u for u in snap.usulan if u.diterima]
     assert jumlah[-2] == rupiah(sum(u.biaya or 0 for u in agreed))
     assert jumlah[-1] == rupiah(sum(u.agreed_biaya or 0 for u in agreed))
-    per_bidang, per_opd = d.tables[2], d.tables[3]
+    per_bidang, per_opd = table_headed(path, "No", 1), table_headed(path, "No", 2)
     assert [r.cells[1].text for r in per_bidang.rows[1:-1]] == BIDANG
     opd_rows = {r.cells[1].text: r.cells[2].text for r in per_opd.rows[1:-1]}
     assert opd_rows["Dinas Kesehatan"] == str(
@@ -545,7 +564,9 @@ def test_surat_pengantar(kirim: dict[str, Path]) -> None:
         "Daftar Hadir Musrenbang Kecamatan Bahorok 2027",
         "Rekap Usulan Musrenbang Kecamatan Bahorok 2027",
         "Dokumen Musrenbang Kecamatan Bahorok 2027 (ditandatangani",
-        "33 usulan (29 disepakati, 4 belum disepakati)",
+        "Lampiran : 5 (lima) berkas",
+        "33 (tiga puluh tiga) usulan, 29 (dua puluh sembilan) disepakati dan 4 (empat) belum "
+        "disepakati",
         "Paket Musrenbang Kecamatan Bahorok 2027.zip",
         "Camat Bahorok,",
         "NIP. 197005121995031002",

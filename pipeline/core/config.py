@@ -27,12 +27,34 @@ class KabupatenSettings(_Section):
 
 
 class KopSettings(_Section):
+    """The letterhead (kop) of every document; every key optional."""
+
     pemerintah: str = Field(
         "",
         description="Baris pertama kop, mis. 'PEMERINTAH KABUPATEN LANGKAT' (kosong: dari nama kabupaten).",
     )
-    alamat: str = Field("", description="Alamat kantor pada kop (kecamatan/desa), boleh kosong.")
-    telepon: str = Field("", description="Telepon/e-mail/situs pada kop, boleh kosong.")
+    logo: str = Field(
+        "",
+        description="Berkas lambang daerah (png/jpg) di kiri kop, relatif terhadap folder kerja, "
+        "mis. 'lambang-langkat.png' (kosong: kop tanpa lambang).",
+    )
+    alamat_kecamatan: str = Field(
+        "",
+        description="Alamat kantor camat pada kop dokumen kecamatan, mis. 'Jl. Pendidikan No. 12 "
+        "Bahorok' (kosong: Alamat dari buku kerja kecamatan).",
+    )
+    telepon: str = Field(
+        "", description="Telepon kantor camat pada kop, mis. '(061) 8921234' (boleh kosong)."
+    )
+    email: str = Field(
+        "", description="Alamat e-mail kantor camat pada kop, mis. 'kec.bahorok@langkatkab.go.id'."
+    )
+    kode_pos: str = Field("", description="Kode pos pada kop, mis. '20774' (boleh kosong).")
+    alamat: str = Field(
+        "",
+        description="(lama) Alamat pada kop semua dokumen, desa dan kecamatan; kunci baru: "
+        "alamat_kecamatan (dokumen desa memakai Alamat buku kerja desa).",
+    )
     ibu_kota: str = Field("", description="Tempat penandatanganan surat kabupaten, mis. 'Stabat'.")
 
 
@@ -266,11 +288,14 @@ def default_settings_toml(kabupaten_kode: str, kabupaten_nama: str) -> str:
 kode = "{kabupaten_kode}"
 nama = "{kabupaten_nama}"
 
-[kop]
+[kop]                           # kop surat semua dokumen; setiap kunci boleh kosong
 pemerintah = ""                 # kosong: "PEMERINTAH <NAMA KABUPATEN>"
-alamat = ""
+logo = ""                       # lambang daerah (png/jpg), relatif terhadap folder ini
+alamat_kecamatan = ""           # kosong: Alamat dari buku kerja kecamatan
 telepon = ""
-ibu_kota = ""
+email = ""
+kode_pos = ""
+ibu_kota = ""                   # tempat surat kabupaten, mis. "Stabat"
 
 [jadwal]
 batas_hari_kerja = 5            # hari kerja setelah musrenbang untuk mengirim

@@ -266,3 +266,4 @@ class KecamatanSnapshot(BaseModel):
     desa: list[Wilayah] = Field(default_factory=list)  # every desa of the kecamatan
     desa_terkirim: list[str] = Field(default_factory=list)  # kode of desa that have sent
     dikirim_pada: dt.datetime | None = None
+    rekap_pada: dt.date | None = None  # the day it first reached Rekap (the Rekap's date)

@@ -93,6 +93,11 @@ CODES: dict[str, tuple[Severity, str]] = {
         W,
         "Jumlah Peserta di Identitas berbeda dari baris Peserta; angka Identitas dipakai.",
     ),
+    "peserta-melebihi-daftar": (
+        W,
+        "Jumlah Peserta lebih banyak dari baris Daftar Hadir: daftar hadir tidak dapat "
+        "membuktikannya.",
+    ),
     # --- usulan and ledger
     "usulan-kosong": (E, "Tahap Verifikasi perlu sedikitnya satu usulan."),
     "usulan-ganda": (W, "Dua usulan dengan Kegiatan dan Lokasi yang sama."),
@@ -145,6 +150,7 @@ CODES: dict[str, tuple[Severity, str]] = {
         "Pindaian/dokumen tiba sebelum buku kerja pertama desa: disimpan dan dipakai untuk tahun yang dibuka buku kerja itu.",
     ),
     "pdf-dilewati": (W, "LibreOffice tidak tersedia atau gagal: dokumen .docx ditulis, PDF belum."),
+    "lambang-tidak-ada": (W, "Berkas lambang kop ([kop] logo) tidak ada: dokumen tanpa lambang."),
     "template-rusak": (W, "Templat dokumen di folder templates/ rusak: dokumen itu tidak ditulis."),
 }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pipeline.core.models import IdentitasDesa, Peserta, RawTable, RawWorkbook
 from pipeline.core.standard import SHEET_IDENTITAS, SHEET_PESERTA, UNSUR, IdentitasField
+from pipeline.documents.context import baris_daftar_hadir
 from pipeline.intake.checks import Checker, Parser, cell_ref, choice_parser, row_of, text_parser
 from pipeline.intake.parse import parse_jenis_kelamin
 
@@ -54,7 +55,9 @@ class PesertaChecks(Checker):
     def jumlah_peserta(
         self, identitas: IdentitasDesa, peserta: list[Peserta], sheet: str, cells: dict[str, str]
     ) -> None:
-        """Identitas counts against the Peserta rows; the Identitas figures win (a warning)."""
+        """Identitas counts against the Peserta rows; the Identitas figures win (a warning).
+        A Jumlah Peserta above the rows of the Daftar Hadir is a warning too."""
+        self.peserta_melebihi_daftar(identitas, peserta, sheet, cells)
         counted = {
             "L": sum(p.jenis_kelamin == "L" for p in peserta),
             "P": sum(p.jenis_kelamin == "P" for p in peserta),
@@ -78,3 +81,27 @@ class PesertaChecks(Checker):
                 row=row_of(ref),
                 column=label.value,
             )
+
+    def peserta_melebihi_daftar(
+        self, identitas: IdentitasDesa, peserta: list[Peserta], sheet: str, cells: dict[str, str]
+    ) -> None:
+        """More participants stated than the Daftar Hadir has rows to sign on."""
+        if identitas.peserta_l is None and identitas.peserta_p is None:
+            return
+        jumlah = (identitas.peserta_l or 0) + (identitas.peserta_p or 0)
+        rows = baris_daftar_hadir(len(peserta))
+        if jumlah <= rows:
+            return
+        label = F.PESERTA_L if identitas.peserta_l is not None else F.PESERTA_P
+        ref = cells.get(label.value)
+        self.add(
+            "peserta-melebihi-daftar",
+            f"Jumlah Peserta {jumlah} orang, tetapi Daftar Hadir hanya memuat {rows} baris "
+            f"({len(peserta)} peserta tercatat di lembar {SHEET_PESERTA} dan baris kosong); "
+            f"catat peserta yang hadir di lembar {SHEET_PESERTA} agar daftar hadir memuat "
+            "semuanya, atau periksa jumlahnya",
+            sheet=sheet,
+            cell=ref,
+            row=row_of(ref),
+            column=label.value,
+        )

@@ -21,7 +21,18 @@ from pipeline.desa.figures import Tally, tally
 from pipeline.desa.kompilasi_xlsx import write_kompilasi_xlsx
 from pipeline.desa.ordering import _HURUF, _by_priority, kelompok_bidang
 from pipeline.documents import formatting as fmt
-from pipeline.documents.context import TITIK, _s, daftar_hadir_rows, hadir, waktu
+from pipeline.documents.context import (
+    TITIK,
+    Penanda,
+    _s,
+    cari_ketua,
+    daftar_hadir_rows,
+    hadir,
+    kop,
+    pejabat_atau_nama,
+    tanda_tangan,
+    waktu,
+)
 from pipeline.documents.render import DocumentJob, DocumentsResult, produce_documents
 
 if TYPE_CHECKING:
@@ -38,11 +49,9 @@ def common_context(snapshot: DesaSnapshot, settings: Settings, kind: str) -> dic
     level = snapshot.desa.level_word
     kabupaten = settings.kabupaten.nama or snapshot.kabupaten.nama
     tanggal = ident.tanggal_musrenbang
-    alamat_kop = settings.kop.alamat or _s(ident.alamat)
-    if settings.kop.telepon:
-        alamat_kop = f"{alamat_kop} {settings.kop.telepon}".strip()
     nip = _s(ident.nip_kepala)
     desa_nama = snapshot.desa.nama
+    kelurahan = snapshot.desa.level == "kelurahan"
     return {
         "judul_dokumen": f"{kind} Musrenbang {level} {desa_nama} {snapshot.tahun}",
         "judul_musrenbang": (
@@ -50,16 +59,18 @@ def common_context(snapshot: DesaSnapshot, settings: Settings, kind: str) -> dic
         ),
         "tahun": snapshot.tahun,
         "tahap": str(snapshot.tahap),
-        "kop": {
-            "pemerintah": settings.kop.pemerintah or f"PEMERINTAH {kabupaten.upper()}",
-            "kecamatan": f"KECAMATAN {snapshot.kecamatan.nama.upper()}",
-            "desa": (
-                f"KELURAHAN {desa_nama.upper()}"
-                if snapshot.desa.level == "kelurahan"
-                else f"PEMERINTAH DESA {desa_nama.upper()}"
-            ),
-            "alamat": alamat_kop,
-        },
+        # the desa's own address (Alamat of its workbook); the old `[kop] alamat` key, when
+        # set, still stands for every document with its telephone
+        "kop": kop(
+            settings,
+            kabupaten,
+            snapshot.kecamatan.nama,
+            settings.kop.alamat or _s(ident.alamat),
+            desa=f"KELURAHAN {desa_nama.upper()}"
+            if kelurahan
+            else f"PEMERINTAH DESA {desa_nama.upper()}",
+            kontak=bool(settings.kop.alamat),
+        ),
         "desa": {
             "kode": snapshot.desa.kode,
             "nama": desa_nama,
@@ -73,7 +84,8 @@ def common_context(snapshot: DesaSnapshot, settings: Settings, kind: str) -> dic
         "kepala": {
             "nama": _s(ident.nama_kepala, f"({TITIK})"),
             "nip": nip,
-            "nip_baris": f"NIP. {nip}" if nip else "",
+            # a lurah is a civil servant: a dotted NIP line when it is not known
+            "nip_baris": f"NIP. {nip}" if nip else (f"NIP. {TITIK}" if kelurahan else ""),
         },
         "tempat_tanggal_ttd": f"{desa_nama}, {fmt.tanggal(tanggal) or TITIK}",
     }
@@ -161,6 +173,34 @@ def keputusan_context(figures: Tally) -> dict[str, Any]:
     return out
 
 
+def _ketua_lembaga(snapshot: DesaSnapshot) -> dict[str, Any]:
+    """The Ketua BPD of a desa (Ketua LPM of a kelurahan): from the Peserta rows."""
+    lembaga = "LPM" if snapshot.desa.level == "kelurahan" else "BPD"
+    return {
+        "lembaga": lembaga,
+        "jabatan": f"Ketua {lembaga}",
+        "nama": cari_ketua(snapshot.peserta, lembaga),
+    }
+
+
+def penandatangan_berita_acara(snapshot: DesaSnapshot) -> list[Penanda]:
+    """Who signs a desa Berita Acara, in the order of the page: Pimpinan Rapat, Notulen,
+    Ketua BPD (LPM), Wakil Masyarakat, Mengetahui Kepala Desa (Lurah)."""
+    ident = snapshot.identitas
+    kelurahan = snapshot.desa.level == "kelurahan"
+    jabatan = f"{_kepala_jabatan(snapshot)} {snapshot.desa.nama}"
+    kepala = _s(ident.nama_kepala) or None
+    nip = _s(ident.nip_kepala) or ("" if kelurahan else None)
+    ketua = _ketua_lembaga(snapshot)
+    return [
+        Penanda("Pimpinan Rapat", pejabat_atau_nama(ident.pimpinan_rapat, kepala), tingkat=1),
+        Penanda("Notulen", _s(ident.notulen) or None),
+        Penanda(ketua["jabatan"], ketua["nama"], tingkat=2),
+        Penanda("Wakil Masyarakat", None),
+        Penanda(jabatan, kepala, nip, mengetahui=True, tingkat=3),
+    ]
+
+
 def berita_acara_context(snapshot: DesaSnapshot, settings: Settings) -> dict[str, Any]:
     ctx = common_context(snapshot, settings, "Berita Acara")
     ident = snapshot.identitas
@@ -173,6 +213,8 @@ def berita_acara_context(snapshot: DesaSnapshot, settings: Settings) -> dict[str
             "pimpinan_rapat": _s(ident.pimpinan_rapat, f"({TITIK})"),
             "notulen": _s(ident.notulen, f"({TITIK})"),
             "wakil_masyarakat": f"({TITIK}{TITIK})",
+            "ketua_lembaga": _ketua_lembaga(snapshot),
+            "ttd": tanda_tangan(penandatangan_berita_acara(snapshot))["baris"],
             "keputusan": keputusan_context(figures),
             "disepakati": [_usulan_row(u, i) for i, u in enumerate(agreed, 1)],
             "ditolak": [_usulan_row(u, i) for i, u in enumerate(rejected, 1)],
@@ -182,6 +224,15 @@ def berita_acara_context(snapshot: DesaSnapshot, settings: Settings) -> dict[str
                 f"Kecamatan {snapshot.kecamatan.nama} Tahun Rencana {snapshot.tahun}, "
                 f"tanggal {ctx['musrenbang']['tanggal']}"
             ),
+            # the heading of every lampiran page
+            "lampiran": {
+                "judul": (
+                    f"Berita Acara Musrenbang {snapshot.desa.level_word} {snapshot.desa.nama} "
+                    f"Kecamatan {snapshot.kecamatan.nama} Tahun Rencana {snapshot.tahun}"
+                ),
+                "nomor": "",
+                "tanggal": ctx["musrenbang"]["tanggal"],
+            },
         }
     )
     return ctx

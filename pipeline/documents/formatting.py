@@ -60,6 +60,11 @@ def tanggal_angka(value: dt.date | dt.datetime | None) -> str:
     return _as_date(value).strftime("%d-%m-%Y")
 
 
+def bulat(value: int | Decimal | float | str) -> int:
+    """Whole rupiah, a half rounded up: the one rounding of figures and words alike."""
+    return int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
 # Scale words by power of a thousand: 10^3 ribu, 10^6 juta, 10^9 miliar, 10^12 triliun,
 # 10^15 kuadriliun. Anything larger repeats the largest (seribu kuadriliun).
 _SKALA = ("", "ribu", "juta", "miliar", "triliun", "kuadriliun")
@@ -99,7 +104,7 @@ def terbilang(value: int | Decimal | str | None) -> str:
     """
     if value is None or value == "":
         return ""
-    number = int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    number = bulat(value)
     if number == 0:
         return "nol"
     words = _bilangan(abs(number))
@@ -128,7 +133,7 @@ def rupiah(value: int | Decimal | float | None) -> str:
     """'Rp 1.250.000': babel's grouping, no cents, a space after Rp ('-Rp 5.000' if negative)."""
     if value is None or value == "":
         return ""
-    number = int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    number = bulat(value)
     grouped = str(format_decimal(abs(number), locale=LOCALE))
     return f"-Rp {grouped}" if number < 0 else f"Rp {grouped}"
 

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 from docx.shared import Mm
-from docxtpl import DocxTemplate
+from docxtpl import DocxTemplate, InlineImage
 from lxml import etree
 from markupsafe import Markup
 
@@ -33,6 +33,7 @@ from pipeline.core.report import Issue, issue
 from pipeline.core.resources import data_dir
 from pipeline.core.workspace import Workspace
 from pipeline.documents import formatting as fmt
+from pipeline.documents.context import Gambar
 
 if TYPE_CHECKING:
     from pipeline.documents.convert import Converter
@@ -85,6 +86,20 @@ def _xml_literal(text: str) -> str:
     )
 
 
+_DATE_FIGURES = re.compile(r"(?<![\d.-])(\d{1,2})-(\d{1,2})-(\d{4})(?![\d-])")
+_GLUED_PREFIX = re.compile(r"\b(Rp|NIP\.) (?=[-\d])")
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+NB_HYPHEN = "\u2011"  # non-breaking hyphen: the PDF's text layer still reads '-'
+NB_SPACE = "\u00a0"
+
+
+def unbreakable(text: str) -> str:
+    """Figures that must never break across lines: '30-11-2026' (non-breaking hyphens),
+    'Rp 1.250.000', 'NIP. 1987...' (a non-breaking space after the prefix)."""
+    text = _DATE_FIGURES.sub(lambda m: NB_HYPHEN.join(m.groups()), text)
+    return _GLUED_PREFIX.sub(lambda m: m.group(1) + NB_SPACE, text)
+
+
 def _finalize(value: Any) -> Any:
     """Every `{{ value }}` passes here: None prints nothing, text is made XML-literal."""
     if value is None:
@@ -92,6 +107,19 @@ def _finalize(value: Any) -> Any:
     if isinstance(value, Markup):
         return value
     return Markup(_xml_literal(clean_text(str(value))))
+
+
+def _unbreakable_figures(tpl: DocxTemplate) -> None:
+    """After rendering: the figures of every text run (body, headers, footers) made
+    unbreakable, whether they came from a value or were typed into the template."""
+    roots = [tpl.docx.element.body]
+    for rel in tpl.docx.part.rels.values():
+        if not rel.is_external and rel.reltype.endswith(("/header", "/footer")):
+            roots.append(rel.target_part.element)
+    for root in roots:
+        for node in root.iter(f"{{{W_NS}}}t"):
+            if node.text:
+                node.text = unbreakable(node.text)
 
 
 class _Environment(jinja2.Environment):
@@ -282,16 +310,49 @@ def check_docx(path: Path) -> None:
             raise ValueError("word/document.xml tidak ada")
 
 
+def missing_images(context: Any, base: Path | None = None) -> list[Path]:
+    """The image files a context names that do not exist (they print as nothing)."""
+    if isinstance(context, Gambar):
+        path = context.path if base is None else base / context.path
+        return [] if path.is_file() else [path]
+    if isinstance(context, dict):
+        return [p for v in context.values() for p in missing_images(v, base)]
+    if isinstance(context, list | tuple):
+        return [p for v in context for p in missing_images(v, base)]
+    return []
+
+
+def _with_images(tpl: DocxTemplate, context: Any, base: Path | None) -> Any:
+    """The context with every Gambar made an InlineImage of `tpl` (a missing file: nothing)."""
+    if isinstance(context, Gambar):
+        path = context.path if base is None else base / context.path
+        if not path.is_file():
+            return ""
+        return InlineImage(tpl, str(path), height=Mm(context.tinggi_mm))
+    if isinstance(context, dict):
+        return {k: _with_images(tpl, v, base) for k, v in context.items()}
+    if isinstance(context, list):
+        return [_with_images(tpl, v, base) for v in context]
+    return context
+
+
 def render_docx(
-    template: Path, context: dict[str, Any], out: Path, paper: str = "A4", title: str = ""
+    template: Path,
+    context: dict[str, Any],
+    out: Path,
+    paper: str = "A4",
+    title: str = "",
+    base: Path | None = None,
 ) -> Path:
-    """Render `template` with `context` into `out` (a fresh DocxTemplate from cached bytes)."""
+    """Render `template` with `context` into `out` (a fresh DocxTemplate from cached bytes).
+    Relative image paths (the lambang) are taken from `base` (the workspace root)."""
     data = template_bytes(template)
     tpl = DocxTemplate(io.BytesIO(data))
     try:
-        tpl.render(context, jinja_env=jinja_env(), autoescape=True)
+        tpl.render(_with_images(tpl, context, base), jinja_env=jinja_env(), autoescape=True)
     except (jinja2.TemplateError, etree.XMLSyntaxError, ValueError) as exc:
         raise _template_error(template, data, exc) from exc
+    _unbreakable_figures(tpl)
     _set_paper(tpl, paper)
     if title:
         tpl.docx.core_properties.title = clean_text(title)
@@ -354,14 +415,22 @@ def produce_documents(
     ws.tmp.mkdir(parents=True, exist_ok=True)
     paper = settings.pdf.ukuran_kertas
     work = Path(tempfile.mkdtemp(prefix=prefix, dir=ws.tmp))
+    missing: set[Path] = set()
     try:
         rendered: list[tuple[DocumentJob, Path, Path | None]] = []
         for job in jobs:
             template = template_path(ws, job.template)
             try:
                 context = job.context()
+                for path in missing_images(context, ws.root):
+                    missing.add(path)
                 docx = render_docx(
-                    template, context, work / f"{job.stem}.docx", paper, context["judul_dokumen"]
+                    template,
+                    context,
+                    work / f"{job.stem}.docx",
+                    paper,
+                    context["judul_dokumen"],
+                    base=ws.root,
                 )
             except TemplateError as exc:
                 if not is_workspace_template(ws, template):
@@ -407,6 +476,14 @@ def produce_documents(
                     )
             if xlsx is not None:
                 result.outputs.append(copy_file(xlsx, folder / f"{job.stem}.xlsx"))
+        for path in sorted(missing):
+            result.issues.append(
+                issue(
+                    "lambang-tidak-ada",
+                    f"Berkas lambang kop '{path}' ([kop] logo di musrenbang.toml) tidak ada: "
+                    "dokumen ditulis tanpa lambang. Periksa nama dan letak berkasnya.",
+                )
+            )
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return result

@@ -6,9 +6,10 @@ stage is data (KECAMATAN_DOCUMENTS, plus SURAT_PEMBERITAHUAN, one letter per fil
 row); each document has a context builder; rendering, template lookup (workspace override),
 LibreOffice conversion and the issues `template-rusak` / `pdf-dilewati` are render.py's.
 
-The kecamatan workbook has no letter number for the Surat Pemberitahuan: its Nomor prints as
-`....../......` to be written by hand from the Buku Agenda Surat Keluar, and the letter date
-as a dotted line (the letter is signed before the desa's musrenbang, not on a known day).
+The Surat Pemberitahuan carries the Nomor and Tanggal Surat Pemberitahuan of the Identitas;
+while they are empty they print dotted (`....../......`) to be written by hand from the Buku
+Agenda Surat Keluar. Signature blocks follow documents/context.tanda_tangan: nobody signs
+twice.
 """
 
 from __future__ import annotations
@@ -19,18 +20,31 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline.core.config import Settings
-from pipeline.core.models import JadwalDesa, KecamatanSnapshot, UsulanKecamatan, Wilayah
+from pipeline.core.models import JadwalDesa, KecamatanSnapshot, Wilayah
 from pipeline.core.standard import TAHAP_KECAMATAN_URUTAN, Keputusan, TahapKecamatan
 from pipeline.core.workspace import Workspace, document_stem
-from pipeline.desa.documents import _usulan_row, keputusan_context
+from pipeline.desa.documents import keputusan_context
 from pipeline.desa.ordering import _HURUF, _by_priority
 from pipeline.documents import formatting as fmt
-from pipeline.documents.context import TITIK, _s, daftar_hadir_rows, hadir, waktu
+from pipeline.documents.context import (
+    TITIK,
+    _s,
+    tanda_tangan,
+    waktu,
+)
 from pipeline.documents.render import DocumentJob, DocumentsResult, produce_documents
+from pipeline.kecamatan.doc_context import (
+    NOMOR_KOSONG,
+    _angka_kata,
+    _hadir,
+    _row,
+    common_context,
+    daftar_hadir_context,
+    penandatangan_berita_acara,
+)
 from pipeline.kecamatan.rekap_xlsx import write_rekap_xlsx
 from pipeline.kecamatan.ringkasan import (
     JENIS_UPT,
-    asal_of,
     per_desa,
     ringkasan_bidang,
     ringkasan_desa,
@@ -40,103 +54,6 @@ from pipeline.kecamatan.ringkasan import (
 
 if TYPE_CHECKING:
     from pipeline.documents.convert import Converter
-
-NOMOR_KOSONG = "....../......"  # a letter number to write by hand
-
-
-# ----------------------------------------------------------------------------- helpers
-
-
-def _pejabat(nama: str | None, nip: str | None) -> dict[str, str]:
-    nip_text = _s(nip)
-    return {
-        "nama": _s(nama, f"({TITIK})"),
-        "nip": nip_text,
-        "nip_baris": f"NIP. {nip_text}" if nip_text else f"NIP. {TITIK}",
-    }
-
-
-def _kabupaten_nama(snapshot: KecamatanSnapshot, settings: Settings) -> str:
-    return settings.kabupaten.nama or snapshot.kabupaten.nama
-
-
-def kepala_daerah(kabupaten: str) -> str:
-    """'Kabupaten Langkat' -> 'Bupati Langkat'; 'Kota Binjai' -> 'Wali Kota Binjai'."""
-    name = kabupaten.strip()
-    if name.casefold().startswith("kota "):
-        return f"Wali Kota {name[5:].strip()}"
-    if name.casefold().startswith("kabupaten "):
-        return f"Bupati {name[10:].strip()}"
-    return f"Bupati {name}"
-
-
-def common_context(snapshot: KecamatanSnapshot, settings: Settings, kind: str) -> dict[str, Any]:
-    """Keys every kecamatan template may use (docs/templates.md)."""
-    ident = snapshot.identitas
-    kabupaten = _kabupaten_nama(snapshot, settings)
-    kec = snapshot.kecamatan.nama
-    tanggal = ident.tanggal_musrenbang
-    alamat_kop = settings.kop.alamat or _s(ident.alamat)
-    if settings.kop.telepon:
-        alamat_kop = f"{alamat_kop} {settings.kop.telepon}".strip()
-    return {
-        "judul_dokumen": f"{kind} Musrenbang Kecamatan {kec} {snapshot.tahun}",
-        "judul_musrenbang": f"MUSYAWARAH PERENCANAAN PEMBANGUNAN KECAMATAN {kec.upper()}",
-        "tahun": snapshot.tahun,
-        "tahap": str(snapshot.tahap) if snapshot.tahap else "",
-        "kop": {
-            "pemerintah": settings.kop.pemerintah or f"PEMERINTAH {kabupaten.upper()}",
-            "kecamatan": f"KECAMATAN {kec.upper()}",
-            "alamat": alamat_kop,
-        },
-        "kecamatan": {"kode": snapshot.kecamatan.kode, "nama": kec},
-        "kabupaten": {
-            "kode": snapshot.kabupaten.kode,
-            "nama": kabupaten,
-            "kepala_daerah": kepala_daerah(kabupaten),
-            "ibu_kota": settings.kop.ibu_kota or "Tempat",
-        },
-        "tanggal_musrenbang": tanggal,
-        "musrenbang": waktu(tanggal, ident.jam_mulai, ident.tempat, ident.alamat, settings),
-        "camat": {**_pejabat(ident.nama_camat, ident.nip_camat), "jabatan": f"Camat {kec}"},
-        "sekcam": _pejabat(ident.nama_sekcam, ident.nip_sekcam),
-        "tempat_tanggal_ttd": f"{kec}, {fmt.tanggal(tanggal) or TITIK}",
-        "tempat_ttd": f"{kec}, {TITIK}",
-    }
-
-
-def _row(u: UsulanKecamatan, no: int, snapshot: KecamatanSnapshot) -> dict[str, Any]:
-    asal = asal_of(u, snapshot)
-    row = _usulan_row(u, no)
-    row.update(
-        {
-            "desa": asal.nama if asal.jenis != JENIS_UPT else "",
-            "asal_judul": asal.judul,
-            "jenis_asal": asal.jenis,
-            "opd_tujuan": _s(u.opd_tujuan),
-        }
-    )
-    return row
-
-
-# ----------------------------------------------------------------------------- contexts
-
-
-def daftar_hadir_context(snapshot: KecamatanSnapshot, settings: Settings) -> dict[str, Any]:
-    ctx = common_context(snapshot, settings, "Daftar Hadir")
-    ctx["peserta"] = daftar_hadir_rows(snapshot.peserta)
-    ctx["jumlah_peserta_terdaftar"] = len(snapshot.peserta)
-    return ctx
-
-
-def _hadir(snapshot: KecamatanSnapshot) -> dict[str, Any]:
-    ident = snapshot.identitas
-    return hadir(ident.peserta_l, ident.peserta_p, snapshot.peserta)
-
-
-def _angka_kata(n: int) -> str:
-    """'12 (dua belas)'."""
-    return f"{n} ({fmt.terbilang(n)})"
 
 
 def berita_acara_context(snapshot: KecamatanSnapshot, settings: Settings) -> dict[str, Any]:
@@ -156,6 +73,7 @@ def berita_acara_context(snapshot: KecamatanSnapshot, settings: Settings) -> dic
             "hadir": _hadir(snapshot),
             "pimpinan_sidang": _s(ident.pimpinan_sidang, f"({TITIK})"),
             "notulen": _s(ident.notulen, f"({TITIK})"),
+            "ttd": tanda_tangan(penandatangan_berita_acara(snapshot))["baris"],
             "keputusan": {
                 **keputusan_context(semua),
                 "jumlah_desa": len(desa),
@@ -180,6 +98,15 @@ def berita_acara_context(snapshot: KecamatanSnapshot, settings: Settings) -> dic
                 f"{snapshot.tahun}, Nomor {_s(ident.nomor_berita_acara, NOMOR_KOSONG)}, "
                 f"tanggal {ctx['musrenbang']['tanggal']}"
             ),
+            # the heading of every lampiran page
+            "lampiran": {
+                "judul": (
+                    f"Berita Acara Musrenbang Kecamatan {snapshot.kecamatan.nama} "
+                    f"Tahun Rencana {snapshot.tahun}"
+                ),
+                "nomor": _s(ident.nomor_berita_acara, NOMOR_KOSONG),
+                "tanggal": ctx["musrenbang"]["tanggal"],
+            },
         }
     )
     return ctx
@@ -255,41 +182,36 @@ def surat_pengantar_context(snapshot: KecamatanSnapshot, settings: Settings) -> 
     tahun = snapshot.tahun
     dikirim = snapshot.dikirim_pada
     k = ctx["keputusan"]
+    paket = f"Paket Musrenbang Kecamatan {kec} {tahun}.zip"
+    berkas = [  # what goes with the letter: the Lampiran counts these
+        (f"Berita Acara Musrenbang Kecamatan {kec} {tahun}", "1 (satu) rangkap"),
+        (
+            f"Daftar Hadir Musrenbang Kecamatan {kec} {tahun}",
+            f"1 (satu) rangkap, {ctx['hadir']['jumlah']} peserta",
+        ),
+        (f"Rekap Usulan Musrenbang Kecamatan {kec} {tahun}", "1 (satu) rangkap, PDF dan Excel"),
+        (
+            f"Dokumen Musrenbang Kecamatan {kec} {tahun} (ditandatangani, hasil pindai)",
+            "1 (satu) berkas PDF",
+        ),
+        ("Data dan dokumen elektronik", f"1 (satu) berkas: {paket}"),
+    ]
     ctx.update(
         {
             "nomor_surat": _s(snapshot.identitas.nomor_surat_pengantar, NOMOR_KOSONG),
             "perihal": f"Penyampaian Hasil Musrenbang Kecamatan {kec} Tahun {tahun}",
             "tempat_tanggal_surat": f"{kec}, {fmt.tanggal(dikirim) or TITIK}",
             "berkas": [
-                {
-                    "no": 1,
-                    "uraian": f"Berita Acara Musrenbang Kecamatan {kec} {tahun}",
-                    "jumlah": "1 (satu) berkas",
-                },
-                {
-                    "no": 2,
-                    "uraian": f"Daftar Hadir Musrenbang Kecamatan {kec} {tahun}",
-                    "jumlah": f"1 (satu) berkas, {ctx['hadir']['jumlah']} peserta",
-                },
-                {
-                    "no": 3,
-                    "uraian": f"Rekap Usulan Musrenbang Kecamatan {kec} {tahun} (PDF dan Excel)",
-                    "jumlah": "1 (satu) berkas",
-                },
-                {
-                    "no": 4,
-                    "uraian": f"Dokumen Musrenbang Kecamatan {kec} {tahun} "
-                    "(ditandatangani, hasil pindai)",
-                    "jumlah": "1 (satu) berkas",
-                },
-                {
-                    "no": 5,
-                    "uraian": "Usulan hasil Musrenbang Kecamatan",
-                    "jumlah": f"{k['jumlah_usulan']} usulan ({k['disepakati']} disepakati, "
-                    f"{k['ditolak']} belum disepakati); biaya disepakati {k['biaya_rupiah']}",
-                },
-            ],  # fmt: skip
-            "paket": f"Paket Musrenbang Kecamatan {kec} {tahun}.zip",
+                {"no": no, "uraian": uraian, "jumlah": jumlah}
+                for no, (uraian, jumlah) in enumerate(berkas, 1)
+            ],
+            "lampiran": f"{_angka_kata(len(berkas))} berkas",
+            "usulan_ringkas": (
+                f"{_angka_kata(k['jumlah_usulan'])} usulan, {_angka_kata(k['disepakati'])} "
+                f"disepakati dan {_angka_kata(k['ditolak'])} belum disepakati, dengan biaya "
+                f"usulan yang disepakati sebesar {k['biaya_rupiah']}"
+            ),
+            "paket": paket,
         }
     )
     return ctx
@@ -299,14 +221,20 @@ def surat_pemberitahuan_context(
     snapshot: KecamatanSnapshot, settings: Settings, jadwal: JadwalDesa, desa: Wilayah
 ) -> dict[str, Any]:
     ctx = common_context(snapshot, settings, "Surat Pemberitahuan")
+    ident = snapshot.identitas
+    # Nomor and Tanggal Surat Pemberitahuan of the Identitas (dotted to fill by hand)
+    nomor = _s(getattr(ident, "nomor_surat_pemberitahuan", None), NOMOR_KOSONG)
+    tanggal_surat = getattr(ident, "tanggal_surat_pemberitahuan", None)
     level = desa.level_word
     jabatan = "Lurah" if desa.level == "kelurahan" else "Kepala Desa"
     batas = settings.jadwal.batas_hari_kerja
     ctx.update(
         {
             "judul_dokumen": f"Surat Pemberitahuan Musrenbang {level} {desa.nama} {snapshot.tahun}",
-            "nomor_surat": NOMOR_KOSONG,
-            "tempat_tanggal_surat": ctx["tempat_ttd"],
+            "nomor_surat": nomor,
+            "tempat_tanggal_surat": (
+                f"{snapshot.kecamatan.nama}, {fmt.tanggal(tanggal_surat) or TITIK}"
+            ),
             "lampiran": "-",
             "perihal": f"Pemberitahuan Pelaksanaan Musrenbang {level}",
             "desa": {

@@ -101,6 +101,7 @@ class KecamatanStages:
             desa=desa,
             desa_terkirim=self.ledger.sent_desa(kode, year),
             dikirim_pada=sent_on(ky),
+            rekap_pada=self.ledger.rekap_on(kode, year) if ky else None,
         )
 
     def workbook_rows(

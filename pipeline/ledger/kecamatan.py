@@ -50,6 +50,18 @@ class KecamatanLedger:
             sent_at=row["sent_at"],
         )
 
+    def rekap_on(self, region: str, year: int) -> dt.date | None:
+        """The day the kecamatan last came into Rekap (or straight into Kirim) from an
+        earlier stage: the date its Rekap is signed on."""
+        rekap = (TahapKecamatan.REKAP.value, TahapKecamatan.KIRIM.value)
+        rows = self.db.execute(
+            "SELECT from_stage, to_stage, at FROM tahap_riwayat WHERE region = ? AND year = ?"
+            " ORDER BY id",
+            (region, year),
+        ).fetchall()
+        found = [r["at"] for r in rows if r["to_stage"] in rekap and r["from_stage"] not in rekap]
+        return dt.datetime.fromisoformat(found[-1]).date() if found else None
+
     def years(self, year: int | None = None) -> list[KecamatanYear]:
         sql, args = "SELECT region, year FROM kecamatan_tahap", []
         if year is not None:

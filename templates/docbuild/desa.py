@@ -5,15 +5,16 @@ from __future__ import annotations
 from docx import Document
 
 from .blocks import (
+    LANDSCAPE_WIDTH,
     UsulanColumn,
-    _keputusan_items,
     attendance_table,
     body_text,
     grouped_usulan_table,
     info_table,
     jumlah_row,
+    keputusan_items,
     kop,
-    lampiran_heading,
+    lampiran_section,
     numbered,
     penutup_berita_acara,
     right_signature,
@@ -21,18 +22,12 @@ from .blocks import (
     title_block,
     usulan_table,
 )
-from .primitives import (
-    footer,
-    new_document,
-    page_break,
-    para,
-    widths,
-)
+from .primitives import footer, keep_next, new_document, para, widths
 
 
 def daftar_hadir() -> Document:  # type: ignore[valid-type]
     doc = new_document()
-    kop(doc)
+    kop(doc, desa=True)
     title_block(doc, "DAFTAR HADIR", after=10)
     info_table(
         doc,
@@ -48,14 +43,12 @@ def daftar_hadir() -> Document:  # type: ignore[valid-type]
     )
     para(doc, "", after=6)
     attendance_table(doc)
-    para(doc, "", after=12)
     right_signature(
         doc,
         ["{{ tempat_tanggal_ttd }}", "Mengetahui,", "{{ desa.jabatan_kepala }} {{ desa.nama }}"],
         "{{ kepala.nama }}",
         "{{ kepala.nip_baris }}",
         [7.5, 9.0],
-        keep=False,
     )
     footer(doc)
     return doc
@@ -63,7 +56,7 @@ def daftar_hadir() -> Document:  # type: ignore[valid-type]
 
 def berita_acara() -> Document:  # type: ignore[valid-type]
     doc = new_document()
-    kop(doc)
+    kop(doc, desa=True)
     title_block(doc, "BERITA ACARA", after=12)
     body_text(
         doc,
@@ -84,63 +77,50 @@ def berita_acara() -> Document:  # type: ignore[valid-type]
             "usulan yang dibahas, musyawarah menyepakati hal-hal sebagai berikut:",
         ],
     )
-    numbered(doc, _keputusan_items("dengan urutan prioritas"))
+    keep_next(numbered(doc, keputusan_items("dengan urutan prioritas"))[-1])
     penutup_berita_acara(doc)
+    signature_grid(doc)
 
-    signature_grid(
-        doc,
-        [
-            (["Pimpinan Rapat,"], "{{ pimpinan_rapat }}", None),
-            (["Notulen,"], "{{ notulen }}", None),
-        ],
-        [
-            (["Wakil Masyarakat,"], "{{ wakil_masyarakat }}", None),
-            (
-                ["Mengetahui,", "{{ desa.jabatan_kepala }} {{ desa.nama }}"],
-                "{{ kepala.nama }}",
-                "{{ kepala.nip_baris }}",
-            ),
-        ],
-    )
-
-    # Lampiran I: agreed usulan by priority
-    page_break(doc)
-    lampiran_heading(doc, "LAMPIRAN I", "DAFTAR USULAN YANG DISEPAKATI (BERDASARKAN PRIORITAS)")
+    # Lampiran I: agreed usulan by priority; Lampiran II: not agreed, with reasons
+    lampiran_section(doc, "I", "DAFTAR USULAN YANG DISEPAKATI (BERDASARKAN PRIORITAS)")
     columns: list[UsulanColumn] = [
-        ("Prio-ritas", "{{ u.prioritas }}", "center", 1.2),
-        ("Kode Usulan", "{{ u.kode }}", "left", 3.0),
-        ("Bidang", "{{ u.bidang }}", "left", 2.6),
-        ("Kegiatan", "{{ u.kegiatan }}{{ u.revisi_catatan }}", "left", 3.6),
-        ("Lokasi", "{{ u.lokasi }}", "left", 2.1),
-        ("Volume", "{{ u.volume_satuan }}{{ u.volume_semula_baris }}", "center", 1.6),
-        ("Biaya", "{{ u.biaya_rupiah }}{{ u.biaya_semula_baris }}", "right", 2.7),
+        ("Prioritas", "{{ u.prioritas }}", "center", 1.8),
+        ("Kode Usulan", "{{ u.kode }}", "left", 3.9),
+        ("Asal", "{{ u.asal }}", "left", 2.4),
+        ("Bidang", "{{ u.bidang }}", "left", 3.6),
+        ("Kegiatan", "{{ u.kegiatan }}{{ u.revisi_catatan }}", "left", 5.9),
+        ("Lokasi", "{{ u.lokasi }}", "left", 2.8),
+        ("Volume", "{{ u.volume_satuan }}{{ u.volume_semula_baris }}", "center", 2.3),
+        ("Biaya", "{{ u.biaya_rupiah }}{{ u.biaya_semula_baris }}", "right", 3.0),
     ]
     table = usulan_table(
-        doc, "disepakati", columns, "Tidak ada usulan yang disepakati.", centered=False
+        doc, "disepakati", columns, "Tidak ada usulan yang disepakati.", keep_last=2
     )
-    jumlah_row(table, len(columns) - 1, "{{ jumlah_disepakati_rupiah }}", keep=False)
+    jumlah_row(table, len(columns) - 1, "{{ jumlah_disepakati_rupiah }}")
     widths(table, [c[3] for c in columns])
+    assert abs(sum(c[3] for c in columns) - LANDSCAPE_WIDTH) < 0.05
 
-    # Lampiran II: not agreed (Ditolak) with reasons
-    page_break(doc)
-    lampiran_heading(doc, "LAMPIRAN II", "DAFTAR USULAN YANG BELUM DISEPAKATI")
+    lampiran_section(doc, "II", "DAFTAR USULAN YANG BELUM DISEPAKATI")
     columns = [
         ("No", "{{ u.no }}", "center", 1.0),
-        ("Kode Usulan", "{{ u.kode }}", "left", 3.0),
-        ("Bidang", "{{ u.bidang }}", "left", 2.6),
-        ("Kegiatan", "{{ u.kegiatan }}", "left", 3.8),
-        ("Lokasi", "{{ u.lokasi }}", "left", 2.3),
-        ("Alasan", "{{ u.catatan }}", "left", 4.1),
+        ("Kode Usulan", "{{ u.kode }}", "left", 3.9),
+        ("Asal", "{{ u.asal }}", "left", 2.4),
+        ("Bidang", "{{ u.bidang }}", "left", 3.6),
+        ("Kegiatan", "{{ u.kegiatan }}", "left", 4.6),
+        ("Lokasi", "{{ u.lokasi }}", "left", 2.6),
+        ("Biaya", "{{ u.biaya_rupiah }}{{ u.biaya_semula_baris }}", "right", 3.0),
+        ("Alasan", "{{ u.catatan }}", "left", 4.6),
     ]
-    table = usulan_table(doc, "ditolak", columns, "Tidak ada usulan yang ditolak.", centered=False)
+    table = usulan_table(doc, "ditolak", columns, "Tidak ada usulan yang ditolak.")
     widths(table, [c[3] for c in columns])
+    assert abs(sum(c[3] for c in columns) - LANDSCAPE_WIDTH) < 0.05
     footer(doc)
     return doc
 
 
 def kompilasi() -> Document:  # type: ignore[valid-type]
     doc = new_document(landscape=True)
-    kop(doc)
+    kop(doc, desa=True, width=LANDSCAPE_WIDTH)
     title_block(doc, "KOMPILASI USULAN", after=8)
     info_table(
         doc,
@@ -153,34 +133,27 @@ def kompilasi() -> Document:  # type: ignore[valid-type]
         label_cm=4.5,
     )
     para(doc, "", after=6)
-    grouped_usulan_table(
-        doc,
-        [
-            ("No", "{{ u.no }}", "center", 0.9),
-            ("Kode Usulan", "{{ u.kode }}", "left", 3.3),
-            ("Asal", "{{ u.asal }}", "left", 1.8),
-            ("Kegiatan", "{{ u.kegiatan }}", "left", 4.4),
-            ("Lokasi", "{{ u.lokasi }}", "left", 2.4),
-            ("Volume Satuan", "{{ u.volume_satuan }}{{ u.volume_semula_baris }}", "center", 1.8),
-            ("Biaya", "{{ u.biaya_rupiah }}{{ u.biaya_semula_baris }}", "right", 2.7),
-            ("Sumber Dana", "{{ u.sumber_dana }}", "left", 1.9),
-            ("Prio-ritas", "{{ u.prioritas }}", "center", 1.1),
-            ("Keputusan", "{{ u.keputusan }}", "left", 2.0),
-            ("Catatan", "{{ u.catatan }}", "left", 3.4),
-        ],
-        "bidang",
-        size=9,
-    )
-    para(doc, "", after=12)
+    columns: list[UsulanColumn] = [
+        ("No", "{{ u.no }}", "center", 0.9),
+        ("Kode Usulan", "{{ u.kode }}", "left", 3.9),
+        ("Asal", "{{ u.asal }}", "left", 2.2),
+        ("Kegiatan", "{{ u.kegiatan }}", "left", 3.9),
+        ("Lokasi", "{{ u.lokasi }}", "left", 2.2),
+        ("Volume Satuan", "{{ u.volume_satuan }}{{ u.volume_semula_baris }}", "center", 1.9),
+        ("Biaya", "{{ u.biaya_rupiah }}{{ u.biaya_semula_baris }}", "right", 2.8),
+        ("Sumber Dana", "{{ u.sumber_dana }}", "left", 1.9),
+        ("Prioritas", "{{ u.prioritas }}", "center", 1.6),
+        ("Keputusan", "{{ u.keputusan }}", "left", 2.0),
+        ("Catatan", "{{ u.catatan }}", "left", 2.4),
+    ]
+    assert abs(sum(c[3] for c in columns) - LANDSCAPE_WIDTH) < 0.05
+    grouped_usulan_table(doc, columns, "bidang", size=9)
     right_signature(
         doc,
         ["{{ tempat_tanggal_ttd }}", "{{ desa.jabatan_kepala }} {{ desa.nama }}"],
         "{{ kepala.nama }}",
         "{{ kepala.nip_baris }}",
-        [15.0, 10.0],
+        [15.7, 10.0],
     )
     footer(doc)
     return doc
-
-
-# ----------------------------------------------------------------------------- kecamatan

@@ -7,8 +7,8 @@ from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 
 from .blocks import (
+    LANDSCAPE_WIDTH,
     UsulanColumn,
-    _keputusan_items,
     attendance_table,
     body_text,
     camat_signature,
@@ -16,12 +16,12 @@ from .blocks import (
     grouped_usulan_table,
     heading,
     info_table,
-    item_row,
+    item_rows,
     jumlah_row,
-    kop_kecamatan,
+    keputusan_items,
+    kop,
     label_table,
-    lampiran_heading,
-    landscape_section,
+    lampiran_section,
     letter_head,
     numbered,
     penutup_berita_acara,
@@ -35,10 +35,9 @@ from .primitives import (
     cant_split,
     cell_text,
     footer,
-    loop_row,
+    keep_next,
     new_document,
     no_borders,
-    page_break,
     para,
     row_height,
     shade,
@@ -49,7 +48,7 @@ from .primitives import (
 
 def surat_pemberitahuan_desa() -> Document:  # type: ignore[valid-type]
     doc = new_document()
-    kop_kecamatan(doc)
+    kop(doc, desa=False)
     letter_head(
         doc,
         "{{ nomor_surat }}",
@@ -90,7 +89,6 @@ def surat_pemberitahuan_desa() -> Document:  # type: ignore[valid-type]
             "Demikian disampaikan, atas perhatian dan kerja sama Saudara diucapkan terima kasih.",
         ],
     )
-    para(doc, "", after=6)
     camat_signature(doc, ["{{ camat.jabatan }},"])
     tembusan(
         doc,
@@ -106,11 +104,11 @@ def surat_pemberitahuan_desa() -> Document:  # type: ignore[valid-type]
 
 def surat_pengantar_kecamatan() -> Document:  # type: ignore[valid-type]
     doc = new_document()
-    kop_kecamatan(doc)
+    kop(doc, desa=False)
     letter_head(
         doc,
         "{{ nomor_surat }}",
-        "1 (satu) berkas",
+        "{{ lampiran }}",
         "{{ perihal }}",
         [
             "Kepada",
@@ -126,30 +124,30 @@ def surat_pengantar_kecamatan() -> Document:  # type: ignore[valid-type]
         [
             "Bersama ini kami sampaikan hasil Musyawarah Perencanaan Pembangunan (Musrenbang) "
             "Kecamatan {{ kecamatan.nama }} Tahun Rencana {{ tahun }} yang dilaksanakan pada hari "
-            "{{ musrenbang.hari_tanggal }} bertempat di {{ musrenbang.tempat }}, dengan rincian "
+            "{{ musrenbang.hari_tanggal }} bertempat di {{ musrenbang.tempat }}, dengan lampiran "
             "sebagai berikut:"
         ],
     )
     table = grid_table(doc, ["No", "Uraian", "Jumlah/Keterangan"], size=11)
-    loop_row(table, "{%tr for b in berkas %}")
-    item_row(
+    item_rows(
         table,
+        "b",
+        "berkas",
         [("{{ b.no }}", "center"), ("{{ b.uraian }}", "left"), ("{{ b.jumlah }}", "left")],
         11,
+        0,
     )
-    loop_row(table, "{%tr endfor %}")
     widths(table, [1.0, 8.5, 7.0])
     para(doc, "", after=6)
     body_text(
         doc,
         [
-            "Usulan tersebut berasal dari {{ asal_ringkas }}. Data dan dokumen elektronik "
-            "disampaikan pula dalam berkas {{ paket }}.",
+            "Usulan yang disampaikan berjumlah {{ usulan_ringkas }}, berasal dari "
+            "{{ asal_ringkas }}.",
             "Demikian disampaikan untuk dapat dipergunakan sebagaimana mestinya. Atas perhatian "
             "Bapak diucapkan terima kasih.",
         ],
     )
-    para(doc, "", after=6)
     camat_signature(doc, ["{{ camat.jabatan }},"])
     tembusan(doc, ["Arsip."])
     footer(doc)
@@ -158,7 +156,7 @@ def surat_pengantar_kecamatan() -> Document:  # type: ignore[valid-type]
 
 def daftar_hadir_kecamatan() -> Document:  # type: ignore[valid-type]
     doc = new_document()
-    kop_kecamatan(doc)
+    kop(doc, desa=False)
     title_block(doc, "DAFTAR HADIR", after=10)
     info_table(
         doc,
@@ -174,7 +172,6 @@ def daftar_hadir_kecamatan() -> Document:  # type: ignore[valid-type]
     )
     para(doc, "", after=6)
     attendance_table(doc)
-    para(doc, "", after=12)
     camat_signature(doc, ["{{ tempat_tanggal_ttd }}", "Mengetahui,", "{{ camat.jabatan }}"])
     footer(doc)
     return doc
@@ -182,7 +179,7 @@ def daftar_hadir_kecamatan() -> Document:  # type: ignore[valid-type]
 
 def berita_acara_kecamatan() -> Document:  # type: ignore[valid-type]
     doc = new_document()
-    kop_kecamatan(doc)
+    kop(doc, desa=False)
     title_block(doc, "BERITA ACARA")
     para(doc, "Nomor: {{ nomor_berita_acara }}", size=12, align="center", after=12)
     body_text(
@@ -206,7 +203,7 @@ def berita_acara_kecamatan() -> Document:  # type: ignore[valid-type]
             "Musyawarah menyepakati hal-hal sebagai berikut:",
         ],
     )
-    numbered(doc, _keputusan_items("dengan urutan prioritas dan OPD tujuan"))
+    numbered(doc, keputusan_items("dengan urutan prioritas dan OPD tujuan"))
     para(doc, "{%p if keputusan.belum %}")
     para(
         doc,
@@ -217,45 +214,39 @@ def berita_acara_kecamatan() -> Document:  # type: ignore[valid-type]
     )
     para(doc, "{%p endif %}")
     penutup_berita_acara(doc)
-    signature_grid(
-        doc,
-        [
-            (["Pimpinan Sidang,"], "{{ pimpinan_sidang }}", None),
-            (["Notulen,"], "{{ notulen }}", None),
-        ],
-        [(["Mengetahui,", "{{ camat.jabatan }}"], "{{ camat.nama }}", "{{ camat.nip_baris }}")],
-    )
+    signature_grid(doc)
 
-    landscape_section(doc)
-    lampiran_heading(doc, "LAMPIRAN I", "DAFTAR USULAN YANG DISEPAKATI (BERDASARKAN PRIORITAS)")
+    lampiran_section(doc, "I", "DAFTAR USULAN YANG DISEPAKATI (BERDASARKAN PRIORITAS)")
     columns: list[UsulanColumn] = [
-        ("Prio-ritas", "{{ u.prioritas }}", "center", 1.3),
-        ("Kode Usulan", "{{ u.kode }}", "left", 3.6),
+        ("Prioritas", "{{ u.prioritas }}", "center", 1.8),
+        ("Kode Usulan", "{{ u.kode }}", "left", 3.9),
         ("Desa/Kelurahan / Asal", "{{ u.asal_judul }}", "left", 3.0),
         ("Bidang", "{{ u.bidang }}", "left", 3.0),
-        ("Kegiatan", "{{ u.kegiatan }}{{ u.revisi_catatan }}", "left", 4.6),
-        ("Lokasi", "{{ u.lokasi }}", "left", 2.4),
-        ("Volume", "{{ u.volume_satuan }}{{ u.volume_semula_baris }}", "center", 1.7),
-        ("Biaya", "{{ u.biaya_rupiah }}{{ u.biaya_semula_baris }}", "right", 2.7),
-        ("OPD Tujuan", "{{ u.opd_tujuan }}", "left", 3.4),
+        ("Kegiatan", "{{ u.kegiatan }}{{ u.revisi_catatan }}", "left", 4.3),
+        ("Lokasi", "{{ u.lokasi }}", "left", 2.3),
+        ("Volume", "{{ u.volume_satuan }}{{ u.volume_semula_baris }}", "center", 1.8),
+        ("Biaya", "{{ u.biaya_rupiah }}{{ u.biaya_semula_baris }}", "right", 2.8),
+        ("OPD Tujuan", "{{ u.opd_tujuan }}", "left", 2.8),
     ]
-    table = usulan_table(doc, "disepakati", columns)
-    jumlah_row(table, len(columns) - 2, "{{ jumlah_disepakati_rupiah }}", keep=True)
+    table = usulan_table(doc, "disepakati", columns, keep_last=2)
+    jumlah_row(table, len(columns) - 2, "{{ jumlah_disepakati_rupiah }}")
     widths(table, [c[3] for c in columns])
-    page_break(doc)
-    lampiran_heading(doc, "LAMPIRAN II", "DAFTAR USULAN YANG BELUM DISEPAKATI")
+    assert abs(sum(c[3] for c in columns) - LANDSCAPE_WIDTH) < 0.05
+
+    lampiran_section(doc, "II", "DAFTAR USULAN YANG BELUM DISEPAKATI")
     columns = [
         ("No", "{{ u.no }}", "center", 1.0),
-        ("Kode Usulan", "{{ u.kode }}", "left", 3.6),
-        ("Desa/Kelurahan / Asal", "{{ u.asal_judul }}", "left", 3.2),
-        ("Bidang", "{{ u.bidang }}", "left", 3.2),
-        ("Kegiatan", "{{ u.kegiatan }}", "left", 4.8),
-        ("Lokasi", "{{ u.lokasi }}", "left", 2.6),
-        ("Biaya", "{{ u.biaya_rupiah }}{{ u.biaya_semula_baris }}", "right", 2.6),
-        ("Alasan", "{{ u.catatan }}", "left", 4.7),
+        ("Kode Usulan", "{{ u.kode }}", "left", 3.9),
+        ("Desa/Kelurahan / Asal", "{{ u.asal_judul }}", "left", 3.0),
+        ("Bidang", "{{ u.bidang }}", "left", 3.0),
+        ("Kegiatan", "{{ u.kegiatan }}", "left", 4.4),
+        ("Lokasi", "{{ u.lokasi }}", "left", 2.4),
+        ("Biaya", "{{ u.biaya_rupiah }}{{ u.biaya_semula_baris }}", "right", 2.8),
+        ("Alasan", "{{ u.catatan }}", "left", 5.2),
     ]
     table = usulan_table(doc, "ditolak", columns)
     widths(table, [c[3] for c in columns])
+    assert abs(sum(c[3] for c in columns) - LANDSCAPE_WIDTH) < 0.05
     footer(doc)
     return doc
 
@@ -265,23 +256,25 @@ _RINGKASAN = [
     ("Diterima", "{{ r.diterima }}", 1.8),
     ("Diterima dgn Revisi", "{{ r.revisi }}", 2.0),
     ("Ditolak", "{{ r.ditolak }}", 1.7),
-    ("Belum Diputus-kan", "{{ r.belum }}", 1.8),
+    ("Belum Diputuskan", "{{ r.belum }}", 2.2),
     ("Biaya Semula (disepakati)", "{{ r.biaya_rupiah }}", 3.2),
     ("Biaya Disepakati", "{{ r.biaya_disepakati_rupiah }}", 3.2),
 ]
 
 
 def _summary_table(doc: object, loop: str, lead: list[tuple[str, str, float]]) -> None:
-    """A recap view: leading label columns, then counts and costs, then a JUMLAH row."""
+    """A recap view: leading label columns, then counts and costs, then a JUMLAH row kept
+    with the last rows."""
     table = grid_table(doc, [c[0] for c in lead] + [c[0] for c in _RINGKASAN], size=9)
-    loop_row(table, f"{{%tr for r in {loop} %}}")
-    item_row(
+    item_rows(
         table,
+        "r",
+        loop,
         [(text, "center" if idx == 0 else "left") for idx, (_label, text, _cm) in enumerate(lead)]
         + [(text, "right") for _label, text, _cm in _RINGKASAN],
         9,
+        1000,  # a recap view is short: all of it on one page, with its JUMLAH
     )
-    loop_row(table, "{%tr endfor %}")
     row = table.add_row()
     cant_split(row)
     merged = span(row, 0, len(lead) - 1)
@@ -291,9 +284,37 @@ def _summary_table(doc: object, loop: str, lead: list[tuple[str, str, float]]) -
     widths(table, [c[2] for c in lead] + [c[2] for c in _RINGKASAN])
 
 
+def _paraf_dan_camat(doc: object) -> None:
+    """The Sekcam's paraf (name and NIP) on the left, the Camat's signature (date, name,
+    NIP) on the right: one row that never splits, kept with the table above it."""
+    keep_next(para(doc, "", after=12))
+    sign = doc.add_table(rows=1, cols=3)  # type: ignore[attr-defined]
+    no_borders(sign)
+    box = sign.rows[0].cells[0].add_table(rows=4, cols=1)
+    box.style = "Table Grid"
+    cell_text(box.rows[0].cells[0], "Paraf Sekretaris Camat", bold=True, size=9, align="center")
+    shade(box.rows[0].cells[0], "F2F2F2")
+    row_height(box.rows[1], 1.4)
+    cell_text(box.rows[1].cells[0], "", size=9)
+    cell_text(box.rows[2].cells[0], "{{ sekcam.nama }}", size=9, align="center")
+    cell_text(box.rows[3].cells[0], "{{ sekcam.nip_baris }}", size=9, align="center")
+    for row in box.rows:
+        cant_split(row)
+    widths(box, [5.5])
+    cell_text(sign.rows[0].cells[1], "", size=12)
+    signature(
+        sign.rows[0].cells[2],
+        ["{{ tempat_tanggal_rekap }}", "{{ camat.jabatan }}"],
+        "{{ camat.nama }}",
+        "{{ camat.nip_baris }}",
+    )
+    cant_split(sign.rows[0])
+    widths(sign, [6.2, 9.5, 10.0])
+
+
 def rekap_usulan_kecamatan() -> Document:  # type: ignore[valid-type]
     doc = new_document(landscape=True)
-    kop_kecamatan(doc)
+    kop(doc, desa=False, width=LANDSCAPE_WIDTH)
     title_block(doc, "REKAPITULASI USULAN", after=8)
     info_table(
         doc,
@@ -318,47 +339,23 @@ def rekap_usulan_kecamatan() -> Document:  # type: ignore[valid-type]
     heading(doc, "C. REKAP PER OPD TUJUAN", before=10)
     _summary_table(doc, "per_opd", [("No", "{{ r.no }}", 0.9), ("OPD Tujuan", "{{ r.nama }}", 7.7)])
 
-    page_break(doc)
-    heading(doc, "D. DAFTAR USULAN PER DESA/KELURAHAN DAN UPT/INSTANSI", before=0)
-    grouped_usulan_table(
-        doc,
-        [
-            ("No", "{{ u.no }}", "center", 0.9),
-            ("Kode Usulan", "{{ u.kode }}", "left", 3.1),
-            ("Bidang", "{{ u.bidang }}", "left", 2.4),
-            ("Kegiatan", "{{ u.kegiatan }}", "left", 3.5),
-            ("Lokasi", "{{ u.lokasi }}", "left", 1.9),
-            ("Volume Satuan", "{{ u.volume_satuan }}{{ u.volume_semula_baris }}", "center", 1.6),
-            ("Biaya", "{{ u.biaya_rupiah }}{{ u.biaya_semula_baris }}", "right", 2.9),
-            ("Sumber Dana", "{{ u.sumber_dana }}", "left", 1.7),
-            ("OPD Tujuan", "{{ u.opd_tujuan }}", "left", 2.5),
-            ("Prio-ritas", "{{ u.prioritas }}", "center", 1.1),
-            ("Keputusan", "{{ u.keputusan }}", "left", 1.9),
-            ("Catatan", "{{ u.catatan }}", "left", 2.2),
-        ],
-        "judul",
-        size=8,
-    )
-
-    para(doc, "", after=12)
-    sign = doc.add_table(rows=1, cols=3)
-    no_borders(sign)
-    box = sign.rows[0].cells[0].add_table(rows=3, cols=1)
-    box.style = "Table Grid"
-    cell_text(box.rows[0].cells[0], "Paraf Sekretaris Camat", bold=True, size=9, align="center")
-    shade(box.rows[0].cells[0], "F2F2F2")
-    row_height(box.rows[1], 1.4)
-    cell_text(box.rows[1].cells[0], "", size=9)
-    cell_text(box.rows[2].cells[0], "{{ sekcam.nama }}", size=9, align="center")
-    widths(box, [5.0])
-    cell_text(sign.rows[0].cells[1], "", size=12)
-    signature(
-        sign.rows[0].cells[2],
-        ["{{ tempat_ttd }}", "{{ camat.jabatan }}"],
-        "{{ camat.nama }}",
-        "{{ camat.nip_baris }}",
-    )
-    cant_split(sign.rows[0])
-    widths(sign, [6.0, 9.7, 10.0])
+    heading(doc, "D. DAFTAR USULAN PER DESA/KELURAHAN DAN UPT/INSTANSI", before=10)
+    columns: list[UsulanColumn] = [
+        ("No", "{{ u.no }}", "center", 0.8),
+        ("Kode Usulan", "{{ u.kode }}", "left", 3.5),
+        ("Bidang", "{{ u.bidang }}", "left", 2.3),
+        ("Kegiatan", "{{ u.kegiatan }}", "left", 3.2),
+        ("Lokasi", "{{ u.lokasi }}", "left", 1.9),
+        ("Volume Satuan", "{{ u.volume_satuan }}{{ u.volume_semula_baris }}", "center", 1.8),
+        ("Biaya", "{{ u.biaya_rupiah }}{{ u.biaya_semula_baris }}", "right", 2.6),
+        ("Sumber Dana", "{{ u.sumber_dana }}", "left", 1.7),
+        ("OPD Tujuan", "{{ u.opd_tujuan }}", "left", 2.4),
+        ("Prioritas", "{{ u.prioritas }}", "center", 1.5),
+        ("Keputusan", "{{ u.keputusan }}", "left", 1.9),
+        ("Catatan", "{{ u.catatan }}", "left", 2.1),
+    ]
+    assert abs(sum(c[3] for c in columns) - LANDSCAPE_WIDTH) < 0.05
+    grouped_usulan_table(doc, columns, "judul", size=8)
+    _paraf_dan_camat(doc)
     footer(doc)
     return doc

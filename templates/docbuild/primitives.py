@@ -36,6 +36,9 @@ def new_document(landscape: bool = False) -> Document:  # type: ignore[valid-typ
     lang = OxmlElement("w:lang")
     lang.set(qn("w:val"), "id-ID")
     rpr.append(lang)
+    # never hyphenate (a header 'Prio-ritas' or a name broken in two is not signed), even
+    # when a clerk turns automatic hyphenation on for the document
+    normal.element.get_or_add_pPr().append(OxmlElement("w:suppressAutoHyphens"))
 
     section = doc.sections[0]
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)
@@ -205,6 +208,34 @@ def footer(doc: object) -> None:
     run = p.add_run(" dari ")
     run.font.size = Pt(8)
     field(p, "NUMPAGES", 8)
+
+
+def keep_next(p: Paragraph) -> Paragraph:
+    """Keep this paragraph on the page of the next one (LibreOffice and Word alike)."""
+    p.paragraph_format.keep_with_next = True
+    return p
+
+
+def keep_row(row: _Row) -> None:
+    """A table row that never splits and stays on the page of the row (or paragraph) after
+    it: every paragraph in it keeps with the next."""
+    cant_split(row)
+    for cell in row.cells:
+        for p in cell.paragraphs:
+            keep_next(p)
+
+
+def tiny_paragraph(container: object) -> Paragraph:
+    """A 1 pt empty paragraph (after a table that ends a section or the document)."""
+    p: Paragraph = container.add_paragraph()  # type: ignore[attr-defined]
+    p.paragraph_format.line_spacing = Pt(1)
+    mark = OxmlElement("w:rPr")  # the paragraph mark's size sets the empty line's height
+    for tag in ("w:sz", "w:szCs"):
+        sz = OxmlElement(tag)
+        sz.set(qn("w:val"), "2")
+        mark.append(sz)
+    p._p.get_or_add_pPr().append(mark)
+    return p
 
 
 def bottom_rule(p: Paragraph) -> None:
