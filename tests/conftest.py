@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import shutil
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -64,3 +67,23 @@ def desa_inbox(ws: Workspace, kode: str = "12.05.01.2002") -> Path:
 
 def requires_soffice() -> pytest.MarkDecorator:
     return pytest.mark.skipif(not HAS_SOFFICE, reason="LibreOffice (soffice) tidak terpasang")
+
+
+@dataclass
+class DemoRun:
+    """`musrenbang demo` played once for the whole test session (it takes a while)."""
+
+    root: Path
+    code: int
+    out: str
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
+    from pipeline.cli import main
+
+    target = tmp_path_factory.mktemp("demo-run") / "demo"
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(["demo", str(target)])
+    return DemoRun(target, code, out.getvalue())

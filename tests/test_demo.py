@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from pipeline.cli import main
-from tests.conftest import HAS_SOFFICE
+from tests.conftest import HAS_SOFFICE, DemoRun
 
 pytestmark = [
     pytest.mark.libreoffice,
@@ -17,10 +15,10 @@ pytestmark = [
 ]
 
 
-def test_demo_runs_the_whole_flow(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    target = tmp_path / "demo"
-    assert main(["demo", str(target)]) == 0
-    out = capsys.readouterr().out
+def test_demo_runs_the_whole_flow(demo_run: DemoRun) -> None:
+    target = demo_run.root  # `musrenbang demo <folder>`, played once for the session
+    assert demo_run.code == 0
+    out = demo_run.out
     assert "Lihat hasilnya" in out
     [folder] = list((target / "outbox").glob("12.05.01 Bahorok/12.05.01.2002 Lau Damak/*"))
     names = {p.name for p in folder.iterdir()}

@@ -171,9 +171,10 @@ def test_daftar_hadir_without_participants_has_40_blank_rows(tmp_path: Path) -> 
     snap = S.realistic(tahap=Tahap.PERSIAPAN, n_peserta=0)
     out = render_one("daftar-hadir", snap, tmp_path)
     table = table_headed(out, "No")
-    assert len(table.rows) == 1 + 40
+    assert len(table.rows) == 1 + 40 + 1  # and the signature: the table's closing row
     assert table.rows[40].cells[0].text == "40"
-    assert all(r.cells[1].text == "" for r in table.rows[1:])
+    assert all(r.cells[1].text == "" for r in table.rows[1:41])
+    assert "Mengetahui," in table.rows[41].cells[0].tables[0].rows[0].cells[1].text
 
 
 def test_berita_acara_content(tmp_path: Path) -> None:
@@ -272,8 +273,8 @@ def test_kompilasi_grouped_by_bidang_with_subtotals(tmp_path: Path) -> None:
     assert "40 usulan: 30 diterima, 5 diterima dengan revisi, 5 ditolak" in text
     table = table_headed(out, "No")
     assert [c.text for c in table.rows[0].cells][:3] == ["No", "Kode Usulan", "Asal"]
-    # 1 header + 5 x (group row + subtotal) + 40 usulan + total
-    assert len(table.rows) == 1 + 10 + 40 + 1
+    # 1 header + 5 x (group row + subtotal) + 40 usulan + total, then the signature
+    assert len(table.rows) == 1 + 10 + 40 + 1 + 1
     # a revised usulan shows its agreed values and, apart, the proposed ones (semula)
     revised = next(u for u in snap.usulan if u.volume_disepakati is not None)
     row = next(r for r in table.rows if r.cells[1].text == revised.kode_usulan)

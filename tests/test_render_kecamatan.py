@@ -443,13 +443,14 @@ def test_daftar_hadir_kecamatan(kirim: dict[str, Path], tmp_path: Path) -> None:
     ]:
         assert expected in text, expected
     table = table_headed(path, "No")
-    assert len(table.rows) == 1 + 40  # 25 listed, 15 blank rows (at least 10, 40 in all)
+    # 25 listed, 15 blank rows (at least 10, 40 in all), the signature as the closing row
+    assert len(table.rows) == 1 + 40 + 1
     assert table.rows[25].cells[1].text == "Rudi Sembiring 25"
     # no participants listed: 40 blank numbered rows
     _ws, _r, folder = produce(tmp_path, realistic().model_copy(update={"peserta": []}))
     rows = table_headed(folder / "Daftar Hadir Musrenbang Kecamatan Bahorok 2027.docx", "No").rows
-    assert len(rows) == 41 and rows[40].cells[0].text == "40"
-    assert all(r.cells[1].text == "" for r in rows[1:])
+    assert len(rows) == 42 and rows[40].cells[0].text == "40"
+    assert all(r.cells[1].text == "" for r in rows[1:41])
 
 
 def test_berita_acara_kecamatan(kirim: dict[str, Path]) -> None:

@@ -14,6 +14,8 @@ from __future__ import annotations
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_ALIGN_VERTICAL, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
@@ -141,12 +143,22 @@ def signature_grid(doc: object, width: float = PORTRAIT_WIDTH) -> None:
     widths(table, [width / 2, width / 2])
 
 
+def keep_last_paragraph(doc: object) -> None:
+    """The paragraph the body ends with (the letter's last sentence) keeps with what comes."""
+    body = doc.element.body  # type: ignore[attr-defined]
+    last = [el for el in body if el.tag != qn("w:sectPr")]
+    if last and last[-1].tag == qn("w:p"):
+        Paragraph(last[-1], doc).paragraph_format.keep_with_next = True
+
+
 def right_signature(
     doc: object, lines: list[str], name: str, nip: str, cms: list[float], lead: bool = True
 ) -> None:
-    """A signature on the right of the page (an empty cell on the left), kept with what
-    stands before it: the spacer before it keeps with it, the block never splits."""
+    """A signature on the right of the page (an empty cell on the left) after paragraphs,
+    kept with them: the last paragraph and the spacer keep with it, the block never splits.
+    (After a table use signature_row: LibreOffice keeps no table with what follows it.)"""
     if lead:
+        keep_last_paragraph(doc)
         keep_next(para(doc, "", after=12))
     sign = doc.add_table(rows=1, cols=2)  # type: ignore[attr-defined]
     no_borders(sign)
@@ -154,6 +166,35 @@ def right_signature(
     signature(sign.rows[0].cells[1], lines, name, nip)
     cant_split(sign.rows[0])
     widths(sign, cms)
+
+
+def closing_row(table: Table) -> _Cell:
+    """A last row of `table` for what must stay with its last rows: one cell across the
+    table, without side and bottom borders, never split. The rows above keep with it."""
+    row = table.add_row()
+    cell = span(row, 0, len(row.cells) - 1)
+    borders = OxmlElement("w:tcBorders")
+    for edge in ("left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:val"), "nil")
+        borders.append(el)
+    cell._tc.get_or_add_tcPr().append(borders)
+    cant_split(row)
+    cell.paragraphs[0].paragraph_format.space_after = Pt(10)
+    keep_next(cell.paragraphs[0])
+    return cell
+
+
+def signature_row(table: Table, lines: list[str], name: str, nip: str, cms: list[float]) -> None:
+    """The signature under a table, as the table's closing row: LibreOffice keeps rows of
+    one table together (the last rows keep with it), never a table with what follows."""
+    cell = closing_row(table)
+    inner = cell.add_table(rows=1, cols=2)
+    no_borders(inner)
+    cell_text(inner.rows[0].cells[0], "", size=12)
+    signature(inner.rows[0].cells[1], lines, name, nip)
+    cant_split(inner.rows[0])
+    widths(inner, cms)
 
 
 # ----------------------------------------------------------------------------- text
@@ -295,7 +336,7 @@ def item_rows(
     loop_row(table, "{%tr endfor %}")
 
 
-def attendance_table(doc: object) -> None:
+def attendance_table(doc: object) -> Table:
     """The attendance list: one row per `p in peserta`, signature numbers zig-zagging; the
     last rows stay with the signature under the table."""
     labels = ["No", "Nama", "L/P", "Unsur/Lembaga", "Alamat", "Tanda Tangan"]
@@ -317,6 +358,7 @@ def attendance_table(doc: object) -> None:
             cant_split(row)
         loop_row(table, "{%tr endfor %}")
     widths(table, [1.0, 4.3, 1.0, 3.6, 3.0, 3.6])
+    return table
 
 
 def usulan_table(
@@ -352,7 +394,9 @@ def jumlah_row(table: Table, amount_col: int, text: str, size: float = 9) -> Non
     cant_split(row)
 
 
-def grouped_usulan_table(doc: object, columns: list[UsulanColumn], judul: str, size: float) -> None:
+def grouped_usulan_table(
+    doc: object, columns: list[UsulanColumn], judul: str, size: float
+) -> Table:
     """Usulan in groups (`g in kelompok`, titled `g.<judul>`), a subtotal after each group
     under the Biaya column, and a grand total. A group title keeps with its first row, a
     group's last row with its subtotal, the last subtotal with the total and the total with
@@ -390,6 +434,7 @@ def grouped_usulan_table(doc: object, columns: list[UsulanColumn], judul: str, s
     loop_row(table, "{%tr endfor %}")
     amount_row("JUMLAH DISEPAKATI", "{{ jumlah_total_rupiah }}", keep=True)
     widths(table, [c[3] for c in columns])
+    return table
 
 
 # ----------------------------------------------------------------------------- sections
@@ -406,12 +451,33 @@ def landscape_section(doc: object) -> object:
     return section
 
 
+def hide_section_break(doc: object) -> None:
+    """The paragraph that carries the last section break takes no room: hidden, 1 pt (on a
+    page the signatures fill to the bottom it would otherwise open an empty page)."""
+    body = doc.element.body  # type: ignore[attr-defined]
+    breaks = [
+        p for p in body.iter(qn("w:p")) if p.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None
+    ]
+    ppr = breaks[-1].find(qn("w:pPr"))
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:line"), "20")
+    spacing.set(qn("w:lineRule"), "exact")
+    ppr.insert(0, spacing)
+    mark = OxmlElement("w:rPr")
+    for tag in ("w:vanish", "w:sz", "w:szCs"):
+        el = OxmlElement(tag)
+        if tag != "w:vanish":
+            el.set(qn("w:val"), "2")
+        mark.append(el)
+    ppr.find(qn("w:sectPr")).addprevious(mark)
+
+
 def lampiran_section(doc: object, nomor: str, title: str) -> None:
     """A lampiran on pages of its own (landscape): every page headed with the document it
     belongs to (`lampiran.judul`, `lampiran.nomor` where there is one, `lampiran.tanggal`),
     the page numbers counting on through the whole document."""
-    tiny_paragraph(doc)  # the section break's paragraph: nothing to push onto a new page
     section = landscape_section(doc)
+    hide_section_break(doc)
     section.header_distance = Cm(1.0)  # type: ignore[attr-defined]
     header = section.header  # type: ignore[attr-defined]
     header.is_linked_to_previous = False
@@ -459,8 +525,13 @@ def letter_head(doc: object, nomor: str, lampiran: str, perihal: str, kepada: li
     para(doc, "", after=10)
 
 
-def camat_signature(doc: object, lines: list[str]) -> None:
-    right_signature(doc, lines, "{{ camat.nama }}", "{{ camat.nip_baris }}", [8.0, 8.5])
+def camat_signature(doc: object, lines: list[str], under: Table | None = None) -> None:
+    """The Camat's signature on the right: after the letter's text, or as the closing row
+    of the table `under`."""
+    if under is not None:
+        signature_row(under, lines, "{{ camat.nama }}", "{{ camat.nip_baris }}", [7.6, 8.5])
+    else:
+        right_signature(doc, lines, "{{ camat.nama }}", "{{ camat.nip_baris }}", [8.0, 8.5])
 
 
 def tembusan(doc: object, items: list[str]) -> None:

@@ -17,8 +17,8 @@ from .blocks import (
     lampiran_section,
     numbered,
     penutup_berita_acara,
-    right_signature,
     signature_grid,
+    signature_row,
     title_block,
     usulan_table,
 )
@@ -42,13 +42,12 @@ def daftar_hadir() -> Document:  # type: ignore[valid-type]
         label_cm=3.5,
     )
     para(doc, "", after=6)
-    attendance_table(doc)
-    right_signature(
-        doc,
+    signature_row(
+        attendance_table(doc),
         ["{{ tempat_tanggal_ttd }}", "Mengetahui,", "{{ desa.jabatan_kepala }} {{ desa.nama }}"],
         "{{ kepala.nama }}",
         "{{ kepala.nip_baris }}",
-        [7.5, 9.0],
+        [7.6, 8.5],
     )
     footer(doc)
     return doc
@@ -147,13 +146,12 @@ def kompilasi() -> Document:  # type: ignore[valid-type]
         ("Catatan", "{{ u.catatan }}", "left", 2.4),
     ]
     assert abs(sum(c[3] for c in columns) - LANDSCAPE_WIDTH) < 0.05
-    grouped_usulan_table(doc, columns, "bidang", size=9)
-    right_signature(
-        doc,
+    signature_row(
+        grouped_usulan_table(doc, columns, "bidang", size=9),
         ["{{ tempat_tanggal_ttd }}", "{{ desa.jabatan_kepala }} {{ desa.nama }}"],
         "{{ kepala.nama }}",
         "{{ kepala.nip_baris }}",
-        [15.7, 10.0],
+        [15.3, 10.0],
     )
     footer(doc)
     return doc

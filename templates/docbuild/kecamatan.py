@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.table import Table
 
 from .blocks import (
     LANDSCAPE_WIDTH,
@@ -12,6 +13,7 @@ from .blocks import (
     attendance_table,
     body_text,
     camat_signature,
+    closing_row,
     grid_table,
     grouped_usulan_table,
     heading,
@@ -35,7 +37,6 @@ from .primitives import (
     cant_split,
     cell_text,
     footer,
-    keep_next,
     new_document,
     no_borders,
     para,
@@ -171,8 +172,11 @@ def daftar_hadir_kecamatan() -> Document:  # type: ignore[valid-type]
         label_cm=3.5,
     )
     para(doc, "", after=6)
-    attendance_table(doc)
-    camat_signature(doc, ["{{ tempat_tanggal_ttd }}", "Mengetahui,", "{{ camat.jabatan }}"])
+    camat_signature(
+        doc,
+        ["{{ tempat_tanggal_ttd }}", "Mengetahui,", "{{ camat.jabatan }}"],
+        under=attendance_table(doc),
+    )
     footer(doc)
     return doc
 
@@ -284,11 +288,10 @@ def _summary_table(doc: object, loop: str, lead: list[tuple[str, str, float]]) -
     widths(table, [c[2] for c in lead] + [c[2] for c in _RINGKASAN])
 
 
-def _paraf_dan_camat(doc: object) -> None:
+def _paraf_dan_camat(table: Table) -> None:
     """The Sekcam's paraf (name and NIP) on the left, the Camat's signature (date, name,
-    NIP) on the right: one row that never splits, kept with the table above it."""
-    keep_next(para(doc, "", after=12))
-    sign = doc.add_table(rows=1, cols=3)  # type: ignore[attr-defined]
+    NIP) on the right: the closing row of the usulan table, kept with its total."""
+    sign = closing_row(table).add_table(rows=1, cols=3)
     no_borders(sign)
     box = sign.rows[0].cells[0].add_table(rows=4, cols=1)
     box.style = "Table Grid"
@@ -309,7 +312,7 @@ def _paraf_dan_camat(doc: object) -> None:
         "{{ camat.nip_baris }}",
     )
     cant_split(sign.rows[0])
-    widths(sign, [6.2, 9.5, 10.0])
+    widths(sign, [6.2, 9.1, 10.0])
 
 
 def rekap_usulan_kecamatan() -> Document:  # type: ignore[valid-type]
@@ -355,7 +358,6 @@ def rekap_usulan_kecamatan() -> Document:  # type: ignore[valid-type]
         ("Catatan", "{{ u.catatan }}", "left", 2.1),
     ]
     assert abs(sum(c[3] for c in columns) - LANDSCAPE_WIDTH) < 0.05
-    grouped_usulan_table(doc, columns, "judul", size=8)
-    _paraf_dan_camat(doc)
+    _paraf_dan_camat(grouped_usulan_table(doc, columns, "judul", size=8))
     footer(doc)
     return doc

@@ -226,7 +226,7 @@ def keep_row(row: _Row) -> None:
 
 
 def tiny_paragraph(container: object) -> Paragraph:
-    """A 1 pt empty paragraph (after a table that ends a section or the document)."""
+    """A 1 pt empty paragraph (the kop's rule)."""
     p: Paragraph = container.add_paragraph()  # type: ignore[attr-defined]
     p.paragraph_format.line_spacing = Pt(1)
     mark = OxmlElement("w:rPr")  # the paragraph mark's size sets the empty line's height

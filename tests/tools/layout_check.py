@@ -168,14 +168,19 @@ class Block:
         return bool(DOTTED.match(self.name))
 
 
-def _tables(container: Document | Table) -> Iterator[Table]:
+def _tables(container: Document | Table, seen: set[object] | None = None) -> Iterator[Table]:
+    """Every table, nested ones too, each once (a merged cell shows in several columns)."""
+    seen = set() if seen is None else seen
     tables = container.tables if isinstance(container, Document) else [container]
     for table in tables:
+        if table._tbl in seen:
+            continue
+        seen.add(table._tbl)
         yield table
         for row in table.rows:
             for cell in row.cells:
                 for inner in cell.tables:
-                    yield from _tables(inner)
+                    yield from _tables(inner, seen)
 
 
 def _lines(p: Paragraph) -> list[str]:
@@ -252,7 +257,7 @@ def attendance(doc: Document) -> tuple[int, int] | None:
         head = [plain(c.text) for c in table.rows[0].cells]
         if "Tanda Tangan" in head and "Nama" in head:
             col = head.index("Nama")
-            rows = table.rows[1:]
+            rows = [r for r in table.rows[1:] if plain(r.cells[0].text).isdigit()]
             listed = sum(1 for r in rows if plain(r.cells[col].text))
             return listed, len(rows)
     return None
