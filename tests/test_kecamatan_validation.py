@@ -1,6 +1,6 @@
 """validate_kecamatan: every rule of the kecamatan workbook, on real files and raw workbooks.
 
-Files are the ones write_kecamatan_workbook issues (layout: Identitas values B2..B19 in
+Files are the ones write_kecamatan_workbook issues (layout: Identitas values B2..B21 in
 standard order; Jadwal A=Kode B=Nama C=Tanggal D=Jam E=Tempat, rows 3-5 = Pekan Bahorok,
 Lau Damak, Timbang Lawan; Usulan A=No B=Kode C=Asal D=Desa E=Bidang F=Kegiatan G=Lokasi
 H=Volume I=Satuan J=Biaya K=Sumber Dana L=OPD M=Prioritas N=Keputusan O=Catatan, rows 3-5

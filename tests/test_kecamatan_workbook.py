@@ -175,7 +175,10 @@ def test_sheets_labels_and_petunjuk(tmp_path: Path) -> None:
     assert all(wb[s].sheet_state == "visible" for s in wb.sheetnames[:5])
     assert wb.active is not None and wb.active.title == "Identitas"
     ident = wb["Identitas"]
-    assert [ident.cell(row=r, column=1).value for r in range(2, 20)] == KECAMATAN_IDENTITAS_LABELS
+    n = len(KECAMATAN_IDENTITAS_LABELS)
+    assert [
+        ident.cell(row=r, column=1).value for r in range(2, 2 + n)
+    ] == KECAMATAN_IDENTITAS_LABELS
     assert [c.value for c in wb["Jadwal"][2]] == JADWAL_COLUMNS
     assert [c.value for c in wb["Peserta"][2]] == PESERTA_COLUMNS
     assert [c.value for c in wb["Usulan"][2]] == KECAMATAN_USULAN_COLUMNS

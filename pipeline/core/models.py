@@ -217,6 +217,8 @@ class IdentitasKecamatan(BaseModel):
     nomor_surat_pengantar: str | None = None
     peserta_l: int | None = None
     peserta_p: int | None = None
+    nomor_surat_pemberitahuan: str | None = None  # of the letters to the desa (optional)
+    tanggal_surat_pemberitahuan: dt.date | None = None
 
 
 class JadwalDesa(BaseModel):

@@ -108,6 +108,15 @@ CODES: dict[str, tuple[Severity, str]] = {
     ),
     "kode-usulan-ganda": (E, "Kode Usulan yang sama muncul di dua baris."),
     "jadwal-ganda": (E, "Satu desa/kelurahan tercatat di dua baris lembar Jadwal kecamatan."),
+    "jadwal-berbeda": (
+        W,
+        "Buku kerja desa/kelurahan mencatat Tanggal Musrenbang, Jam Mulai atau Tempat lain dari "
+        "baris Jadwal kecamatan untuknya; catatan desa/kelurahan yang berlaku.",
+    ),
+    "surat-terlambat": (
+        W,
+        "Tanggal Surat Pemberitahuan sesudah Musrenbang Desa/Kelurahan yang diberitahukannya.",
+    ),
     # --- workflow
     "tahap-mundur": (E, "Tahap tidak boleh mundur (kecuali Verifikasi ke Pelaksanaan)."),
     "pindaian-belum-ada": (

@@ -224,6 +224,8 @@ KECAMATAN_IDENTITAS_LABELS: list[str] = [
     "Nomor Surat Pengantar",
     "Jumlah Peserta Laki-laki",
     "Jumlah Peserta Perempuan",
+    "Nomor Surat Pemberitahuan",
+    "Tanggal Surat Pemberitahuan",
 ]
 JADWAL_COLUMNS: list[str] = [
     "Kode Desa/Kelurahan",

@@ -223,8 +223,8 @@ def surat_pemberitahuan_context(
     ctx = common_context(snapshot, settings, "Surat Pemberitahuan")
     ident = snapshot.identitas
     # Nomor and Tanggal Surat Pemberitahuan of the Identitas (dotted to fill by hand)
-    nomor = _s(getattr(ident, "nomor_surat_pemberitahuan", None), NOMOR_KOSONG)
-    tanggal_surat = getattr(ident, "tanggal_surat_pemberitahuan", None)
+    nomor = _s(ident.nomor_surat_pemberitahuan, NOMOR_KOSONG)
+    tanggal_surat = ident.tanggal_surat_pemberitahuan
     level = desa.level_word
     jabatan = "Lurah" if desa.level == "kelurahan" else "Kepala Desa"
     batas = settings.jadwal.batas_hari_kerja

@@ -20,6 +20,7 @@ from pipeline.core import atomic
 from pipeline.core.examined import Examined, Place
 from pipeline.core.models import (
     BukuKerjaKecamatan,
+    IdentitasDesa,
     IdentitasKecamatan,
     JadwalDesa,
     KecamatanSnapshot,
@@ -33,6 +34,7 @@ from pipeline.core.standard import SHEET_IDENTITAS, TAHAP_KECAMATAN_URUTAN, Taha
 from pipeline.core.workspace import document_stem, safe_name, signed_pdf_name
 from pipeline.desa.context import Context
 from pipeline.kecamatan import documents as render_kecamatan
+from pipeline.kecamatan.check_jadwal import jadwal_berbeda
 from pipeline.kecamatan.ranking import desa_rank, propose_ranking
 from pipeline.kecamatan.validation import validate_kecamatan
 from pipeline.kecamatan.workbook import write_kecamatan_workbook
@@ -175,6 +177,7 @@ class KecamatanStages:
             return Examined(
                 Status.REJECTED, Kind.WORKBOOK_KECAMATAN, PURPOSE, kode, year, report.issues
             )
+        report.extend(self.jadwal_against_desa(wb, raw, year))
         state = self.state(kode, year)
         guards, tahap = check_kecamatan(wb, state, self.ctx.rules)
         report.extend(guards)
@@ -193,6 +196,21 @@ class KecamatanStages:
             usulan_rows=[u.row for u in wb.usulan],
             peserta_rows=[p.row for p in wb.peserta],
         )
+
+    def jadwal_against_desa(
+        self, wb: BukuKerjaKecamatan, raw: RawWorkbook, year: int
+    ) -> list[Issue]:
+        """`jadwal-berbeda` for Jadwal rows that differ from the desa's own workbook."""
+        recorded: dict[str, IdentitasDesa] = {}
+        words: dict[str, str] = {}
+        for j in wb.jadwal:
+            ry = self.ctx.ledger.region_year(j.kode_desa, year)
+            if ry is not None:
+                recorded[j.kode_desa] = ry.identitas
+            desa = self.wilayah.desa(j.kode_desa)
+            if desa is not None:
+                words[j.kode_desa] = desa.level_word
+        return jadwal_berbeda(wb.jadwal, recorded, raw.jadwal, words)
 
     def state(self, kode: str, year: int) -> KecamatanState:
         ky = self.ledger.year(kode, year)

@@ -9,10 +9,7 @@ is silent:
   with an empty Kode Usulan is a new UPT/instansi usulan: its Asal Usulan names the UPT.
 - Desa/Kelurahan of a desa row (its kode names the desa) may be left empty: the official
   name is filled in; a different name is a warning. On UPT rows it is optional text.
-- Jadwal: a row with a Tanggal needs Jam Mulai and Tempat (the letter names them); a row
-  with Jam or Tempat but no Tanggal needs the Tanggal (otherwise no letter would be made
-  without a word). A desa on two Jadwal rows is `jadwal-ganda` (two letters to one desa).
-  Rows whose kode is unknown or not of this kecamatan are left out of the model.
+- Jadwal: see kecamatan/check_jadwal.py.
 """
 
 from __future__ import annotations
@@ -57,7 +54,6 @@ from pipeline.intake.checks import (
     cell_ref,
     choice_parser,
     name_key,
-    row_cell,
     text_parser,
     usulan_layout,
     whole_parser,
@@ -67,12 +63,12 @@ from pipeline.intake.parse import (
     clean_text,
     is_blank,
     parse_date,
-    parse_kode_desa,
     parse_nip,
     parse_time,
     parse_year,
     show,
 )
+from pipeline.kecamatan.check_jadwal import JadwalChecks
 
 C = UsulanColumn
 
@@ -119,6 +115,12 @@ KECAMATAN_IDENTITAS_FIELDS: dict[str, tuple[str, Parser, str]] = {
     "Nomor Surat Pengantar": ("nomor_surat_pengantar", text_parser, ""),
     "Jumlah Peserta Laki-laki": ("peserta_l", whole_parser(0), "angka-tidak-valid"),
     "Jumlah Peserta Perempuan": ("peserta_p", whole_parser(0), "angka-tidak-valid"),
+    "Nomor Surat Pemberitahuan": ("nomor_surat_pemberitahuan", text_parser, ""),
+    "Tanggal Surat Pemberitahuan": (
+        "tanggal_surat_pemberitahuan",
+        parse_date,
+        "tanggal-tidak-valid",
+    ),
 }
 KECAMATAN_IDENTITAS_HINTS: dict[str, str] = {
     "Kode Kecamatan": "kode wilayah kecamatan, mis. 12.05.01",
@@ -136,6 +138,8 @@ KECAMATAN_IDENTITAS_HINTS: dict[str, str] = {
     "Nomor Surat Pengantar": "nomor surat pengantar ke Bappeda",
     "Jumlah Peserta Laki-laki": "jumlah peserta laki-laki yang hadir, mis. 30",
     "Jumlah Peserta Perempuan": "jumlah peserta perempuan yang hadir, mis. 25",
+    "Nomor Surat Pemberitahuan": "nomor surat pemberitahuan ke desa/kelurahan",
+    "Tanggal Surat Pemberitahuan": "tanggal surat pemberitahuan, mis. 05/01/2026",
 }
 
 # Kecamatan Usulan column -> (model attribute, parser, issue code); shared columns as the desa's.
@@ -154,13 +158,6 @@ KECAMATAN_USULAN_FIELDS: dict[str, tuple[str, Parser, str]] = {
 }
 KECAMATAN_USULAN_REQUIRED_COLUMNS = KECAMATAN_USULAN_REQUIRED
 
-JADWAL_FIELDS: dict[str, tuple[str, Parser, str]] = {
-    "Nama Desa/Kelurahan": ("nama_desa", text_parser, ""),
-    "Tanggal Musrenbang": ("tanggal_musrenbang", parse_date, "tanggal-tidak-valid"),
-    "Jam Mulai": ("jam_mulai", parse_time, "jam-tidak-valid"),
-    "Tempat": ("tempat", text_parser, ""),
-}
-_KODE_DESA_LABEL = "Kode Desa/Kelurahan"
 _OPD = "OPD Tujuan"
 
 
@@ -176,7 +173,7 @@ KECAMATAN = Level(
 )
 
 
-class _KecamatanChecker(PesertaChecks, UsulanChecks):
+class _KecamatanChecker(JadwalChecks, PesertaChecks, UsulanChecks):
     """The desa checker's machinery, with the kecamatan workbook's own rules."""
 
     # ---------------------------------------------------------------- identitas
@@ -194,124 +191,6 @@ class _KecamatanChecker(PesertaChecks, UsulanChecks):
         self.region_name(
             "Nama Kecamatan", identitas.nama, kecamatan, prefixes, kecamatan.kode, sheet, cell_of
         )
-
-    def desa_of(self, kode: str, kecamatan: str | None) -> Wilayah | None:
-        """The desa/kelurahan `kode` when it belongs to `kecamatan` (any, when unknown)."""
-        desa = self.wilayah.desa(kode)
-        if desa is None or (kecamatan and not kode.startswith(kecamatan + ".")):
-            return None
-        return desa
-
-    # ---------------------------------------------------------------- jadwal
-
-    def jadwal(
-        self, table: RawTable, identitas: IdentitasKecamatan, missing: set[str]
-    ) -> list[JadwalDesa]:
-        sheet = table.sheet
-        out: list[JadwalDesa] = []
-        seen: dict[str, int] = {}
-        for row, found in self.data_rows(table, JADWAL_FIELDS):
-            desa = self.jadwal_desa(table, row, identitas, found, missing)
-            values = found.values
-            has_date = "tanggal_musrenbang" in values or "Tanggal Musrenbang" in found.troubled
-            needed: list[tuple[str, str]] = []
-            if has_date:
-                needed = [("Jam Mulai", "jam mulai, mis. 09.00"), ("Tempat", "tempat musyawarah")]
-            elif "jam_mulai" in values or "tempat" in values:
-                needed = [("Tanggal Musrenbang", "tanggal musyawarah desa, mis. 13/01/2026")]
-            for label, hint in needed:
-                attr = JADWAL_FIELDS[label][0]
-                if attr in values or label in found.troubled or label in missing:
-                    continue
-                self.add(
-                    "wajib-diisi",
-                    f"{label} masih kosong, padahal surat pemberitahuan untuk desa/kelurahan "
-                    f"di baris ini memerlukannya; isi {hint}",
-                    sheet=sheet,
-                    cell=cell_ref(table, label, row.row),
-                    row=row.row,
-                    column=label,
-                )
-            if desa is None:
-                continue
-            if desa.kode in seen:
-                self.add(
-                    "jadwal-ganda",
-                    f"{desa.level_word} {desa.nama} ({desa.kode}) sudah ada di baris "
-                    f"{seen[desa.kode]}; satu desa/kelurahan hanya satu baris Jadwal, hapus "
-                    "salah satunya",
-                    sheet=sheet,
-                    cell=cell_ref(table, _KODE_DESA_LABEL, row.row),
-                    row=row.row,
-                    column=_KODE_DESA_LABEL,
-                )
-                continue
-            seen[desa.kode] = row.row
-            values.setdefault("nama_desa", desa.nama)
-            out.append(JadwalDesa(row=row.row, kode_desa=desa.kode, **values))
-        return out
-
-    def jadwal_desa(
-        self,
-        table: RawTable,
-        row: RawRow,
-        identitas: IdentitasKecamatan,
-        found: Found,
-        missing: set[str],
-    ) -> Wilayah | None:
-        """The desa of a Jadwal row (None, reported, when missing, unknown or elsewhere)."""
-        sheet = table.sheet
-        label = _KODE_DESA_LABEL
-        self.read_cell(
-            row_cell(row, label),
-            parse_kode_desa,
-            "wilayah-tidak-dikenal",
-            sheet=sheet,
-            column=label,
-            found=found,
-            attr="kode_desa",
-        )
-        kode = found.values.pop("kode_desa", None)
-        if kode is None:
-            if label not in found.troubled and label not in missing:
-                self.add(
-                    "wajib-diisi",
-                    f"{label} masih kosong; isi kode wilayah desa/kelurahan, mis. "
-                    f"{identitas.kode or '12.05.01'}.2002, atau kosongkan seluruh baris",
-                    sheet=sheet,
-                    cell=cell_ref(table, label, row.row),
-                    row=row.row,
-                    column=label,
-                )
-            return None
-        desa = self.desa_of(kode, identitas.kode)
-        if desa is None:
-            where_ = f"kecamatan {identitas.kode}" if identitas.kode else "daftar wilayah"
-            self.add(
-                "wilayah-tidak-dikenal",
-                f"kode '{kode}' bukan desa/kelurahan {where_}; salin kode dari buku kerja "
-                "yang diterbitkan atau hapus baris ini",
-                sheet=sheet,
-                cell=cell_ref(table, label, row.row),
-                row=row.row,
-                column=label,
-            )
-            return None
-        written = found.values.get("nama_desa")
-        prefixes = ("desa", "kelurahan", "kel.")
-        if written is not None and name_key(written, prefixes) != name_key(desa.nama, prefixes):
-            self.add(
-                "nama-wilayah-berbeda",
-                f"Nama Desa/Kelurahan '{written}' berbeda dari daftar wilayah untuk kode "
-                f"{desa.kode} ('{desa.nama}'); periksa kodenya, surat memakai nama resmi "
-                f"'{desa.nama}'",
-                sheet=sheet,
-                cell=cell_ref(table, "Nama Desa/Kelurahan", row.row),
-                row=row.row,
-                column="Nama Desa/Kelurahan",
-            )
-            found.values["nama_desa"] = desa.nama
-        return desa
 
     # ---------------------------------------------------------------- usulan
 
@@ -468,6 +347,7 @@ def validate_kecamatan(
     jadwal: list[JadwalDesa] = []
     if raw.jadwal is not None:
         jadwal = checker.jadwal(raw.jadwal, identitas, jadwal_missing)
+        checker.surat_terlambat(raw.jadwal, identitas, jadwal)
     counts = IdentitasDesa(peserta_l=identitas.peserta_l, peserta_p=identitas.peserta_p)
     peserta = checker.peserta_sheet(raw, peserta_missing, counts, cells)
     usulan: list[UsulanKecamatan] = []

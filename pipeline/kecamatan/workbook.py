@@ -3,7 +3,7 @@
 `write_kecamatan_workbook` writes the same look as the desa workbook (Petunjuk, hidden Daftar
 lists, dropdowns, formats, protection, issue marks) with the kecamatan's Identitas labels, a
 Jadwal sheet (one row per desa, the letters of SOP Sooko step 1), Peserta as in the desa
-workbook and the kecamatan's Usulan columns. Layout: Identitas labels in A2:A19 in standard
+workbook and the kecamatan's Usulan columns. Layout: Identitas labels in A2:A21 in standard
 order; Jadwal, Peserta and Usulan as the table sheets of pipeline.intake.xlsx_write.
 """
 
@@ -105,13 +105,24 @@ KECAMATAN_IDENTITAS_HINTS: dict[str, str] = {
     "Nomor Surat Pengantar": "Wajib untuk Kirim (nomor surat keluar ke Bappeda).",
     "Jumlah Peserta Laki-laki": "Wajib sejak Rekap. Angka bulat.",
     "Jumlah Peserta Perempuan": "Wajib sejak Rekap. Angka bulat.",
+    "Nomor Surat Pemberitahuan": "Boleh kosong; nomor surat pemberitahuan ke desa/kelurahan "
+    "(kosong: dicetak titik-titik untuk diisi tangan).",
+    "Tanggal Surat Pemberitahuan": "Boleh kosong; tanggal surat itu, sebelum Musrenbang Desa.",
 }
 _KECAMATAN_IDENTITAS = IdentitasLayout(
     labels=KECAMATAN_IDENTITAS_LABELS,
     prefilled=KECAMATAN_PREFILLED,
     hints=KECAMATAN_IDENTITAS_HINTS,
-    text=("Kode Kecamatan", "Jam Mulai", "NIP Camat", "NIP Sekretaris Camat"),
-    dates=("Tanggal Musrenbang",),
+    text=(
+        "Kode Kecamatan",
+        "Jam Mulai",
+        "NIP Camat",
+        "NIP Sekretaris Camat",
+        "Nomor Berita Acara",
+        "Nomor Surat Pengantar",
+        "Nomor Surat Pemberitahuan",
+    ),
+    dates=("Tanggal Musrenbang", "Tanggal Surat Pemberitahuan"),
     numbers=("Tahun Rencana", "Jumlah Peserta Laki-laki", "Jumlah Peserta Perempuan"),
 )
 
@@ -126,13 +137,16 @@ PETUNJUK_KECAMATAN: list[str] = [
     "dikunci; jangan diubah. NIP Camat dan NIP Sekretaris Camat ditulis sebagai teks (18 angka).",
     "   Tahap dipilih dari daftar. Kebutuhan setiap tahap:",
     "   - Persiapan: Tanggal Musrenbang, Jam Mulai, Tempat, Alamat, Nama Camat. Isi juga lembar "
-    "Jadwal agar surat pemberitahuan ke setiap desa/kelurahan dibuat.",
+    "Jadwal agar surat pemberitahuan ke setiap desa/kelurahan dibuat; Nomor dan Tanggal Surat "
+    "Pemberitahuan (boleh kosong: dicetak titik-titik) tercetak pada setiap surat itu.",
     "   - Pelaksanaan: sama dengan Persiapan; semua desa/kelurahan sudah mengirim usulannya "
     "(desa yang belum mengirim disebutkan sebagai peringatan). Usulan UPT/instansi dicatat.",
-    "   - Rekap: setiap usulan diberi Keputusan; Prioritas untuk usulan yang diterima; Pimpinan "
-    "Sidang, Notulen, Nomor Berita Acara, Jumlah Peserta Laki-laki dan Perempuan.",
-    "   - Kirim: semua syarat Rekap, Nomor Surat Pengantar, dan pindaian Rekap Usulan yang "
-    "ditandatangani Camat (dengan paraf Sekretaris Camat) di folder pindaian/rekap.",
+    "   - Rekap: setiap usulan diberi Keputusan; Prioritas dan OPD Tujuan untuk usulan yang "
+    "diterima; Pimpinan Sidang, Notulen, Nomor Berita Acara, Jumlah Peserta Laki-laki dan "
+    "Perempuan.",
+    "   - Kirim: semua syarat Rekap, Nomor Surat Pengantar, dan pindaian yang ditandatangani: "
+    "Berita Acara (folder pindaian/berita-acara), Daftar Hadir (pindaian/daftar-hadir) dan "
+    "Rekap Usulan bertanda tangan Camat dengan paraf Sekretaris Camat (pindaian/rekap).",
     "",
     "2. Lembar Jadwal (surat pemberitahuan Musrenbang Desa/Kelurahan)",
     "   Setiap desa/kelurahan kecamatan sudah tercantum; Kode dan Nama dikunci. Isi Tanggal "
@@ -150,12 +164,15 @@ PETUNJUK_KECAMATAN: list[str] = [
     "   - Usulan UPT/instansi: tambahkan baris baru dengan Kode Usulan kosong (sistem "
     "mengisinya) dan Asal Usulan = nama UPT/instansi, mis. UPT Puskesmas Bahorok. "
     "Desa/Kelurahan diisi bila usulan itu untuk satu desa/kelurahan.",
-    "   - OPD Tujuan: perangkat daerah yang diusulkan melaksanakan, mis. Dinas PUPR (boleh "
-    "kosong).",
+    "   - OPD Tujuan: perangkat daerah yang diusulkan melaksanakan, mis. Dinas PUPR (wajib "
+    "sejak Rekap untuk usulan yang diterima).",
     "   - Keputusan: Diterima, Diterima dengan Revisi, atau Ditolak. Ditolak perlu alasan dan "
     "Diterima dengan Revisi perlu catatan perubahan di Catatan Keputusan. Usulan yang tidak "
     "disetujui tetap dicatat dengan Keputusan Ditolak, tidak dihapus.",
-    "   - Prioritas: angka bulat 1, 2, 3, ... tidak boleh sama di antara usulan yang diterima.",
+    "   - Prioritas: peringkat kecamatan, angka bulat 1, 2, 3, ... tidak boleh sama di antara "
+    "semua usulan yang diterima (bukan per desa). Buku kerja mengusulkan peringkat bergiliran: "
+    "usulan pertama setiap desa/kelurahan menurut urutan kode, lalu usulan kedua, dan "
+    "seterusnya, usulan UPT/instansi sesudahnya. Boleh diubah.",
     "   - Volume dan Perkiraan Biaya usulan desa berisi nilai yang disepakati Musrenbang Desa. "
     "Bila Musrenbang Kecamatan mengubahnya, pilih Diterima dengan Revisi dan tulis nilai baru di "
     "Volume Disepakati dan Biaya Disepakati (Rp); kolom yang kosong berarti nilai usulan tetap.",
@@ -196,6 +213,8 @@ def _kecamatan_identitas_values(
         "Nomor Surat Pengantar": i.nomor_surat_pengantar,
         "Jumlah Peserta Laki-laki": i.peserta_l,
         "Jumlah Peserta Perempuan": i.peserta_p,
+        "Nomor Surat Pemberitahuan": i.nomor_surat_pemberitahuan,
+        "Tanggal Surat Pemberitahuan": i.tanggal_surat_pemberitahuan,
     }
 
 
