@@ -18,6 +18,7 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.cli_id import IndonesianParser
 from pipeline.core.config import SettingsError
+from pipeline.core.environment import environment_error
 from pipeline.core.wilayah import WilayahError
 from pipeline.core.workspace import Workspace, root_from
 
@@ -190,6 +191,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except sqlite3.DatabaseError as exc:
+        if environment_error(exc):  # a full or failing disk, not a broken ledger
+            return _internal(root, exc)
         print(
             f"Ledger tidak dapat dibaca ({exc}): berkas musrenbang.db rusak atau bukan basis "
             "data SQLite. Hentikan pipeline dan pulihkan musrenbang.db dari cadangan.",
@@ -209,13 +212,18 @@ def _internal(root: Path, exc: BaseException) -> int:
     log_dir = Workspace(root).runtime / "logs"
     try:
         log_dir.mkdir(parents=True, exist_ok=True)
-        with open(log_dir / "pipeline.log", "a", encoding="utf-8") as fh:
+        with open(log_dir / "pipeline.log", "a", encoding="utf-8", errors="backslashreplace") as fh:
             fh.write(f"[{dt.datetime.now().isoformat(timespec='seconds')}]\n")
             fh.write(traceback.format_exc() + "\n")
         where = f" Rincian: {log_dir / 'pipeline.log'}"
-    except OSError:
+    except Exception:  # noqa: BLE001 - a full disk: the message below still goes out
         where = ""
-    print(f"Galat internal: {exc}.{where}", file=sys.stderr)
+    disk = " (disk penuh atau rusak? kosongkan ruang disk lalu jalankan lagi)"
+    hint = disk if environment_error(exc) else ""
+    try:
+        print(f"Galat internal{hint}: {exc}.{where}", file=sys.stderr)
+    except Exception:  # noqa: BLE001
+        pass
     return EXIT_INTERNAL
 
 

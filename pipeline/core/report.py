@@ -36,6 +36,10 @@ CODES: dict[str, tuple[Severity, str]] = {
         E,
         "Lembar berisi lebih banyak baris dari batas (pengaturan batas.baris_usulan, batas.baris_peserta).",
     ),
+    "baris-kosong-diabaikan": (
+        W,
+        "Lembar berisi banyak baris/sel kosong yang hanya berformat: diabaikan saat dibaca (tanpa salinan perbaiki).",
+    ),
     "masalah-terlalu-banyak": (
         W,
         "Tanda terima mencantumkan 200 masalah pertama; sisanya dihitung per kode (galat bila ada galat di antaranya).",

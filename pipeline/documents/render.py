@@ -34,6 +34,7 @@ from pipeline.core.resources import data_dir
 from pipeline.core.workspace import Workspace
 from pipeline.documents import formatting as fmt
 from pipeline.documents.context import Gambar
+from pipeline.documents.fast_template import FastTemplate
 
 if TYPE_CHECKING:
     from pipeline.documents.convert import Converter
@@ -304,8 +305,10 @@ def check_docx(path: Path) -> None:
                 r"word/(header|footer)\d*\.xml|docProps/core\.xml|_rels/\.rels|\[Content_Types\]\.xml",
                 name,
             )
-            if rendered:
-                etree.fromstring(z.read(name))
+            if rendered:  # parsed as a stream: a 400-page kompilasi needs no second tree
+                with z.open(name) as fh:
+                    for _, elem in etree.iterparse(fh, events=("end",)):
+                        elem.clear(keep_tail=True)
         if "word/document.xml" not in names:
             raise ValueError("word/document.xml tidak ada")
 
@@ -347,7 +350,7 @@ def render_docx(
     """Render `template` with `context` into `out` (a fresh DocxTemplate from cached bytes).
     Relative image paths (the lambang) are taken from `base` (the workspace root)."""
     data = template_bytes(template)
-    tpl = DocxTemplate(io.BytesIO(data))
+    tpl = FastTemplate(io.BytesIO(data))
     try:
         tpl.render(_with_images(tpl, context, base), jinja_env=jinja_env(), autoescape=True)
     except (jinja2.TemplateError, etree.XMLSyntaxError, ValueError) as exc:
@@ -358,6 +361,7 @@ def render_docx(
         tpl.docx.core_properties.title = clean_text(title)
     out.parent.mkdir(parents=True, exist_ok=True)
     tpl.save(out)
+    del tpl  # its element tree is the largest thing a big document holds
     try:
         check_docx(out)
     except (ValueError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:

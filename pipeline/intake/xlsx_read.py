@@ -101,8 +101,9 @@ def read_workbook(
     name = display_name or path.name
     report = Report()
     try:
-        _check_file(path, name, limits, report)
-        raw = _read(path, name, report, limits)
+        compact = _check_file(path, name, limits, report)
+        with rowcount.compacted(path, compact) as readable:
+            raw = _read(readable, name, report, limits)
     except _Rejected:
         return None, report
     except Exception as exc:  # any parser failure on any bytes: the file is unusable
@@ -129,7 +130,7 @@ def _suffix(path: Path, name: str) -> str:
     return (Path(name).suffix or path.suffix).lower()
 
 
-def _check_file(path: Path, name: str, limits: BatasSettings, report: Report) -> None:
+def _check_file(path: Path, name: str, limits: BatasSettings, report: Report) -> set[str]:
     suffix = _suffix(path, name)
     if suffix in UNSUPPORTED or suffix not in READABLE:
         raise _reject(
@@ -168,10 +169,11 @@ def _check_file(path: Path, name: str, limits: BatasSettings, report: Report) ->
             f"Berkas '{name}' sebenarnya berformat .xls lama atau dilindungi kata sandi: buka di "
             "Excel/Calc, hapus kata sandinya, lalu Simpan sebagai .xlsx dan kirim lagi.",
         )
-    _check_zip(path, name, limits, report)
+    return _check_zip(path, name, limits, report)
 
 
-def _check_zip(path: Path, name: str, limits: BatasSettings, report: Report) -> None:
+def _check_zip(path: Path, name: str, limits: BatasSettings, report: Report) -> set[str]:
+    """The zip's checks; returns the worksheet parts to read from a compacted copy."""
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
@@ -210,11 +212,17 @@ def _check_zip(path: Path, name: str, limits: BatasSettings, report: Report) -> 
         from defusedxml.ElementTree import fromstring
 
         with zipfile.ZipFile(path) as zf:  # rows counted before anything is loaded
-            over = rowcount.sheets_over_limit(zf, _sheet_parts(zf, fromstring), limits)
-        for title, cap in over:
+            parts = _sheet_parts(zf, fromstring)
+            found = rowcount.survey_workbook(zf, parts, limits)
+        for title, cap in found.over_limit:
             report.add("baris-terlalu-banyak", rowcount.too_many(name, title, cap), sheet=title)
-        if over:
+        if found.over_limit:
             raise _Rejected("baris-terlalu-banyak")
+        titles = {part: title for title, part in parts.items()}
+        for part, empty in found.wasteful.items():
+            text = rowcount.empty_formatting(name, titles[part], empty)
+            report.add("baris-kosong-diabaikan", text, sheet=titles[part])
+        return set(found.wasteful)
     else:
         if "mimetype" in names or "content.xml" in names:
             raise _reject(

@@ -208,6 +208,8 @@ class Stages:
         """The operator's own workbook back, every issue marked on its cell."""
         if Path(row.file).suffix.casefold() not in (".xlsx", ".xlsm"):
             return []
+        if any(i.code == "baris-kosong-diabaikan" for i in ex.issues):
+            return []  # marking it would load every formatted empty row again
         if not any(i.code not in FILE_LEVEL_CODES for i in ex.issues):
             return []  # unreadable: nothing to mark
         desa = self.wilayah.desa(ex.region) if ex.region else None
