@@ -34,6 +34,7 @@ from pipeline.core.standard import (
 )
 from pipeline.core.wilayah import load_wilayah
 from pipeline.core.workspace import Workspace, buku_kerja_name
+from pipeline.demo_bappeda import play_bappeda
 from pipeline.demo_folder import prepare_demo_folder
 from pipeline.desa.workflow import is_working_day
 from pipeline.run.batch import run_pass
@@ -473,6 +474,8 @@ def _play(target: Path, log: Callable[[str], None]) -> int:
     kec.scan("REKAP USULAN MUSRENBANG KECAMATAN BAHOROK")
     kec.drop({"Tahap": "Kirim", "Nomor Surat Pengantar": "050/130/BHR/2026"})
     step("Berita acara, daftar hadir dan rekap ditandatangani; surat pengantar dan paket")
+    package = next(kec.current().parent.glob("Paket Musrenbang Kecamatan *.zip"))
+    bappeda = play_bappeda(ws, target / "wilayah-demo.csv", package, log)
 
     tahun_status, rows = status_rows(target, tahun)
     log("\n" + status_table(tahun_status, rows, kecamatan_stages(target, tahun_status)))
@@ -486,6 +489,7 @@ def _play(target: Path, log: Callable[[str], None]) -> int:
     for path in sorted(p for p in kec_folder.iterdir() if p.is_file()):
         log(f"      {path.name}")
     log(f"  kabupaten         : {ws.outbox} (Rekap Usulan, Pemantauan .xlsx/.html)")
+    log(f"  Bappeda (paket)   : {bappeda} (workspace Bappeda: paket diterima dan digabung)")
     log(f"  tanda terima      : {ws.receipts}")
     log(f"  arsip masukan     : {ws.arsip}")
     log(f"  ledger            : {settings.database_path(target)}")

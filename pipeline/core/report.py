@@ -150,6 +150,22 @@ CODES: dict[str, tuple[Severity, str]] = {
         E,
         "Paket kecamatan tidak utuh: manifest hilang, berkas tidak tercantum, atau sidik sha256 tidak cocok.",
     ),
+    "paket-tidak-sah": (
+        E,
+        "Paket kecamatan tidak bertanda tangan, kuncinya belum terdaftar untuk kecamatan itu, atau tanda tangannya tidak cocok.",
+    ),
+    "paket-menggantikan": (
+        W,
+        "Paket yang lebih baru (Kirim ulang setelah dibuka kembali) menggantikan paket kecamatan yang dipegang; yang lama tetap di arsip.",
+    ),
+    "paket-usang": (
+        E,
+        "Paket lebih lama dari (atau setara dengan) paket kecamatan yang sudah diterima untuk tahun itu.",
+    ),
+    "paket-dan-buku-kerja": (
+        W,
+        "Bappeda menerima paket kecamatan dan juga buku kerja desanya langsung: isi paket yang berlaku.",
+    ),
     "galat-internal": (
         E,
         "Galat sistem berulang saat memproses berkas ini; berkas aman di arsip, hubungi admin.",

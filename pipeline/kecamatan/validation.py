@@ -58,16 +58,8 @@ from pipeline.intake.checks import (
     usulan_layout,
     whole_parser,
 )
-from pipeline.intake.parse import (
-    Parsed,
-    clean_text,
-    is_blank,
-    parse_date,
-    parse_nip,
-    parse_time,
-    parse_year,
-    show,
-)
+from pipeline.intake.parse import Parsed, clean_text, is_blank, parse_nip, parse_year, show
+from pipeline.intake.parse_dates import parse_date, parse_time
 from pipeline.kecamatan.check_jadwal import JadwalChecks
 
 C = UsulanColumn

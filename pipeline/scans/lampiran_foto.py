@@ -14,13 +14,8 @@ from PIL import Image, ImageDraw
 
 from pipeline.core.atomic import write_bytes
 from pipeline.scans.fonts import load_font
-from pipeline.scans.pages import (
-    EXIF_TRANSPOSE,
-    MAX_PIXELS,
-    exif_orientation,
-    flatten_alpha,
-    paper_points,
-)
+from pipeline.scans.limits import EXIF_TRANSPOSE, MAX_PIXELS, paper_points
+from pipeline.scans.pages import exif_orientation, flatten_alpha
 
 LAMPIRAN_DPI = 150
 _MARGIN_MM = 12
