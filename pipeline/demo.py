@@ -36,6 +36,7 @@ from pipeline.core.wilayah import load_wilayah
 from pipeline.core.workspace import Workspace, buku_kerja_name
 from pipeline.demo_bappeda import play_bappeda
 from pipeline.demo_folder import prepare_demo_folder
+from pipeline.demo_kop import set_demo_kop
 from pipeline.desa.workflow import is_working_day
 from pipeline.run.batch import run_pass
 
@@ -354,6 +355,7 @@ def run_demo(target: Path, log: Callable[[str], None] = print) -> int:
 def _play(target: Path, log: Callable[[str], None]) -> int:
     (target / "wilayah-demo.csv").write_text(WILAYAH_DEMO, encoding="utf-8")
     ws = init_workspace(target, target / "wilayah-demo.csv", "12.05")
+    set_demo_kop(target)  # a lambang and the kecamatan office's address on every kop
     settings = load_settings(target)
     # The demo writes each file completely before a pass starts: no need to wait for copies.
     settings.watch.stabil_detik = 0
