@@ -25,7 +25,13 @@ from pipeline.commands import (
     status_table,
 )
 from pipeline.core.config import load_settings
-from pipeline.core.standard import SHEET_IDENTITAS, SHEET_PESERTA, SHEET_USULAN, normalise
+from pipeline.core.standard import (
+    DISEPAKATI_COLUMNS,
+    SHEET_IDENTITAS,
+    SHEET_PESERTA,
+    SHEET_USULAN,
+    normalise,
+)
 from pipeline.core.wilayah import load_wilayah
 from pipeline.core.workspace import Workspace, buku_kerja_name
 from pipeline.demo_bappeda import play_bappeda
@@ -121,7 +127,13 @@ USULAN = [
 ]
 DECISIONS = [
     (1, "Diterima", None),
-    (2, "Diterima dengan Revisi", "Volume dikurangi menjadi 100 meter sesuai pagu"),
+    (
+        2,
+        "Diterima dengan Revisi",
+        "Volume dikurangi menjadi 100 meter sesuai pagu",
+        100,
+        80_000_000,
+    ),
     (4, "Diterima", None),
     (3, "Diterima", None),
     (None, "Ditolak", "Kewenangan kabupaten; diteruskan ke BPBD melalui kecamatan"),
@@ -186,10 +198,12 @@ class Operator:
             _fill(sheet, labels, usulan)
         if decisions is not None:
             first = cols["__header_row__"] + 1
-            for i, (prio, keputusan, catatan) in enumerate(decisions):
+            for i, (prio, keputusan, catatan, *agreed) in enumerate(decisions):
                 sheet.cell(first + i, cols["Prioritas"], prio)
                 sheet.cell(first + i, cols["Keputusan"], keputusan)
                 sheet.cell(first + i, cols["Catatan Keputusan"], catatan)
+                for label, value in zip(DISEPAKATI_COLUMNS, agreed, strict=False):
+                    sheet.cell(first + i, cols[label], value)
         target = self.inbox / buku_kerja_name(self.desa, self.tahun)
         tmp = target.with_name(".~demo-" + target.name)
         wb.save(tmp)

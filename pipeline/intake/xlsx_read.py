@@ -40,6 +40,7 @@ from pipeline.core.standard import (
     JADWAL_COLUMNS,
     KECAMATAN_IDENTITAS_LABELS,
     KECAMATAN_USULAN_COLUMNS,
+    KECAMATAN_USULAN_REQUIRED,
     PESERTA_COLUMNS,
     PESERTA_REQUIRED,
     SHEET_IDENTITAS,
@@ -70,10 +71,6 @@ KECAMATAN_ONLY_LABELS = [
     lbl
     for lbl in KECAMATAN_IDENTITAS_LABELS
     if normalise(lbl) not in map(normalise, IDENTITAS_LABELS)
-]
-# Required columns of the kecamatan Usulan sheet (OPD Tujuan, No and Kode Usulan optional).
-KECAMATAN_USULAN_REQUIRED = [
-    c for c in KECAMATAN_USULAN_COLUMNS if c not in ("No", "Kode Usulan", "OPD Tujuan")
 ]
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and password-protected .xlsx

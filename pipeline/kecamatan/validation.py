@@ -31,7 +31,7 @@ from pipeline.core.models import (
 from pipeline.core.report import Report
 from pipeline.core.standard import (
     JADWAL_COLUMNS,
-    KECAMATAN_USULAN_COLUMNS,
+    KECAMATAN_USULAN_REQUIRED,
     PESERTA_REQUIRED,
     SHEET_IDENTITAS,
     SHEET_JADWAL,
@@ -143,11 +143,12 @@ KECAMATAN_USULAN_FIELDS: dict[str, tuple[str, Parser, str]] = {
         for c in (C.BIDANG, C.KEGIATAN, C.LOKASI, C.VOLUME, C.SATUAN, C.BIAYA, C.SUMBER_DANA)
     },
     "OPD Tujuan": ("opd_tujuan", text_parser, ""),
-    **{c.value: USULAN_FIELDS[c] for c in (C.PRIORITAS, C.KEPUTUSAN, C.CATATAN)},
+    **{
+        c.value: USULAN_FIELDS[c]
+        for c in (C.PRIORITAS, C.KEPUTUSAN, C.CATATAN, C.VOLUME_DISEPAKATI, C.BIAYA_DISEPAKATI)
+    },
 }
-KECAMATAN_USULAN_REQUIRED_COLUMNS: list[str] = [
-    c for c in KECAMATAN_USULAN_COLUMNS if c not in ("No", "Kode Usulan", "OPD Tujuan")
-]
+KECAMATAN_USULAN_REQUIRED_COLUMNS = KECAMATAN_USULAN_REQUIRED
 
 _OPD = "OPD Tujuan"
 
