@@ -15,7 +15,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from pipeline import __version__
+from pipeline import __version__, kunci_cmd
 from pipeline.cli_id import IndonesianParser
 from pipeline.core.config import SettingsError
 from pipeline.core.environment import environment_error
@@ -154,6 +154,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument(
         "dir", nargs="?", type=Path, default=None, metavar="FOLDER", help="bawaan: ./demo"
     )
+    kunci_cmd.add_parser(command)
     s = command(
         "cadangan",
         "cadangkan ledger, pengaturan dan daftar wilayah",
@@ -300,6 +301,8 @@ def cmd_status(args: argparse.Namespace, root: Path) -> int:
         check_kecamatan(root, args.kecamatan)
         rows = [r for r in rows if r.kode.startswith(args.kecamatan + ".")]
     print(status_table(tahun, rows, kecamatan_stages(root, tahun)))
+    for line in kunci_cmd.package_warnings(root, tahun):
+        print(line)
     return EXIT_OK
 
 
@@ -333,4 +336,5 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Path], int]] = {
     "unlock": cmd_unlock,
     "demo": cmd_demo,
     "cadangan": cmd_cadangan,
+    "kunci": kunci_cmd.cmd_kunci,
 }

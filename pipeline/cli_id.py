@@ -116,6 +116,11 @@ EXAMPLES: dict[str, list[str]] = {
         "musrenbang demo               (membuat ./demo)",
         "musrenbang demo ~/demo-musrenbang",
     ],
+    "kunci": [
+        "musrenbang kunci --root /srv/musrenbang               (kunci dan sidiknya)",
+        'musrenbang kunci daftar 12.05.01 "Kunci Publik Kecamatan Bahorok.pub"',
+        'musrenbang kunci daftar 12.05.01 baru.pub --ganti --alasan "laptop kecamatan diganti"',
+    ],
     "cadangan": [
         "musrenbang cadangan --root /srv/musrenbang            (ke /srv/musrenbang/cadangan/)",
         "musrenbang cadangan --ke /media/usb/cadangan --root /srv/musrenbang",

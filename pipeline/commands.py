@@ -7,7 +7,6 @@ from tests and from other programs.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -25,7 +24,8 @@ from pipeline.core.wilayah import (
     load_wilayah,
 )
 from pipeline.core.workspace import Workspace
-from pipeline.desa.workflow import PINDAIAN_WAJIB, deadline
+from pipeline.kabupaten.status import build_status
+from pipeline.kecamatan.paket_kirim import init_keys
 from pipeline.ledger.store import Ledger, now_iso
 from pipeline.run.route import Stages
 
@@ -97,6 +97,7 @@ def init_workspace(root: Path, wilayah_file: Path | None, kabupaten: str | None)
         for desa in wilayah.desa_in(kec.kode):
             ws.make_desa_inbox(kec, desa)
     Ledger(settings.database_path(root)).close()
+    init_keys(ws, wilayah.kecamatan_in(kab.kode))
     return ws
 
 
@@ -181,51 +182,29 @@ class StatusRow:
 
 
 def status_rows(root: Path, tahun: int | None) -> tuple[int | None, list[StatusRow]]:
-    """Every desa's row; see kecamatan_stages for the kecamatan's own stage."""
+    """Every desa's row; see kecamatan_stages for the kecamatan's own stage. The figures are
+    those of `status --json` and the Pemantauan (kabupaten/status.py, read once)."""
     ws, settings, wilayah = open_workspace(root)
-    tz = ZoneInfo(settings.jadwal.zona_waktu)
-    today = dt.datetime.now(tz).date()
-    rows: list[StatusRow] = []
+    now = dt.datetime.now(ZoneInfo(settings.jadwal.zona_waktu))
     with Ledger(settings.database_path(root)) as ledger:
-        known = ledger.all_region_years(tahun)
-        if tahun is None and known:
-            # the year most desa work on (one early 2028 workbook must not hide 2027)
-            counts = Counter(ry.year for ry in known)
-            tahun = max(counts, key=lambda y: (counts[y], y))
-            known = [ry for ry in known if ry.year == tahun]
-        by_kode = {ry.region: ry for ry in known}
-        for desa in wilayah.all_desa(settings.kabupaten.kode):
-            ry = by_kode.get(desa.kode)
-            if ry is None or tahun is None:
-                kec = wilayah.kecamatan_of(desa.kode).nama
-                rows.append(StatusRow(desa.kode, desa.nama, kec, "-", 0, 0, 0, 0, "", ["semua"]))
-                continue
-            usulan = ledger.usulan_of(desa.kode, tahun)
-            got = {b.jenis for b in ledger.berkas_of(desa.kode, tahun, "pindaian")}
-            late = "ya" if ry.late else ""
-            tanggal = ry.identitas.tanggal_musrenbang
-            if not late and ry.stage is not Tahap.KIRIM and tanggal is not None:
-                limit = deadline(
-                    tanggal,
-                    settings.jadwal.batas_hari_kerja,
-                    frozenset(settings.jadwal.hari_libur_tambahan),
-                )
-                late = "lewat batas" if today > limit else ""
-            rows.append(
-                StatusRow(
-                    kode=desa.kode,
-                    nama=desa.nama,
-                    kecamatan=wilayah.kecamatan_of(desa.kode).nama,
-                    tahap=ry.stage.value,
-                    usulan=len(usulan),
-                    diterima=sum(1 for u in usulan if u.diterima),
-                    ditolak=sum(1 for u in usulan if u.keputusan == "Ditolak"),
-                    belum=sum(1 for u in usulan if u.keputusan is None),
-                    terlambat=late,
-                    pindaian_kurang=[j for j in PINDAIAN_WAJIB if j not in got],
-                )
-            )
-    return tahun, rows
+        status = build_status(settings, wilayah, ledger, now=now, tahun=tahun)
+    names = {k.kode: k.nama for k in status.kecamatan}
+    rows = [
+        StatusRow(
+            kode=d.kode,
+            nama=d.nama,
+            kecamatan=names.get(d.kecamatan, d.kecamatan),
+            tahap=d.tahap.value if d.tahap else "-",
+            usulan=d.usulan.jumlah,
+            diterima=d.usulan.diterima,
+            ditolak=d.usulan.ditolak,
+            belum=d.usulan.belum_diputuskan,
+            terlambat="ya" if d.terlambat else "lewat batas" if d.lewat_batas else "",
+            pindaian_kurang=d.pindaian_kurang,
+        )
+        for d in status.desa
+    ]
+    return status.tahun, rows
 
 
 def kecamatan_stages(root: Path, tahun: int | None) -> dict[str, str]:

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from openpyxl import load_workbook
 
+from pipeline import demo_kelurahan as kel
 from pipeline.commands import (
     init_workspace,
     issue_desa_workbook,
@@ -25,17 +26,18 @@ from pipeline.commands import (
     status_table,
 )
 from pipeline.core.config import load_settings
-from pipeline.core.standard import SHEET_IDENTITAS, SHEET_PESERTA, SHEET_USULAN, normalise
+from pipeline.core.standard import (
+    DISEPAKATI_COLUMNS,
+    SHEET_IDENTITAS,
+    SHEET_PESERTA,
+    SHEET_USULAN,
+    normalise,
+)
 from pipeline.core.wilayah import load_wilayah
 from pipeline.core.workspace import Workspace, buku_kerja_name
+from pipeline.demo_bappeda import play_bappeda
 from pipeline.demo_folder import prepare_demo_folder
-from pipeline.demo_kelurahan import (
-    KEL_DECISIONS,
-    KEL_PESERTA,
-    KEL_USULAN,
-    OPD_KELURAHAN,
-    with_date_taken,
-)
+from pipeline.demo_kop import set_demo_kop
 from pipeline.desa.workflow import is_working_day
 from pipeline.run.batch import run_pass
 
@@ -126,7 +128,13 @@ USULAN = [
 ]
 DECISIONS = [
     (1, "Diterima", None),
-    (2, "Diterima dengan Revisi", "Volume dikurangi menjadi 100 meter sesuai pagu"),
+    (
+        2,
+        "Diterima dengan Revisi",
+        "Volume dikurangi menjadi 100 meter sesuai pagu",
+        100,
+        80_000_000,
+    ),
     (4, "Diterima", None),
     (3, "Diterima", None),
     (None, "Ditolak", "Kewenangan kabupaten; diteruskan ke BPBD melalui kecamatan"),
@@ -191,10 +199,12 @@ class Operator:
             _fill(sheet, labels, usulan)
         if decisions is not None:
             first = cols["__header_row__"] + 1
-            for i, (prio, keputusan, catatan) in enumerate(decisions):
+            for i, (prio, keputusan, catatan, *agreed) in enumerate(decisions):
                 sheet.cell(first + i, cols["Prioritas"], prio)
                 sheet.cell(first + i, cols["Keputusan"], keputusan)
                 sheet.cell(first + i, cols["Catatan Keputusan"], catatan)
+                for label, value in zip(DISEPAKATI_COLUMNS, agreed, strict=False):
+                    sheet.cell(first + i, cols[label], value)
         target = self.inbox / buku_kerja_name(self.desa, self.tahun)
         tmp = target.with_name(".~demo-" + target.name)
         wb.save(tmp)
@@ -215,7 +225,7 @@ class Operator:
         target = self.inbox / "dokumen" / "foto" / name
         target.parent.mkdir(parents=True, exist_ok=True)
         make_photo(target, title, seed=len(name))
-        return with_date_taken(target, taken) if taken else target
+        return kel.with_date_taken(target, taken) if taken else target
 
 
 class KecamatanOperator:
@@ -310,7 +320,7 @@ OPD = {
     "Pembinaan Kemasyarakatan": "Dinas Pemuda dan Olahraga",
     "Penanggulangan Bencana, Keadaan Darurat dan Mendesak": "BPBD",
     "Penyelenggaraan Pemerintahan Desa": "Dinas PMD",
-    **OPD_KELURAHAN,
+    **kel.OPD_KELURAHAN,
 }
 
 
@@ -347,6 +357,7 @@ def run_demo(target: Path, log: Callable[[str], None] = print) -> int:
 def _play(target: Path, log: Callable[[str], None]) -> int:
     (target / "wilayah-demo.csv").write_text(WILAYAH_DEMO, encoding="utf-8")
     ws = init_workspace(target, target / "wilayah-demo.csv", "12.05")
+    set_demo_kop(target)  # a lambang and the kecamatan office's address on every kop
     settings = load_settings(target)
     # The demo writes each file completely before a pass starts: no need to wait for copies.
     settings.watch.stabil_detik = 0
@@ -387,21 +398,12 @@ def _play(target: Path, log: Callable[[str], None]) -> int:
     tim = Operator(ws, "12.05.01.2003", tahun)
     tim.drop({**base, "Tahap": "Persiapan", "Nama Kepala Desa/Lurah": "Jamaluddin Perangin-angin"})
     pek = Operator(ws, "12.05.01.1001", tahun)
-    pek.drop(
-        {
-            **base,
-            "Tahap": "Persiapan",
-            "Tempat": "Aula Kantor Lurah",
-            "Nama Kepala Desa/Lurah": "Hendra Gunawan, S.Sos",
-            "NIP Kepala Desa/Lurah": "198203152009031004",
-        },
-        peserta=KEL_PESERTA,
-    )
+    pek.drop({**base, **kel.PERSIAPAN}, peserta=kel.PESERTA)
     step("Persiapan: identitas diisi, daftar hadir dicetak")
 
     lau.drop({"Tahap": "Pelaksanaan"}, usulan=USULAN)
     tim.drop({"Tahap": "Pelaksanaan"}, usulan=USULAN[:3])
-    pek.drop({"Tahap": "Pelaksanaan"}, usulan=KEL_USULAN)  # lingkungan, LPM, Dana Kelurahan
+    pek.drop({"Tahap": "Pelaksanaan"}, usulan=kel.USULAN)  # lingkungan, LPM, Dana Kelurahan
     step("Pelaksanaan: usulan dusun/lingkungan dicatat dan diberi Kode Usulan")
 
     ver = {
@@ -414,7 +416,7 @@ def _play(target: Path, log: Callable[[str], None]) -> int:
     lau.drop(ver, decisions=DECISIONS)
     bad = [(1, "Diterima", None), (1, "Diterima", None), (None, "Ditolak", None)]
     tim.drop({**ver, "Pimpinan Rapat": "Jamaluddin"}, decisions=bad)
-    pek.drop({**ver, "Pimpinan Rapat": "Hendra Gunawan, S.Sos"}, decisions=KEL_DECISIONS)
+    pek.drop({**ver, "Pimpinan Rapat": "Hendra Gunawan, S.Sos"}, decisions=kel.DECISIONS)
     step("Verifikasi: Lau Damak lengkap; Timbang Lawan ditolak (prioritas ganda, alasan kosong)")
 
     tim.drop(
@@ -441,10 +443,7 @@ def _play(target: Path, log: Callable[[str], None]) -> int:
     tim.scan("berita-acara", "BERITA ACARA MUSRENBANG DESA TIMBANG LAWAN")
     tim.scan("daftar-hadir", "DAFTAR HADIR MUSRENBANG DESA TIMBANG LAWAN")
     tim.drop({"Tahap": "Kirim"})
-    pek.scan("berita-acara", "BERITA ACARA MUSRENBANG KELURAHAN PEKAN BAHOROK")
-    pek.scan("daftar-hadir", "DAFTAR HADIR MUSRENBANG KELURAHAN PEKAN BAHOROK")
-    pek.photo("pembukaan oleh lurah.jpg", "Musrenbang Kelurahan Pekan Bahorok", taken=pagi)
-    pek.drop({"Tahap": "Kirim"})
+    kel.kirim(pek, taken=pagi)  # signed scans, a photo with its EXIF date, Tahap Kirim
     step("Timbang Lawan dan Kelurahan Pekan Bahorok mengirim ke kecamatan")
 
     issue_kecamatan_workbook(target, "12.05.01", tahun)
@@ -476,6 +475,8 @@ def _play(target: Path, log: Callable[[str], None]) -> int:
     kec.scan("REKAP USULAN MUSRENBANG KECAMATAN BAHOROK")
     kec.drop({"Tahap": "Kirim", "Nomor Surat Pengantar": "050/130/BHR/2026"})
     step("Berita acara, daftar hadir dan rekap ditandatangani; surat pengantar dan paket")
+    package = next(kec.current().parent.glob("Paket Musrenbang Kecamatan *.zip"))
+    bappeda = play_bappeda(ws, target / "wilayah-demo.csv", package, log)
 
     tahun_status, rows = status_rows(target, tahun)
     log("\n" + status_table(tahun_status, rows, kecamatan_stages(target, tahun_status)))
@@ -489,6 +490,7 @@ def _play(target: Path, log: Callable[[str], None]) -> int:
     for path in sorted(p for p in kec_folder.iterdir() if p.is_file()):
         log(f"      {path.name}")
     log(f"  kabupaten         : {ws.outbox} (Rekap Usulan, Pemantauan .xlsx/.html)")
+    log(f"  Bappeda (paket)   : {bappeda} (workspace Bappeda: paket diterima dan digabung)")
     log(f"  tanda terima      : {ws.receipts}")
     log(f"  arsip masukan     : {ws.arsip}")
     log(f"  ledger            : {settings.database_path(target)}")

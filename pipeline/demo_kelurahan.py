@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from PIL import Image
 
@@ -13,7 +14,14 @@ from pipeline.core.standard import BIDANG_KELURAHAN
 
 INFRA, EKONOMI, MANUSIA = BIDANG_KELURAHAN
 
-KEL_PESERTA = [
+PERSIAPAN = {
+    "Tahap": "Persiapan",
+    "Tempat": "Aula Kantor Lurah",
+    "Nama Kepala Desa/Lurah": "Hendra Gunawan, S.Sos",
+    "NIP Kepala Desa/Lurah": "198203152009031004",
+}
+
+PESERTA = [
     ("Hendra Gunawan, S.Sos", "L", "Pemerintah Kelurahan", "Lurah"),
     ("Sri Rahayu Sitepu", "P", "Kepala Lingkungan", "Kepala Lingkungan I"),
     ("Budi Tarigan", "L", "LPM", "Ketua LPM"),
@@ -23,7 +31,7 @@ KEL_PESERTA = [
     ("Andi Saputra", "L", "Karang Taruna", "Ketua Karang Taruna"),
 ]
 
-KEL_USULAN = [
+USULAN = [
     ("Lingkungan I", INFRA, "Rabat beton gang Melati", "Lingkungan I", 120, "meter",
      96_000_000, "Dana Kelurahan"),
     ("Lingkungan II", EKONOMI, "Pelatihan UMKM keripik pisang", "Aula Kantor Lurah", 25,
@@ -34,7 +42,7 @@ KEL_USULAN = [
      101_001_000, "APBD Kabupaten"),
 ]  # fmt: skip
 
-KEL_DECISIONS = [
+DECISIONS = [
     (1, "Diterima", None),
     (3, "Diterima", None),
     (None, "Ditolak", "Sudah dilaksanakan Puskesmas tahun berjalan"),
@@ -55,3 +63,12 @@ def with_date_taken(path: Path, taken: dt.datetime, description: str | None = No
             exif[0x010E] = description  # ImageDescription
         img.save(path, exif=exif, quality=85)
     return path
+
+
+def kirim(operator: Any, taken: dt.datetime) -> None:
+    """The kelurahan's operator (a demo Operator) drops the signed scans, a photo taken at the
+    musrenbang, and the workbook at Tahap Kirim."""
+    operator.scan("berita-acara", "BERITA ACARA MUSRENBANG KELURAHAN PEKAN BAHOROK")
+    operator.scan("daftar-hadir", "DAFTAR HADIR MUSRENBANG KELURAHAN PEKAN BAHOROK")
+    operator.photo("pembukaan oleh lurah.jpg", "Musrenbang Kelurahan Pekan Bahorok", taken=taken)
+    operator.drop({"Tahap": "Kirim"})

@@ -89,24 +89,29 @@ def usulan(desa: Wilayah = DESA, n: int = 40, seed: int = 1) -> list[Usulan]:
         if keputusan is not Keputusan.DITOLAK:
             prioritas += 1
             prio = prioritas
-        rows.append(
-            Usulan(
-                kode_usulan=f"{desa.kode}-2027-{i + 1:03d}",
-                asal=rng.choice(["Dusun I", "Dusun II", "Dusun III", "Desa"]),
-                bidang=bidang,
-                kegiatan=rng.choice(KEGIATAN[bidang]),
-                lokasi=f"Dusun {rng.randint(1, 6)}",
-                volume=Decimal(rng.choice(["1", "2", "150", "2.5", "300"])),
-                satuan=rng.choice(SATUAN),
-                biaya=rng.randint(5, 400) * 1_000_000 + rng.choice([0, 250_000, 500_000]),
-                sumber_dana=rng.choice(SUMBER_DANA),
-                pm_l=rng.randint(10, 200),
-                pm_p=rng.randint(10, 200),
-                prioritas=prio,
-                keputusan=keputusan,
-                catatan=catatan,
-            )
+        u = Usulan(
+            kode_usulan=f"{desa.kode}-2027-{i + 1:03d}",
+            asal=rng.choice(["Dusun I", "Dusun II", "Dusun III", "Desa"]),
+            bidang=bidang,
+            kegiatan=rng.choice(KEGIATAN[bidang]),
+            lokasi=f"Dusun {rng.randint(1, 6)}",
+            volume=Decimal(rng.choice(["1", "2", "150", "2.5", "300"])),
+            satuan=rng.choice(SATUAN),
+            biaya=rng.randint(5, 400) * 1_000_000 + rng.choice([0, 250_000, 500_000]),
+            sumber_dana=rng.choice(SUMBER_DANA),
+            pm_l=rng.randint(10, 200),
+            pm_p=rng.randint(10, 200),
+            prioritas=prio,
+            keputusan=keputusan,
+            catatan=catatan,
         )
+        # revisions agree on less: volume and cost, or the cost alone
+        if keputusan is Keputusan.REVISI:
+            assert u.volume is not None and u.biaya is not None
+            u.biaya_disepakati = u.biaya * 4 // 5 // 1000 * 1000
+            if i % 16 == 3:
+                u.volume_disepakati = u.volume / 2
+        rows.append(u)
     return rows
 
 

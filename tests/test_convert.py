@@ -193,7 +193,7 @@ def test_pdf_text_and_pages_a4(lo: dict[str, Any]) -> None:
     assert any(close_to(s, A4_PT[::-1]) for s in sizes) and any(close_to(s, A4_PT) for s in sizes)
     ko = out["Kompilasi Usulan Musrenbang Desa Lau Damak 2027.pdf"]
     assert all(close_to(s, A4_PT[::-1]) for s in page_sizes(ko))  # landscape
-    assert "JUMLAH TOTAL" in pdf_text(ko)
+    assert "JUMLAH DISEPAKATI" in pdf_text(ko)
 
 
 @libreoffice

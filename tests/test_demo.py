@@ -62,3 +62,18 @@ def test_demo_runs_the_whole_flow(demo_run: DemoRun) -> None:
     assert "Kepala Desa" not in text and "BPD" not in text and "Dusun" not in text
     foto = PdfReader(kel / f"Lampiran Foto Musrenbang Kelurahan Pekan Bahorok {year}.pdf")
     assert "Foto 1. Pembukaan oleh lurah Diambil" in " ".join(foto.pages[0].extract_text().split())
+    # Bappeda's own workspace registered the key and merged the signed package: its
+    # kabupaten Rekap shows the same as the workspace that received every workbook
+    from openpyxl import load_workbook
+
+    rekap = f"Rekap Usulan Musrenbang Kabupaten Langkat {year}.xlsx"
+    bappeda = target / "bappeda" / "outbox"
+    assert (bappeda / "paket" / "12.05.01 Bahorok" / year / "manifest.sig").exists()
+    sheets = [
+        {
+            ws.title: [r for n, r in enumerate(ws.iter_rows(values_only=True)) if n != 1]
+            for ws in load_workbook(folder / rekap).worksheets
+        }  # row 2: "Dibuat <time>"
+        for folder in (target / "outbox", bappeda)
+    ]
+    assert sheets[1] == sheets[0] and len(sheets[0]["Usulan"]) > 5

@@ -4,7 +4,6 @@ processes (or `run_pass`), judged by their receipts and outputs."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -18,6 +17,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from openpyxl import Workbook, load_workbook
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
@@ -36,6 +36,7 @@ from pipeline.run.batch import run_pass
 from pipeline.scans import active
 from pipeline.scans.samples import make_scan
 from tests.conftest import WILAYAH_CSV, desa_inbox, make_workspace
+from tests.paket_helpers import register_key, signed_package
 from tests.test_nothing_lost import receipts, run_cli
 from tests.workbooks import (
     DESA,
@@ -64,24 +65,18 @@ def codes(receipt: dict[str, Any]) -> list[str]:
 # --- 5. malformed packages --------------------------------------------------------------------
 
 
-def package(path: Path, *, manifest: Any = None, members: dict[str, bytes] | None = None,
-            raw_manifest: bytes | None = None, compress: int = zipfile.ZIP_DEFLATED) -> Path:  # fmt: skip
-    """A kecamatan package as Kirim writes it (data, a PDF, manifest.json with sha256)."""
+def _package(path: Path, *, manifest: Any = None, members: dict[str, bytes] | None = None,
+            raw_manifest: bytes | None = None, compress: int = zipfile.ZIP_DEFLATED,
+            key: Ed25519PrivateKey | None = None) -> Path:  # fmt: skip
+    """A kecamatan package as Kirim writes it (data, a PDF, manifest.json with sha256, signed
+    by `key`)."""
     members = members if members is not None else {
         "data/kecamatan.json": json.dumps({"kecamatan": KEC, "isi": os.urandom(9000).hex()}).encode(),
         "dokumen/Rekap Usulan Musrenbang Kecamatan Bahorok 2027.pdf": b"%PDF-1.4 " + os.urandom(40_000),
     }  # fmt: skip
-    if manifest is None:
-        manifest = {
-            "kecamatan": KEC,
-            "tahun": 2027,
-            "berkas": {n: hashlib.sha256(b).hexdigest() for n, b in members.items()},
-        }
-    with zipfile.ZipFile(path, "w", compress) as zf:
-        for name, data in members.items():
-            zf.writestr(name, data)
-        zf.writestr("manifest.json", raw_manifest or json.dumps(manifest).encode())
-    return path
+    return signed_package(
+        path, key, members=members, manifest=manifest, raw_manifest=raw_manifest, compress=compress
+    )
 
 
 def flip_compressed_byte(path: Path, member: str) -> Path:
@@ -125,6 +120,11 @@ def test_every_malformed_package_is_paket_rusak_at_once(
 ) -> None:
     folder = workspace.inbox / "paket"
     folder.mkdir()
+    key = register_key(workspace)
+
+    def package(path: Path, **kw: Any) -> Path:
+        return _package(path, key=key, **kw)
+
     pdf = "dokumen/Rekap Usulan Musrenbang Kecamatan Bahorok 2027.pdf"
     base = {"kecamatan": KEC, "berkas": {}}
     package(folder / "utuh.zip")
@@ -192,8 +192,9 @@ def test_packages_are_read_and_unpacked_in_bounded_memory(workspace: Workspace) 
     folder = workspace.inbox / "paket"
     folder.mkdir()
     block = os.urandom(1024 * 1024)
-    package(
-        folder / "Paket besar.zip",
+    _package(
+        key=register_key(workspace),
+        path=folder / "Paket besar.zip",
         members={"dokumen/Lampiran besar.pdf": block * 120, "data/kecamatan.json": b"{}"},
         compress=zipfile.ZIP_STORED,
     )

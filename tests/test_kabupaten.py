@@ -191,7 +191,8 @@ def test_rekap_lists_every_usulan_with_workbook_labels(built) -> None:
     assert header == [
         "Kode Usulan", "Kecamatan", "Desa/Kelurahan", "Tahap", "Asal Usulan", "Bidang",
         "Kegiatan", "Lokasi", "Volume", "Satuan", "Perkiraan Biaya (Rp)", "Sumber Dana",
-        "Prioritas", "Keputusan", "Catatan Keputusan",
+        "Prioritas", "Keputusan", "Catatan Keputusan", "Volume Disepakati",
+        "Biaya Disepakati (Rp)",
     ]  # fmt: skip
     usulan, total = rows[:-1], rows[-1]
     assert len(usulan) == 8

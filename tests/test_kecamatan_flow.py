@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from pipeline.cli import main
 from pipeline.core.workspace import Workspace
@@ -16,6 +17,7 @@ from pipeline.demo import KecamatanOperator
 from pipeline.run.batch import PassResult
 from pipeline.scans.samples import make_scan
 from tests.conftest import desa_inbox
+from tests.paket_helpers import register_key, signed_package
 from tests.workbooks import make_desa_workbook
 
 Run = Callable[[], PassResult]
@@ -143,9 +145,23 @@ def test_kecamatan_flow_to_kirim_and_unlock(
     bappeda = make_workspace(workspace.root.parent / "bappeda")
     shutil.copyfile(package, bappeda.inbox / package.name)
     [got] = run_pass(bappeda, load_settings(bappeda.root)).receipts
+    assert [i.code for i in got.issues] == ["paket-tidak-sah"]  # its key is not registered yet
+    pub = workspace.outbox / "Kunci Publik Kecamatan Bahorok.pub"
+    assert main(["kunci", "daftar", KEC, str(pub), "--root", str(bappeda.root)]) == 0
+    shutil.copyfile(package, bappeda.inbox / package.name)
+    [got] = run_pass(bappeda, load_settings(bappeda.root)).receipts
     assert (got.kind.value, got.status.value, got.region) == ("package", "accepted", KEC), (
         got.issues
     )
+    # merged: Bappeda's ledger holds the kecamatan's record of the year
+    held = sqlite3.connect(bappeda.root / "musrenbang.db")
+    for query in (
+        "SELECT region, stage, sent_at FROM kecamatan_tahap",
+        "SELECT kode, data_json FROM usulan ORDER BY kode",
+        "SELECT kode, data_json FROM kecamatan_usulan ORDER BY kode",
+        "SELECT region, stage, sent_at, late FROM tahap ORDER BY region",
+    ):
+        assert held.execute(query).fetchall() == db.execute(query).fetchall(), query
 
     kecamatan.drop({"Tahap": "Rekap"})
     assert [i.code for i in run().receipts[-1].issues] == ["sudah-dikirim"]
@@ -182,24 +198,22 @@ def test_desa_that_sent_later_reaches_a_reissued_workbook(
     assert (r.status.value, r.stage) == ("accepted", "Rekap"), r.issues
 
 
-def _package(path: Path, kecamatan: str = KEC, tamper: bool = False, extra: bool = False) -> Path:
-    import hashlib
-    import json
-
+def _package(
+    path: Path, key: Ed25519PrivateKey, kecamatan: str = KEC, tamper: bool = False,
+    extra: bool = False,
+) -> Path:  # fmt: skip
     members = {"data/kecamatan.json": b'{"kecamatan": 1}', "dokumen/Rekap.pdf": b"%PDF-1.4 rekap"}
-    manifest = {
-        "kecamatan": kecamatan,
-        "tahun": 2027,
-        "berkas": {n: hashlib.sha256(b).hexdigest() for n, b in members.items()},
-    }
-    if tamper:
-        members["dokumen/Rekap.pdf"] = b"%PDF-1.4 diubah"
-    if extra:
-        members["dokumen/selundupan.pdf"] = b"%PDF"
-    with zipfile.ZipFile(path, "w") as zf:
-        for name, data in members.items():
-            zf.writestr(name, data)
-        zf.writestr("manifest.json", json.dumps(manifest))
+    signed_package(path, key, members=members, kecamatan=kecamatan)
+    if tamper or extra:  # rewrite the zip around the signed manifest
+        with zipfile.ZipFile(path) as zf:
+            content = {n: zf.read(n) for n in zf.namelist()}
+        if tamper:
+            content["dokumen/Rekap.pdf"] = b"%PDF-1.4 diubah"
+        if extra:
+            content["dokumen/selundupan.pdf"] = b"%PDF"
+        with zipfile.ZipFile(path, "w") as zf:
+            for name, data in content.items():
+                zf.writestr(name, data)
     return path
 
 
@@ -208,11 +222,12 @@ def test_bappeda_checks_and_unpacks_kecamatan_packages(
 ) -> None:
     paket = workspace.inbox / "paket"
     paket.mkdir()
-    sealed = _package(tmp_path / "Paket Musrenbang Kecamatan Bahorok 2027.zip")
+    key = register_key(workspace)
+    sealed = _package(tmp_path / "Paket Musrenbang Kecamatan Bahorok 2027.zip", key)
     shutil.copyfile(sealed, paket / sealed.name)
-    _package(paket / "diubah.zip", tamper=True)
-    _package(paket / "tambahan.zip", extra=True)
-    _package(paket / "lain.zip", kecamatan="35.16.13")
+    _package(paket / "diubah.zip", key, tamper=True)
+    _package(paket / "tambahan.zip", key, extra=True)
+    _package(paket / "lain.zip", key, kecamatan="35.16.13")
     by_name = {r.file: r for r in run().receipts}
     good = by_name["Paket Musrenbang Kecamatan Bahorok 2027.zip"]
     assert (good.kind.value, good.status.value, good.region, good.year) == (
@@ -225,6 +240,7 @@ def test_bappeda_checks_and_unpacks_kecamatan_packages(
     assert unpacked.read_bytes() == b"%PDF-1.4 rekap"
     assert [i.code for i in by_name["diubah.zip"].issues] == ["paket-rusak"]
     assert [i.code for i in by_name["tambahan.zip"].issues] == ["paket-rusak"]
-    assert [i.code for i in by_name["lain.zip"].issues] == ["wilayah-tidak-dikenal"]
+    # another kabupaten's kecamatan (spec: a package for another kabupaten)
+    assert [i.code for i in by_name["lain.zip"].issues] == ["wilayah-tidak-cocok"]
     shutil.copyfile(sealed, paket / "lagi.zip")  # the same bytes again, under another name
     assert run().receipts[-1].status.value == "duplicate"

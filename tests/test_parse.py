@@ -11,19 +11,17 @@ from openpyxl.utils.datetime import from_excel
 from pipeline.core.standard import BIDANG, SUMBER_DANA, UNSUR, Keputusan
 from pipeline.intake.parse import (
     clean_text,
-    excel_serial_date,
     is_blank,
     parse_choice,
-    parse_date,
     parse_jenis_kelamin,
     parse_kode_desa,
     parse_nip,
     parse_number,
     parse_rupiah,
-    parse_time,
     parse_whole,
     parse_year,
 )
+from pipeline.intake.parse_dates import excel_serial_date, parse_date, parse_time
 
 BLANKS = [None, "", "   ", "\t\n", "\u00a0", "\u200b"]
 

@@ -50,6 +50,11 @@ def test_an_orphan_outside_its_group_is_reaped_by_its_marker(tmp_path: Path) -> 
     )
     leader.wait(10)  # setsid -f forks: the leader is gone at once
     orphan = _wait_for(marker)
+    deadline = time.monotonic() + 10  # until the fork has its own session and is python
+    while time.monotonic() < deadline and not (
+        os.getpgid(orphan.pid) == orphan.pid and orphan.cmdline()[0] == sys.executable
+    ):
+        time.sleep(0.05)
     assert orphan.ppid() != os.getpid() and os.getpgid(orphan.pid) != leader.pid
     runtime.mkdir(parents=True)
     entry = {"marker": marker, "owner": 999_999_999}  # a pipeline that no longer runs

@@ -203,7 +203,8 @@ def test_berita_acara_content(tmp_path: Path) -> None:
     ]:
         assert expected in text, expected
     agreed = sorted((u for u in snap.usulan if u.diterima), key=lambda u: u.prioritas or 0)
-    total = sum(u.biaya or 0 for u in agreed)
+    total = sum(u.agreed_biaya or 0 for u in agreed)
+    assert total < sum(u.biaya or 0 for u in agreed)  # revisions agreed on less
     from pipeline.documents.formatting import rupiah, terbilang
 
     assert f"sebesar {rupiah(total)} ({terbilang(total)} rupiah)" in text
@@ -249,11 +250,24 @@ def test_kompilasi_grouped_by_bidang_with_subtotals(tmp_path: Path) -> None:
 
     for letter, bidang in zip("ABCDE", BIDANG, strict=True):
         assert f"{letter}. {bidang}" in text
-        subtotal = sum(u.biaya or 0 for u in snap.usulan if u.bidang == bidang)
-        assert f"Jumlah {bidang}" in text
+        # a subtotal adds the agreed cost of the group's accepted usulan only
+        subtotal = sum(
+            u.agreed_biaya or 0 for u in snap.usulan if u.bidang == bidang and u.diterima
+        )
+        assert f"Jumlah disepakati {bidang}" in text
         assert rupiah(subtotal) in text
-    assert "JUMLAH TOTAL" in text
-    assert rupiah(sum(u.biaya or 0 for u in snap.usulan)) in text
+    agreed = [u for u in snap.usulan if u.diterima]
+    rejected = [u for u in snap.usulan if not u.diterima]
+    assert "JUMLAH DISEPAKATI" in text
+    assert rupiah(sum(u.agreed_biaya or 0 for u in agreed)) in text
+    assert "JUMLAH TOTAL" not in text  # no total mixes rejected with accepted usulan
+    assert rupiah(sum(u.biaya or 0 for u in snap.usulan)) not in text
+    # total proposed and total agreed apart, the rejected apart again
+    assert (
+        f"disepakati {rupiah(sum(u.agreed_biaya or 0 for u in agreed))} (semula diusulkan "
+        f"{rupiah(sum(u.biaya or 0 for u in agreed))}) untuk 35 usulan yang disepakati; 5 usulan "
+        f"ditolak senilai {rupiah(sum(u.biaya or 0 for u in rejected))}"
+    ) in " ".join(text.split())
     for u in snap.usulan:
         assert u.kode_usulan in text
     assert "40 usulan: 30 diterima, 5 diterima dengan revisi, 5 ditolak" in text
@@ -261,6 +275,22 @@ def test_kompilasi_grouped_by_bidang_with_subtotals(tmp_path: Path) -> None:
     assert [c.text for c in table.rows[0].cells][:3] == ["No", "Kode Usulan", "Asal"]
     # 1 header + 5 x (group row + subtotal) + 40 usulan + total, then the signature
     assert len(table.rows) == 1 + 10 + 40 + 1 + 1
+    # a revised usulan shows its agreed values and, apart, the proposed ones (semula)
+    revised = next(u for u in snap.usulan if u.volume_disepakati is not None)
+    row = next(r for r in table.rows if r.cells[1].text == revised.kode_usulan)
+    volume = row.cells[5].text.replace("\u00a0", " ").splitlines()
+    assert volume[0].startswith(fmt_angka(revised.agreed_volume))
+    assert volume[1] == f"(semula {fmt_angka(revised.volume)} {revised.satuan})"
+    assert row.cells[6].text.replace("\u00a0", " ").splitlines() == [
+        rupiah(revised.agreed_biaya),
+        f"(semula {rupiah(revised.biaya)})",
+    ]
+
+
+def fmt_angka(value: object) -> str:
+    from pipeline.documents.formatting import angka
+
+    return angka(value)  # type: ignore[arg-type]
 
 
 def test_paper_size_from_settings(tmp_path: Path) -> None:
@@ -465,6 +495,8 @@ def test_kompilasi_xlsx(tmp_path: Path) -> None:
         "Prioritas",
         "Keputusan",
         "Catatan Keputusan",
+        "Volume Disepakati",
+        "Biaya Disepakati (Rp)",
     ]
     rows = [[c.value for c in r] for r in ws.iter_rows(min_row=HEADER_ROW + 1)]
     data = [r for r in rows if isinstance(r[0], int)]
@@ -472,12 +504,24 @@ def test_kompilasi_xlsx(tmp_path: Path) -> None:
     assert all(isinstance(r[8], int) for r in data)
     assert sorted(r[1] for r in data) == sorted(u.kode_usulan for u in snap.usulan)
     for bidang in BIDANG:
-        sub = next(r for r in rows if r[3] == f"Jumlah {bidang}")
-        assert sub[8] == sum(u.biaya or 0 for u in snap.usulan if u.bidang == bidang)
-    total = next(r for r in rows if r[3] == "JUMLAH TOTAL")
-    assert total[8] == sum(u.biaya or 0 for u in snap.usulan)
+        sub = next(r for r in rows if r[3] == f"Jumlah disepakati {bidang}")
+        group = [u for u in snap.usulan if u.bidang == bidang and u.diterima]
+        assert sub[8] is None  # no proposed total mixing rejected with accepted
+        assert sub[14] == sum(u.agreed_biaya or 0 for u in group)
+    agreed = [u for u in snap.usulan if u.diterima]
+    total = next(r for r in rows if str(r[3]).startswith("JUMLAH DISEPAKATI (35 usulan"))
+    assert total[8] == sum(u.biaya or 0 for u in agreed)
+    assert total[14] == sum(u.agreed_biaya or 0 for u in agreed)
+    rejected = next(r for r in rows if r[3] == "JUMLAH DITOLAK (5 usulan)")
+    assert rejected[8] == sum(u.biaya or 0 for u in snap.usulan if not u.diterima)
+    assert rejected[14] is None
+    revised = next(u for u in snap.usulan if u.volume_disepakati is not None)
+    line = next(r for r in data if r[1] == revised.kode_usulan)
+    assert (line[6], line[8]) == (float(revised.volume or 0), revised.biaya)
+    assert (line[13], line[14]) == (float(revised.volume_disepakati), revised.biaya_disepakati)
+    assert all(r[14] is None for r in data if r[11] == "Ditolak")
     assert ws.freeze_panes == f"A{HEADER_ROW + 1}"
-    assert ws.auto_filter.ref is not None and ws.auto_filter.ref.startswith(f"A{HEADER_ROW}:M")
+    assert ws.auto_filter.ref is not None and ws.auto_filter.ref.startswith(f"A{HEADER_ROW}:O")
     assert ws.page_setup.orientation == "landscape"
     assert int(ws.page_setup.paperSize) == 14
     assert int(ws.page_setup.fitToWidth) == 1 and int(ws.page_setup.fitToHeight) == 0

@@ -524,8 +524,8 @@ def test_rekap_kecamatan_docx(kirim: dict[str, Path]) -> None:
         "C. REKAP PER OPD TUJUAN",
         "D. DAFTAR USULAN PER DESA/KELURAHAN DAN UPT/INSTANSI",
         "A. Kelurahan Pekan Bahorok",
-        "Jumlah Desa Lau Damak",
-        "JUMLAH TOTAL",
+        "Jumlah disepakati Desa Lau Damak",
+        "JUMLAH DISEPAKATI",
         "Paraf Sekretaris Camat",
         "Siti Aminah Tarigan, S.Sos",
         "Camat Bahorok",
@@ -540,10 +540,15 @@ def test_rekap_kecamatan_docx(kirim: dict[str, Path]) -> None:
     assert rows["Lau Damak"][2:4] == ["Desa", str(len(lau))]
     assert rows["Pekan Bahorok"][2] == "Kelurahan"
     assert rows["UPT Puskesmas Bahorok"][2:4] == ["UPT/Instansi", "2"]
-    assert rows["Lau Damak"][-2] == rupiah(sum(u.biaya or 0 for u in lau))
+    # the costs: proposed (semula) and agreed of the accepted usulan, never the rejected
+    lau_agreed = [u for u in lau if u.diterima]
+    assert plain(rows["Lau Damak"][-2]) == rupiah(sum(u.biaya or 0 for u in lau_agreed))
+    assert plain(rows["Lau Damak"][-1]) == rupiah(sum(u.agreed_biaya or 0 for u in lau_agreed))
     jumlah = [plain(c.text) for c in per_desa.rows[-1].cells]
     assert jumlah[0] == "JUMLAH" and jumlah[3] == "33"
-    assert jumlah[-2] == rupiah(sum(u.biaya or 0 for u in snap.usulan))
+    agreed = [u for u in snap.usulan if u.diterima]
+    assert jumlah[-2] == rupiah(sum(u.biaya or 0 for u in agreed))
+    assert jumlah[-1] == rupiah(sum(u.agreed_biaya or 0 for u in agreed))
     per_bidang, per_opd = table_headed(path, "No", 1), table_headed(path, "No", 2)
     assert [r.cells[1].text for r in per_bidang.rows[1:-1]] == BIDANG
     opd_rows = {r.cells[1].text: r.cells[2].text for r in per_opd.rows[1:-1]}
@@ -585,7 +590,9 @@ def test_rekap_xlsx_views_and_totals(kirim: dict[str, Path]) -> None:
     wb = load_workbook(kirim["Rekap Usulan Musrenbang Kecamatan Bahorok 2027.xlsx"])
     assert wb.sheetnames == [SHEET_DESA, SHEET_BIDANG, SHEET_OPD, SHEET_USULAN]
     total_biaya = sum(u.biaya or 0 for u in snap.usulan)
-    agreed_biaya = sum(u.biaya or 0 for u in snap.usulan if u.diterima)
+    semula_biaya = sum(u.biaya or 0 for u in snap.usulan if u.diterima)
+    agreed_biaya = sum(u.agreed_biaya or 0 for u in snap.usulan if u.diterima)
+    rejected_biaya = sum(u.biaya or 0 for u in snap.usulan if not u.diterima)
     for name in (SHEET_DESA, SHEET_BIDANG, SHEET_OPD):
         ws = wb[name]
         header = [c.value for c in ws[5]]
@@ -593,13 +600,14 @@ def test_rekap_xlsx_views_and_totals(kirim: dict[str, Path]) -> None:
         data = [[c.value for c in r] for r in ws.iter_rows(min_row=6, max_row=ws.max_row - 1)]
         last = [c.value for c in ws[ws.max_row]]
         assert last[1] == "JUMLAH"
-        for offset in range(7):  # every count and cost column sums to its JUMLAH
+        for offset in range(8):  # every count and cost column sums to its JUMLAH
             col = jumlah_col + offset
             assert last[col] == sum(r[col] or 0 for r in data), (name, header[col])
             assert isinstance(last[col], int)
         assert last[jumlah_col] == 33
-        assert last[header.index("Perkiraan Biaya (Rp)")] == total_biaya
+        assert last[header.index("Biaya Semula Usulan Disepakati (Rp)")] == semula_biaya
         assert last[header.index("Biaya Disepakati (Rp)")] == agreed_biaya
+        assert last[header.index("Biaya Usulan Ditolak (Rp)")] == rejected_biaya
         assert ws.freeze_panes == "A6"
         assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A5:")
         assert ws.page_setup.orientation == "landscape"
@@ -626,9 +634,15 @@ def test_rekap_xlsx_views_and_totals(kirim: dict[str, Path]) -> None:
     assert upt == "UPT Puskesmas Bahorok"
     assert usulan.cell(row=36, column=col["Desa/Kelurahan"]).value is None
     biaya = [usulan.cell(row=r, column=col["Perkiraan Biaya (Rp)"]).value for r in range(6, 39)]
-    assert usulan.cell(row=39, column=col["Perkiraan Biaya (Rp)"]).value == sum(biaya)
     assert sum(biaya) == total_biaya
-    assert usulan.freeze_panes == "A6" and usulan.auto_filter.ref == "A5:O38"
+    # the total row: proposed and agreed cost of the accepted usulan, apart
+    assert usulan.cell(row=39, column=col["Perkiraan Biaya (Rp)"]).value == semula_biaya
+    assert usulan.cell(row=39, column=col["Biaya Disepakati (Rp)"]).value == agreed_biaya
+    disepakati = [
+        usulan.cell(row=r, column=col["Biaya Disepakati (Rp)"]).value for r in range(6, 39)
+    ]
+    assert sum(x or 0 for x in disepakati) == agreed_biaya
+    assert usulan.freeze_panes == "A6" and usulan.auto_filter.ref == "A5:Q38"
 
 
 # ----------------------------------------------------------------------------- hostile, broken

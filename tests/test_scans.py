@@ -22,14 +22,12 @@ from PIL import Image, ImageDraw
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import ContentStream, Destination, NameObject, NumberObject
 
-from pipeline.scans import pages as scans
-from pipeline.scans.pages import (
-    ScanError,
-    build_signed_pdf,
-    check_scan,
-    latest_scan_set,
-    scan_to_pdf_pages,
-)
+from pipeline.scans import delivery as scan_delivery
+from pipeline.scans import limits as scan_limits
+from pipeline.scans.check import check_scan
+from pipeline.scans.delivery import latest_scan_set
+from pipeline.scans.limits import ScanError
+from pipeline.scans.pages import build_signed_pdf, scan_to_pdf_pages
 from pipeline.scans.samples import (
     make_bomb_png,
     make_encrypted_pdf,
@@ -149,7 +147,7 @@ def test_exif_rotation_turns_a_landscape_stored_photo_into_a_portrait_page(
 
 def test_invalid_orientation_zero_is_ignored(tmp_path: Path) -> None:
     path = save_image(marked_page((300, 400)), tmp_path / "hp.jpg", exif_orientation=0)
-    assert Image.open(path).getexif()[scans.ORIENTATION_TAG] == 0
+    assert Image.open(path).getexif()[scan_limits.ORIENTATION_TAG] == 0
     assert check_scan(path, "hp.jpg").ok
     (page,) = read(scan_to_pdf_pages([path])).pages
     assert_size(page, A4)
@@ -495,7 +493,7 @@ def test_converting_a_bad_file_raises_scan_error_naming_it(tmp_path: Path) -> No
 def test_check_scan_never_raises_on_random_bytes(tmp_path: Path) -> None:
     rng = random.Random(7)
     for n in range(40):
-        ext = scans.SCAN_EXTENSIONS[n % len(scans.SCAN_EXTENSIONS)]
+        ext = scan_limits.SCAN_EXTENSIONS[n % len(scan_limits.SCAN_EXTENSIONS)]
         head = rng.choice(
             [b"", b"%PDF-1.7\n", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff\xe0", b"II*\x00"]
         )
@@ -508,16 +506,16 @@ def test_check_scan_never_raises_on_random_bytes(tmp_path: Path) -> None:
 def test_parts_and_missing_scans(tmp_path: Path) -> None:
     ba = [tmp_path / "ba-1.jpg", tmp_path / "ba-2.jpg"]
     kompilasi = tmp_path / "kompilasi.pdf"
-    parts = scans.signed_parts({"daftar-hadir": [], "berita-acara": ba}, kompilasi)
+    parts = scan_delivery.signed_parts({"daftar-hadir": [], "berita-acara": ba}, kompilasi)
     assert parts == [("Berita Acara (ditandatangani)", ba), ("Kompilasi Usulan", [kompilasi])]
-    assert scans.missing_scans({"berita-acara": ba}) == ["daftar-hadir"]
-    assert scans.missing_scans({}) == ["berita-acara", "daftar-hadir"]
-    assert scans.missing_scans({"rekap": ["x"]}, scans.WAJIB_KECAMATAN) == [
+    assert scan_delivery.missing_scans({"berita-acara": ba}) == ["daftar-hadir"]
+    assert scan_delivery.missing_scans({}) == ["berita-acara", "daftar-hadir"]
+    assert scan_delivery.missing_scans({"rekap": ["x"]}, scan_delivery.WAJIB_KECAMATAN) == [
         "berita-acara",
         "daftar-hadir",
     ]
-    assert scans.missing_text([]) == ""
-    text = scans.missing_text(["berita-acara", "daftar-hadir"])
+    assert scan_delivery.missing_text([]) == ""
+    text = scan_delivery.missing_text(["berita-acara", "daftar-hadir"])
     assert "pindaian/berita-acara/" in text and "pindaian/daftar-hadir/" in text
 
 

@@ -153,3 +153,20 @@ def test_schema_is_exported() -> None:
     schema = json.loads((SCHEMAS_DIR / "status.json").read_text(encoding="utf-8"))
     assert schema["title"] == "StatusMusrenbang"
     assert {"desa", "kecamatan", "ringkasan", "tahun"} <= set(schema["properties"])
+
+
+def test_the_table_shows_the_same_as_the_json(
+    ws_root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pipeline.commands import status_rows
+
+    s = _status(ws_root, capsys)
+    tahun, rows = status_rows(ws_root, None)
+    assert tahun == s.tahun
+    assert [(r.kode, r.tahap, r.usulan, r.diterima, r.ditolak, r.belum) for r in rows] == [
+        (d.kode, d.tahap.value if d.tahap else "-", d.usulan.jumlah, d.usulan.diterima,
+         d.usulan.ditolak, d.usulan.belum_diputuskan)
+        for d in s.desa
+    ]  # fmt: skip
+    late = {r.kode: r.terlambat for r in rows}
+    assert late["12.05.01.2002"] == "ya" and late["12.05.01.1001"] == "lewat batas"

@@ -112,10 +112,33 @@ class Usulan(BaseModel):
     prioritas: int | None = None
     keputusan: Keputusan | None = None
     catatan: str | None = None
+    # Diterima dengan Revisi: what the musrenbang agreed on (None: the proposed value stands)
+    volume_disepakati: Decimal | None = None
+    biaya_disepakati: int | None = None
 
     @property
     def diterima(self) -> bool:
         return self.keputusan in (Keputusan.DITERIMA, Keputusan.REVISI)
+
+    @property
+    def agreed_volume(self) -> Decimal | None:
+        """The agreed volume: Volume Disepakati of a revised usulan where given, else Volume."""
+        if self.keputusan is Keputusan.REVISI and self.volume_disepakati is not None:
+            return self.volume_disepakati
+        return self.volume
+
+    @property
+    def agreed_biaya(self) -> int | None:
+        """The agreed cost: Biaya Disepakati of a revised usulan where given, else the
+        proposed Perkiraan Biaya (spec/workbooks.md, Revisions)."""
+        if self.keputusan is Keputusan.REVISI and self.biaya_disepakati is not None:
+            return self.biaya_disepakati
+        return self.biaya
+
+    @property
+    def revised_values(self) -> bool:
+        """A revised usulan whose agreed volume or cost differs from the proposed one."""
+        return self.agreed_volume != self.volume or self.agreed_biaya != self.biaya
 
     @property
     def tambahan_desa(self) -> bool:

@@ -76,8 +76,11 @@ CODES: dict[str, tuple[Severity, str]] = {
     "jam-tidak-valid": (E, "Jam tidak dapat dibaca (contoh yang benar: 09.00)."),
     "nip-tidak-valid": (E, "NIP bukan 18 angka, atau diketik sebagai angka sehingga digit hilang."),
     "angka-tidak-valid": (E, "Bukan bilangan bulat ≥ 0 yang jelas."),
-    "volume-tidak-valid": (E, "Volume bukan angka > 0 yang jelas."),
-    "biaya-tidak-valid": (E, "Perkiraan Biaya bukan nilai rupiah bulat > 0 yang jelas."),
+    "volume-tidak-valid": (E, "Volume (atau Volume Disepakati) bukan angka > 0 yang jelas."),
+    "biaya-tidak-valid": (
+        E,
+        "Perkiraan Biaya (atau Biaya Disepakati) bukan nilai rupiah bulat > 0 yang jelas.",
+    ),
     "pilihan-tidak-valid": (
         E,
         "Nilai bukan salah satu pilihan daftar (Bidang, Sumber Dana, Keputusan, Jenis Kelamin, Unsur), juga nilai milik tingkat lain (APBDes atau bidang desa pada kelurahan, Dana Kelurahan pada desa).",
@@ -89,6 +92,10 @@ CODES: dict[str, tuple[Severity, str]] = {
     "prioritas-tidak-valid": (E, "Prioritas bukan bilangan bulat ≥ 1."),
     "prioritas-ganda": (E, "Prioritas yang sama dipakai dua usulan yang diterima."),
     "prioritas-pada-ditolak": (W, "Usulan Ditolak diberi Prioritas; prioritas itu diabaikan."),
+    "disepakati-diabaikan": (
+        W,
+        "Volume/Biaya Disepakati pada usulan yang bukan 'Diterima dengan Revisi'; nilai itu diabaikan.",
+    ),
     "catatan-wajib": (E, "Ditolak perlu alasan, Diterima dengan Revisi perlu catatan perubahan."),
     "jumlah-peserta-berbeda": (
         W,
@@ -146,6 +153,22 @@ CODES: dict[str, tuple[Severity, str]] = {
     "paket-rusak": (
         E,
         "Paket kecamatan tidak utuh: manifest hilang, berkas tidak tercantum, atau sidik sha256 tidak cocok.",
+    ),
+    "paket-tidak-sah": (
+        E,
+        "Paket kecamatan tidak bertanda tangan, kuncinya belum terdaftar untuk kecamatan itu, atau tanda tangannya tidak cocok.",
+    ),
+    "paket-menggantikan": (
+        W,
+        "Paket yang lebih baru (Kirim ulang setelah dibuka kembali) menggantikan paket kecamatan yang dipegang; yang lama tetap di arsip.",
+    ),
+    "paket-usang": (
+        E,
+        "Paket lebih lama dari (atau setara dengan) paket kecamatan yang sudah diterima untuk tahun itu.",
+    ),
+    "paket-dan-buku-kerja": (
+        W,
+        "Bappeda menerima paket kecamatan dan juga buku kerja desanya langsung: isi paket yang berlaku.",
     ),
     "galat-internal": (
         E,

@@ -215,7 +215,12 @@ class UsulanColumn(StrEnum):
     PRIORITAS = "Prioritas"
     KEPUTUSAN = "Keputusan"
     CATATAN = "Catatan Keputusan"
+    VOLUME_DISEPAKATI = "Volume Disepakati"
+    BIAYA_DISEPAKATI = "Biaya Disepakati (Rp)"
 
+
+# Optional columns of a revision (Diterima dengan Revisi): the values the musrenbang agreed on.
+DISEPAKATI_COLUMNS: list[str] = [UsulanColumn.VOLUME_DISEPAKATI, UsulanColumn.BIAYA_DISEPAKATI]
 
 USULAN_COLUMNS: list[str] = [c.value for c in UsulanColumn]
 # Columns whose absence from the header row is an error (the rest are optional columns).
@@ -278,6 +283,17 @@ KECAMATAN_USULAN_COLUMNS: list[str] = [
     "Prioritas",
     "Keputusan",
     "Catatan Keputusan",
+    *DISEPAKATI_COLUMNS,
+]
+# Columns of the kecamatan Usulan sheet whose absence from the header row is fine.
+KECAMATAN_USULAN_OPTIONAL: tuple[str, ...] = (
+    "No",
+    "Kode Usulan",
+    "OPD Tujuan",
+    *DISEPAKATI_COLUMNS,
+)
+KECAMATAN_USULAN_REQUIRED: list[str] = [
+    c for c in KECAMATAN_USULAN_COLUMNS if c not in KECAMATAN_USULAN_OPTIONAL
 ]
 
 # Supporting-document kinds (folders under a desa's dokumen/) and scan kinds (pindaian/).

@@ -19,7 +19,8 @@ from pipeline.intake.checks import (
     text_parser,
     whole_parser,
 )
-from pipeline.intake.parse import parse_date, parse_kode_desa, parse_nip, parse_time, parse_year
+from pipeline.intake.parse import parse_kode_desa, parse_nip, parse_year
+from pipeline.intake.parse_dates import parse_date, parse_time
 
 F = IdentitasField
 

@@ -63,6 +63,8 @@ USULAN_FIELDS: dict[UsulanColumn, FieldSpec] = {
         "pilihan-tidak-valid",
     ),
     C.CATATAN: ("catatan", text_parser, ""),
+    C.VOLUME_DISEPAKATI: ("volume_disepakati", parse_number, "volume-tidak-valid"),
+    C.BIAYA_DISEPAKATI: ("biaya_disepakati", parse_rupiah, "biaya-tidak-valid"),
 }
 # Required on every usulan at every stage (Prioritas/Keputusan/Catatan: see the decision rules).
 USULAN_WAJIB: tuple[UsulanColumn, ...] = (
@@ -184,6 +186,7 @@ class UsulanChecks(TingkatChecks):
         recorded twice.
         """
         self.duplicate_kode(table, usulan)
+        self.disepakati(table, usulan)
         if deciding:
             if not usulan and not missing:  # with columns missing, rows may not be readable
                 self.add(
@@ -194,6 +197,33 @@ class UsulanChecks(TingkatChecks):
                 )
             self.decisions(table, usulan, troubles, missing)
         self.duplicate_usulan(table, usulan, double)
+
+    def disepakati(self, table: RawTable, usulan: Sequence[Usulan]) -> None:
+        """Volume/Biaya Disepakati count only for `Diterima dengan Revisi`: elsewhere a
+        warning, and the value is ignored (spec/workbooks.md, Revisions)."""
+        for u in usulan:
+            if u.keputusan is Keputusan.REVISI or u.row is None:
+                continue
+            for column, attr in (
+                (C.VOLUME_DISEPAKATI, "volume_disepakati"),
+                (C.BIAYA_DISEPAKATI, "biaya_disepakati"),
+            ):
+                if getattr(u, attr) is None:
+                    continue
+                decided = (
+                    f"Keputusan '{u.keputusan.value}'" if u.keputusan else "belum ada Keputusan"
+                )
+                self.add(
+                    "disepakati-diabaikan",
+                    f"{column.value} hanya berlaku untuk usulan 'Diterima dengan Revisi', "
+                    f"sedangkan usulan ini {decided}; nilai itu diabaikan: kosongkan selnya, "
+                    "atau pilih Keputusan 'Diterima dengan Revisi'",
+                    sheet=table.sheet,
+                    cell=cell_ref(table, column.value, u.row),
+                    row=u.row,
+                    column=column.value,
+                )
+                setattr(u, attr, None)
 
     def required(self, table: RawTable, row: int, column: UsulanColumn, why: str) -> None:
         ref = cell_ref(table, column.value, row)

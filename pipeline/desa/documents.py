@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,7 @@ from pipeline.core.models import DesaSnapshot, Usulan
 from pipeline.core.sebutan import Sebutan, sebutan
 from pipeline.core.standard import TAHAP_URUTAN, Keputusan, Tahap
 from pipeline.core.workspace import Workspace, document_stem
+from pipeline.desa.figures import Tally, tally
 from pipeline.desa.kompilasi_xlsx import write_kompilasi_xlsx
 from pipeline.desa.ordering import _HURUF, _by_priority, kelompok_bidang
 from pipeline.documents import formatting as fmt
@@ -110,11 +112,18 @@ def daftar_hadir_context(snapshot: DesaSnapshot, settings: Settings) -> dict[str
     return ctx
 
 
-def _volume_satuan(u: Usulan) -> str:
-    return " ".join(x for x in (fmt.angka(u.volume), _s(u.satuan)) if x)
+def _volume_satuan(volume: Decimal | None, satuan: str | None) -> str:
+    return " ".join(x for x in (fmt.angka(volume), _s(satuan)) if x)
 
 
 def _usulan_row(u: Usulan, no: int) -> dict[str, Any]:
+    """One usulan on a document: its agreed volume and cost (the proposed ones, `semula`,
+    apart for a revised usulan whose values changed; spec/documents.md)."""
+    revised = u.keputusan is Keputusan.REVISI and u.revised_values
+    semula_volume = _volume_satuan(u.volume, u.satuan)
+    semula_biaya = fmt.rupiah(u.biaya) if u.biaya is not None else ""
+    volume_changed = revised and u.agreed_volume != u.volume
+    biaya_changed = revised and u.agreed_biaya != u.biaya
     return {
         "no": no,
         "kode": _s(u.kode_usulan),
@@ -122,11 +131,17 @@ def _usulan_row(u: Usulan, no: int) -> dict[str, Any]:
         "bidang": _s(u.bidang),
         "kegiatan": _s(u.kegiatan),
         "lokasi": _s(u.lokasi),
-        "volume": fmt.angka(u.volume),
+        "volume": fmt.angka(u.agreed_volume),
         "satuan": _s(u.satuan),
-        "volume_satuan": _volume_satuan(u),
-        "biaya": u.biaya or 0,
-        "biaya_rupiah": fmt.rupiah(u.biaya) if u.biaya is not None else "",
+        "volume_satuan": _volume_satuan(u.agreed_volume, u.satuan),
+        "biaya": u.agreed_biaya or 0,
+        "biaya_rupiah": fmt.rupiah(u.agreed_biaya) if u.agreed_biaya is not None else "",
+        "direvisi": revised,
+        "volume_semula": semula_volume if volume_changed else "",
+        "biaya_semula": (u.biaya or 0) if biaya_changed else "",
+        "biaya_semula_rupiah": semula_biaya if biaya_changed else "",
+        "volume_semula_baris": f"\n(semula {semula_volume})" if volume_changed else "",
+        "biaya_semula_baris": f"\n(semula {semula_biaya})" if biaya_changed else "",
         "sumber_dana": _s(u.sumber_dana),
         "prioritas": u.prioritas if u.prioritas is not None and u.diterima else "",
         "keputusan": str(u.keputusan) if u.keputusan else "",
@@ -142,6 +157,34 @@ def _usulan_row(u: Usulan, no: int) -> dict[str, Any]:
 def _hadir(snapshot: DesaSnapshot) -> dict[str, Any]:
     ident = snapshot.identitas
     return hadir(ident.peserta_l, ident.peserta_p, snapshot.peserta)
+
+
+def keputusan_context(figures: Tally) -> dict[str, Any]:
+    """The agreements of a berita acara: counts (figures and words) and the agreed cost."""
+    counts = {
+        "jumlah_usulan": figures.jumlah,
+        "disepakati": figures.disepakati,
+        "diterima": figures.diterima,
+        "revisi": figures.revisi,
+        "ditolak": figures.ditolak,
+        "belum": figures.belum,
+    }
+    out: dict[str, Any] = {}
+    for key, n in counts.items():
+        out[key] = n
+        out[f"{key}_kata"] = fmt.terbilang(n)
+    out.update(
+        {
+            "biaya": figures.biaya_disepakati,
+            "biaya_rupiah": fmt.rupiah(figures.biaya_disepakati),
+            "biaya_kata": fmt.terbilang(figures.biaya_disepakati),
+            "biaya_semula": figures.biaya_semula,
+            "biaya_semula_rupiah": fmt.rupiah(figures.biaya_semula),
+            "biaya_ditolak": figures.biaya_ditolak,
+            "biaya_ditolak_rupiah": fmt.rupiah(figures.biaya_ditolak),
+        }
+    )
+    return out
 
 
 def _ketua_lembaga(snapshot: DesaSnapshot) -> dict[str, Any]:
@@ -177,9 +220,7 @@ def berita_acara_context(snapshot: DesaSnapshot, settings: Settings) -> dict[str
     ident = snapshot.identitas
     agreed = sorted((u for u in snapshot.usulan if u.diterima), key=_by_priority)
     rejected = [u for u in snapshot.usulan if u.keputusan is Keputusan.DITOLAK]
-    diterima = sum(1 for u in agreed if u.keputusan is Keputusan.DITERIMA)
-    revisi = sum(1 for u in agreed if u.keputusan is Keputusan.REVISI)
-    biaya = sum(u.biaya or 0 for u in agreed)
+    figures = tally(snapshot.usulan)
     ctx.update(
         {
             "hadir": _hadir(snapshot),
@@ -188,24 +229,10 @@ def berita_acara_context(snapshot: DesaSnapshot, settings: Settings) -> dict[str
             "wakil_masyarakat": f"({TITIK}{TITIK})",
             "ketua_lembaga": _ketua_lembaga(snapshot),
             "ttd": tanda_tangan(penandatangan_berita_acara(snapshot))["baris"],
-            "keputusan": {
-                "jumlah_usulan": len(snapshot.usulan),
-                "jumlah_usulan_kata": fmt.terbilang(len(snapshot.usulan)),
-                "disepakati": len(agreed),
-                "disepakati_kata": fmt.terbilang(len(agreed)),
-                "diterima": diterima,
-                "diterima_kata": fmt.terbilang(diterima),
-                "revisi": revisi,
-                "revisi_kata": fmt.terbilang(revisi),
-                "ditolak": len(rejected),
-                "ditolak_kata": fmt.terbilang(len(rejected)),
-                "biaya": biaya,
-                "biaya_rupiah": fmt.rupiah(biaya),
-                "biaya_kata": fmt.terbilang(biaya),
-            },
+            "keputusan": keputusan_context(figures),
             "disepakati": [_usulan_row(u, i) for i, u in enumerate(agreed, 1)],
             "ditolak": [_usulan_row(u, i) for i, u in enumerate(rejected, 1)],
-            "jumlah_disepakati_rupiah": fmt.rupiah(biaya),
+            "jumlah_disepakati_rupiah": fmt.rupiah(figures.biaya_disepakati),
             "judul_lampiran": (
                 f"Berita Acara Musrenbang {snapshot.desa.level_word} {snapshot.desa.nama} "
                 f"Kecamatan {snapshot.kecamatan.nama} Tahun Rencana {snapshot.tahun}, "
@@ -235,30 +262,27 @@ def kompilasi_context(snapshot: DesaSnapshot, settings: Settings) -> dict[str, A
         for u in rows:
             no += 1
             items.append(_usulan_row(u, no))
-        jumlah = sum(u.biaya or 0 for u in rows)
+        sub = tally(rows, bidang)
         groups.append(
             {
                 "huruf": _HURUF[idx % len(_HURUF)],
                 "bidang": bidang,
                 "usulan": items,
-                "jumlah": jumlah,
-                "jumlah_rupiah": fmt.rupiah(jumlah),
+                # a group's total adds the agreed cost of its accepted usulan only
+                "jumlah": sub.biaya_disepakati,
+                "jumlah_rupiah": fmt.rupiah(sub.biaya_disepakati),
+                "ringkasan": sub.as_context(),
             }
         )
-    total = sum(u.biaya or 0 for u in snapshot.usulan)
-    n = len(snapshot.usulan)
-    diterima = sum(1 for u in snapshot.usulan if u.keputusan is Keputusan.DITERIMA)
-    revisi = sum(1 for u in snapshot.usulan if u.keputusan is Keputusan.REVISI)
-    ditolak = sum(1 for u in snapshot.usulan if u.keputusan is Keputusan.DITOLAK)
+    figures = tally(snapshot.usulan)
     ctx.update(
         {
             "kelompok": groups,
-            "jumlah_total": total,
-            "jumlah_total_rupiah": fmt.rupiah(total),
-            "ringkasan": (
-                f"{n} usulan: {diterima} diterima, {revisi} diterima dengan revisi, "
-                f"{ditolak} ditolak"
-            ),
+            "jumlah": figures.as_context(),
+            "jumlah_total": figures.biaya_disepakati,
+            "jumlah_total_rupiah": fmt.rupiah(figures.biaya_disepakati),
+            "ringkasan": figures.ringkasan(),
+            "ringkasan_biaya": figures.ringkasan_biaya(),
         }
     )
     return ctx

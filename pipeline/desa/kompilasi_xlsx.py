@@ -2,9 +2,11 @@
 
 One sheet: a title block, a header row (frozen, filterable, repeated on every printed page),
 the usulan grouped by bidang (in the level's bidang order), then, after one blank row and
-outside the filter, a subtotal row per bidang and the grand total: filtering or sorting the
-usulan never mixes a total into them. Totals are numbers computed here (openpyxl never
-computes formulas, and readers opening the file with data_only=True would see nothing).
+outside the filter, a subtotal of the agreed cost per bidang and the totals: agreed usulan
+(proposed and agreed cost apart) and rejected usulan, never mixed; filtering or sorting the
+usulan never mixes a total into them. Totals are the figures of desa/figures.py written as
+numbers (openpyxl never computes formulas, and readers opening the file with data_only=True
+would see nothing).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pipeline.core.config import Settings
 from pipeline.core.models import DesaSnapshot, Usulan
 from pipeline.core.sebutan import sebutan
 from pipeline.core.standard import UsulanColumn
+from pipeline.desa.figures import tally
 from pipeline.desa.ordering import kelompok_bidang
 from pipeline.documents.render import clean_text
 from pipeline.documents.xlsx_style import (
@@ -46,6 +49,7 @@ COLUMNS: list[Column] = [
 ]
 BIAYA_COL = 1 + [c[0] for c in COLUMNS].index(UsulanColumn.BIAYA.value)
 BIDANG_COL = 1 + [c[0] for c in COLUMNS].index(UsulanColumn.BIDANG.value)
+DISEPAKATI_COL = 1 + [c[0] for c in COLUMNS].index(UsulanColumn.BIAYA_DISEPAKATI.value)
 HEADER_ROW = 5
 
 
@@ -60,6 +64,14 @@ def _number(value: Decimal | None) -> int | float | None:
     if value is None:
         return None
     return int(value) if value == value.to_integral_value() else float(value)
+
+
+def agreed_values(u: Usulan) -> tuple[int | float | None, int | None]:
+    """(Volume Disepakati, Biaya Disepakati) as a report shows them: the agreed values of an
+    accepted usulan, nothing for a rejected or undecided one."""
+    if not u.diterima:
+        return None, None
+    return _number(u.agreed_volume), u.agreed_biaya
 
 
 def _row_values(u: Usulan, no: int) -> list[object]:
@@ -77,6 +89,7 @@ def _row_values(u: Usulan, no: int) -> list[object]:
         u.prioritas if u.diterima else None,
         str(u.keputusan) if u.keputusan else None,
         _text(u.catatan),
+        *agreed_values(u),
     ]
 
 
@@ -110,23 +123,46 @@ def build_workbook(snapshot: DesaSnapshot, settings: Settings) -> Workbook:
             row += 1
     last_data = row - 1
     row += 1  # a blank row: the totals stand apart, outside the filter
-    total = 0
     for bidang, usulan in groups:
-        subtotal = sum(u.biaya or 0 for u in usulan)
-        total += subtotal
-        _total_row(ws, row, f"Jumlah {bidang}", subtotal, TOTAL_FILL)
+        sub = tally(usulan)
+        _total_row(ws, row, f"Jumlah disepakati {bidang}", None, sub.biaya_disepakati, TOTAL_FILL)
         row += 1
-    _total_row(ws, row, "JUMLAH TOTAL", total, HEADER_FILL)
+    figures = tally(snapshot.usulan)
+    _total_row(
+        ws, row, f"JUMLAH DISEPAKATI ({figures.disepakati} usulan; Perkiraan Biaya = semula)",
+        figures.biaya_semula, figures.biaya_disepakati, HEADER_FILL,
+    )  # fmt: skip
+    row += 1
+    _total_row(
+        ws, row, f"JUMLAH DITOLAK ({figures.ditolak} usulan)", figures.biaya_ditolak, None,
+        HEADER_FILL,
+    )  # fmt: skip
+    if figures.belum:
+        row += 1
+        _total_row(
+            ws, row, f"JUMLAH BELUM DIPUTUSKAN ({figures.belum} usulan)", figures.biaya_belum,
+            None, HEADER_FILL,
+        )  # fmt: skip
 
     finish(ws, settings, HEADER_ROW, len(COLUMNS), last_data, row)
     return wb
 
 
-def _total_row(ws: Worksheet, row: int, label: str, amount: int, fill: PatternFill) -> None:
-    """A subtotal/total row: the label in the Bidang column, the sum under the Biaya column."""
+def _total_row(
+    ws: Worksheet,
+    row: int,
+    label: str,
+    semula: int | None,
+    disepakati: int | None,
+    fill: PatternFill,
+) -> None:
+    """A subtotal/total row: the label in the Bidang column, the proposed cost under
+    Perkiraan Biaya and the agreed cost under Biaya Disepakati (each only where given)."""
     total_row_style(ws, row, len(COLUMNS), fill)
     put(ws, row, BIDANG_COL, _text(label))
-    ws.cell(row=row, column=BIAYA_COL, value=amount).number_format = "#,##0"
+    for col, amount in ((BIAYA_COL, semula), (DISEPAKATI_COL, disepakati)):
+        if amount is not None:
+            ws.cell(row=row, column=col, value=amount).number_format = "#,##0"
 
 
 def write_kompilasi_xlsx(snapshot: DesaSnapshot, settings: Settings, path: Path) -> Path:

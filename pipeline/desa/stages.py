@@ -26,8 +26,9 @@ from pipeline.desa.validation import validate_desa
 from pipeline.desa.workbook import write_desa_workbook
 from pipeline.desa.workflow import LedgerState, check_workbook
 from pipeline.ledger.store import InputRow
+from pipeline.scans import delivery as scan_delivery
 from pipeline.scans import manifest
-from pipeline.scans import pages as scans
+from pipeline.scans import pages as scan_pages
 
 
 class DesaStages:
@@ -275,18 +276,18 @@ class DesaStages:
         for jenis in {b.jenis for b in rows}:
             mine = [b for b in rows if b.jenis == jenis]
             name_of = {self.ws.root / b.archived_as: b.file for b in mine}
-            latest = scans.latest_scan_set(
+            latest = scan_delivery.latest_scan_set(
                 (self.ws.root / b.archived_as, dt.datetime.fromisoformat(b.received_at))
                 for b in mine
             )
             # pages in the order of the operator's file names, not of our archive names
-            current[jenis] = sorted(latest, key=lambda p: scans.natural_key(name_of[p]))
+            current[jenis] = sorted(latest, key=lambda p: scan_delivery.natural_key(name_of[p]))
         kompilasi = folder / (document_stem("Kompilasi Usulan", desa, year) + ".pdf")
-        parts = scans.signed_parts(current, kompilasi if kompilasi.exists() else None)
+        parts = scan_delivery.signed_parts(current, kompilasi if kompilasi.exists() else None)
         if not parts:
             return []
         out = folder / signed_pdf_name(desa, year)
-        scans.build_signed_pdf(parts, out, self.settings.pdf.ukuran_kertas)
+        scan_pages.build_signed_pdf(parts, out, self.settings.pdf.ukuran_kertas)
         return [out]
 
     def documentation(self, kode: str, year: int) -> list[Path]:

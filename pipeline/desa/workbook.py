@@ -64,12 +64,15 @@ USULAN_WIDTHS: dict[str, float] = {
     "Prioritas": 9,
     "Keputusan": 22,
     "Catatan Keputusan": 40,
+    "Volume Disepakati": 11,
+    "Biaya Disepakati (Rp)": 18,
 }
 # Number formats per column; text columns keep leading zeros and long digit strings.
 USULAN_FORMATS: dict[str, str] = {
     "No": "0",
     "Kode Usulan": TEXT_FORMAT,
     "Perkiraan Biaya (Rp)": RUPIAH_FORMAT,
+    "Biaya Disepakati (Rp)": RUPIAH_FORMAT,
     "Penerima Manfaat L": "#,##0",
     "Penerima Manfaat P": "#,##0",
     "Penerima Manfaat RTM": "#,##0",
@@ -141,7 +144,11 @@ def petunjuk(sb: Sebutan) -> list[str]:
         f"   - Lokasi: {sb.lokasi_contoh}.",
         "   - Usulan yang sudah tercatat tidak boleh dihapus. Jika tidak disetujui, pilih "
         "Keputusan Ditolak dan tulis alasannya di Catatan Keputusan.",
-        "   - Diterima dengan Revisi juga perlu Catatan Keputusan (apa yang diubah).",
+        "   - Diterima dengan Revisi juga perlu Catatan Keputusan (apa yang diubah). Bila "
+        "volume atau biaya berubah, tulis nilai yang disepakati di Volume Disepakati dan Biaya "
+        "Disepakati (Rp); Volume dan Perkiraan Biaya tetap berisi nilai yang diusulkan (semula). "
+        "Kolom yang kosong berarti nilai usulan tetap berlaku. Kedua kolom ini hanya untuk "
+        "Diterima dengan Revisi.",
         "   - Prioritas: angka bulat 1, 2, 3, ... tidak boleh sama di antara usulan yang diterima.",
         f"   - Bidang (bidang {wilayah.lower()}), Sumber Dana dan Keputusan dipilih dari daftar. "
         f"Dana {wilayah.lower()} sendiri: {sb.dana_sendiri}.",
@@ -231,6 +238,8 @@ def usulan_values(n: int, u: Usulan) -> dict[str, Any]:
         C.PRIORITAS: u.prioritas,
         C.KEPUTUSAN: u.keputusan.value if u.keputusan else None,
         C.CATATAN: u.catatan,
+        C.VOLUME_DISEPAKATI: u.volume_disepakati,
+        C.BIAYA_DISEPAKATI: u.biaya_disepakati,
     }
 
 

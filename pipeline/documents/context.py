@@ -180,23 +180,29 @@ def kop(
     kontak: bool = True,
 ) -> dict[str, Any]:
     """The letterhead: lambang (settings `kop.logo`), PEMERINTAH <KABUPATEN>, KECAMATAN <NAMA>,
-    the desa/kelurahan line for desa documents, the address line (with telephone and kode
-    pos when `kontak`) and an e-mail line."""
+    the desa/kelurahan line for desa documents, the address line (with the kode pos) and,
+    when `kontak`, a line with telephone and e-mail. The old `[kop] alamat` key keeps its
+    one line: address and telephone."""
     k = settings.kop
     telepon = _berlabel(k.telepon, "Telp.", ("telp", "tel.", "telepon", "phone", "hp"))
     kode_pos = _berlabel(k.kode_pos, "Kode Pos", ("kode pos",))
     email = _berlabel(k.email, "E-mail:", ("e-mail", "email", "surel"))
-    parts = [alamat.strip()] + ([telepon, kode_pos] if kontak else [])
+    if k.alamat and not k.alamat_kecamatan:  # the old key: address and telephone together
+        line = " ".join(x for x in (alamat.strip(), telepon if kontak else "") if x)
+        rest = [kode_pos, email] if kontak else []
+    else:
+        line = ", ".join(x for x in (alamat.strip().rstrip(","), kode_pos if kontak else "") if x)
+        rest = [telepon, email] if kontak else []
     return {
         "lambang": Gambar(Path(k.logo)) if k.logo.strip() else "",
         "pemerintah": k.pemerintah or f"PEMERINTAH {kabupaten.upper()}",
         "kecamatan": f"KECAMATAN {kecamatan.upper()}",
         "desa": desa or "",
-        "alamat": " ".join(x for x in parts if x),
+        "alamat": line,
         "telepon": k.telepon.strip(),
         "email": k.email.strip(),
         "kode_pos": k.kode_pos.strip(),
-        "kontak": email if kontak else "",
+        "kontak": ", ".join(x for x in rest if x),
     }
 
 

@@ -88,7 +88,7 @@ def _xml_literal(text: str) -> str:
 
 
 _DATE_FIGURES = re.compile(r"(?<![\d.-])(\d{1,2})-(\d{1,2})-(\d{4})(?![\d-])")
-_GLUED_PREFIX = re.compile(r"\b(Rp|NIP\.) (?=[-\d])")
+_GLUED_PREFIX = re.compile(r"\b(Rp|NIP\.|Pos) (?=[-\d])")
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NB_HYPHEN = "\u2011"  # non-breaking hyphen: the PDF's text layer still reads '-'
 NB_SPACE = "\u00a0"
@@ -107,6 +107,8 @@ def _finalize(value: Any) -> Any:
         return ""
     if isinstance(value, Markup):
         return value
+    if isinstance(value, InlineImage):  # the lambang: the image's own run XML
+        return Markup(value.__html__())
     return Markup(_xml_literal(clean_text(str(value))))
 
 

@@ -37,7 +37,9 @@ WRAP_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 WRAP_TOP = Alignment(vertical="top", wrap_text=True)
 FOOTER = "Halaman &P dari &N"
 
-# The desa Usulan sheet's columns from Asal Usulan to Catatan, as the reports show them.
+# The desa Usulan sheet's columns from Asal Usulan to Biaya Disepakati, as the reports show
+# them. In reports the two disepakati columns hold the agreed values of every accepted usulan
+# (the proposed ones where nothing was revised) and stay empty for the others.
 USULAN_RINCIAN: list[Column] = [
     (UsulanColumn.ASAL.value, 16, None),
     (UsulanColumn.BIDANG.value, 28, None),
@@ -50,6 +52,8 @@ USULAN_RINCIAN: list[Column] = [
     (UsulanColumn.PRIORITAS.value, 10, "0"),
     (UsulanColumn.KEPUTUSAN.value, 22, None),
     (UsulanColumn.CATATAN.value, 36, None),
+    (UsulanColumn.VOLUME_DISEPAKATI.value, 11, "#,##0.##"),
+    (UsulanColumn.BIAYA_DISEPAKATI.value, 18, "#,##0"),
 ]
 
 

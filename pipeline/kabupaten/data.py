@@ -115,7 +115,7 @@ class Tally:
         self.usulan += 1
         if u.diterima:
             self.diterima += 1
-            self.biaya_diterima += u.biaya or 0
+            self.biaya_diterima += u.agreed_biaya or 0
         elif u.keputusan is Keputusan.DITOLAK:
             self.ditolak += 1
         else:

@@ -19,15 +19,25 @@ import hashlib
 import json
 import shutil
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
-from pipeline.core import atomic
+from pipeline.core import kunci
 from pipeline.core.environment import environment_error
 from pipeline.core.report import Report
 from pipeline.core.wilayah import KODE_KECAMATAN, WilayahList
 from pipeline.core.workspace import MAX_PATH_CHARS, safe_name, windows_length
 from pipeline.intake.parse import YEAR_MAX, YEAR_MIN
+from pipeline.ledger.paket import ExportError, check_record
+
+MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"
+RECORD = "data/buku-besar.json"
+MAX_RECORD_BYTES = 256 * 1024**2
+MAX_URUTAN = 10**9
+KeyLookup = Callable[[str], bytes | None]  # kecamatan -> its registered raw public key
 
 MAX_MEMBERS = 2000
 MAX_TOTAL_BYTES = 2 * 1024**3
@@ -43,6 +53,10 @@ class Paket:
     kecamatan: str
     tahun: int
     members: dict[str, str] = field(default_factory=dict)  # name -> sha256
+    urutan: int = 0
+    dibuat: str = ""
+    fingerprint: str = ""
+    record: dict[str, Any] = field(default_factory=dict)
 
 
 class _Broken(Exception):
@@ -50,12 +64,16 @@ class _Broken(Exception):
 
 
 def check_package(
-    path: Path, wilayah: WilayahList, kabupaten: str, name: str
+    path: Path, wilayah: WilayahList, kabupaten: str, name: str, keys: KeyLookup
 ) -> tuple[Paket | None, Report]:
-    """Every problem of a package at once; the Paket only when it can be trusted."""
+    """Every problem of a package at once; the Paket only when it can be trusted.
+
+    Order: the archive and its manifest (`paket-rusak`), the region (`wilayah-tidak-cocok`),
+    the signature by the key registered for the kecamatan (`paket-tidak-sah`), then every
+    member's name and hash and the ledger record (`paket-rusak`)."""
     report = Report()
     try:
-        found = _check(path, wilayah, name, report)
+        found = _check(path, wilayah, kabupaten, name, report, keys)
     except _Broken as exc:
         report.add("paket-rusak", f"Paket '{name}': {exc}")
         return None, report
@@ -68,24 +86,72 @@ def check_package(
             "mengirim ulang paketnya.",
         )
         return None, report
-    if found is None:
-        return None, report
-    if not KODE_KECAMATAN.match(found.kecamatan) or wilayah.get(found.kecamatan) is None:
-        report.add(
-            "wilayah-tidak-dikenal",
-            f"Paket '{name}': kecamatan {found.kecamatan} tidak ada dalam daftar wilayah.",
-        )
-    elif not found.kecamatan.startswith(kabupaten + "."):
-        report.add(
-            "wilayah-tidak-cocok",
-            f"Paket '{name}': kecamatan {found.kecamatan} bukan bagian dari kabupaten {kabupaten}.",
-        )
-    if not report.ok:
+    if found is None or not report.ok:
         return None, report
     return found, report
 
 
-def _check(path: Path, wilayah: WilayahList, name: str, report: Report) -> Paket | None:
+def _region_ok(
+    found: Paket, wilayah: WilayahList, kabupaten: str, name: str, report: Report
+) -> bool:
+    kec = found.kecamatan
+    if KODE_KECAMATAN.match(kec) and not kec.startswith(kabupaten + "."):
+        report.add(
+            "wilayah-tidak-cocok",
+            f"Paket '{name}': kecamatan {kec} bukan bagian dari kabupaten {kabupaten}.",
+        )
+        return False
+    if not KODE_KECAMATAN.match(kec) or wilayah.get(kec) is None:
+        report.add(
+            "wilayah-tidak-dikenal",
+            f"Paket '{name}': kecamatan {kec[:40]} tidak ada dalam daftar wilayah.",
+        )
+        return False
+    return True
+
+
+def _signature_ok(
+    zf: zipfile.ZipFile, found: Paket, manifest_bytes: bytes, name: str, report: Report,
+    keys: KeyLookup,
+) -> bool:  # fmt: skip
+    kec = found.kecamatan
+    try:
+        info = zf.getinfo(SIGNATURE)
+    except KeyError:
+        report.add(
+            "paket-tidak-sah",
+            f"Paket '{name}': tidak bertanda tangan ({SIGNATURE} tidak ada); paket dari "
+            "Kirim kecamatan selalu ditandatangani. Minta kecamatan mengirim ulang.",
+        )
+        return False
+    if info.file_size > 4096:
+        raise _Broken(f"{SIGNATURE} terlalu besar.")
+    with zf.open(info) as fh:
+        signature = fh.read(4097)
+    key = keys(kec)
+    if key is None:
+        report.add(
+            "paket-tidak-sah",
+            f"Paket '{name}': belum ada kunci publik terdaftar untuk kecamatan {kec}. Daftarkan "
+            f"berkas 'Kunci Publik Kecamatan ….pub' dari kecamatan itu: musrenbang kunci daftar "
+            f"{kec} BERKAS.",
+        )
+        return False
+    if not kunci.verify(key, manifest_bytes, signature):
+        report.add(
+            "paket-tidak-sah",
+            f"Paket '{name}': tanda tangan tidak cocok dengan kunci terdaftar kecamatan {kec} "
+            f"({kunci.fingerprint(key)}); paket bukan dari kecamatan itu atau manifestnya "
+            "diubah.",
+        )
+        return False
+    found.fingerprint = kunci.fingerprint(key)
+    return True
+
+
+def _check(
+    path: Path, wilayah: WilayahList, kabupaten: str, name: str, report: Report, keys: KeyLookup
+) -> Paket | None:
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
@@ -105,13 +171,23 @@ def _check(path: Path, wilayah: WilayahList, name: str, report: Report) -> Paket
         names = [i.filename for i in infos]
         if len(set(names)) != len(names):
             raise _Broken("satu nama berkas muncul dua kali di dalam zip.")
-        kecamatan, tahun, listed = _manifest(zf)
+        manifest, manifest_bytes = _manifest(zf)
+        kecamatan, tahun, listed = manifest
+        found = Paket(kecamatan=kecamatan, tahun=tahun, members=listed)
+        if not _region_ok(found, wilayah, kabupaten, name, report):
+            return None
+        if not _signature_ok(zf, found, manifest_bytes, name, report, keys):
+            return None
+        found.urutan, found.dibuat = _version(manifest_bytes)
         kec = wilayah.get(kecamatan)
         folder = safe_name(f"{kecamatan} {kec.nama}" if kec else kecamatan)
         members = {i.filename: i for i in infos if not i.is_dir()}
-        members.pop("manifest.json", None)
+        members.pop(MANIFEST, None)
+        members.pop(SIGNATURE, None)
         for member in sorted(members.keys() | listed.keys()):
             problem = _name_problem(member, windows_length(folder) + _FOLDER_ROOM)
+            if problem is None and member in members and _is_link(members[member]):
+                problem = "adalah tautan (symlink), bukan berkas"
             if problem:
                 report.add("paket-rusak", f"Paket '{name}': nama berkas '{member}' {problem}.")
             elif member not in listed:
@@ -126,10 +202,45 @@ def _check(path: Path, wilayah: WilayahList, name: str, report: Report) -> Paket
                     f"Paket '{name}': isi '{member}' tidak cocok dengan sidik (sha256) di manifest; "
                     "paket berubah atau rusak di jalan. Minta kecamatan mengirim ulang.",
                 )
-    return Paket(kecamatan=kecamatan, tahun=tahun, members=listed)
+        if report.ok:
+            found.record = _record(zf, members, found)
+    return found
 
 
-def _manifest(zf: zipfile.ZipFile) -> tuple[str, int, dict[str, str]]:
+def _is_link(info: zipfile.ZipInfo) -> bool:
+    return (info.external_attr >> 16) & 0o170000 == 0o120000
+
+
+def _version(manifest_bytes: bytes) -> tuple[int, str]:
+    """(urutan, dibuat) of the signed manifest: which of two packages is newer."""
+    manifest = json.loads(manifest_bytes)
+    urutan, dibuat = manifest.get("urutan"), manifest.get("dibuat")
+    if isinstance(urutan, bool) or not isinstance(urutan, int) or not 0 <= urutan <= MAX_URUTAN:
+        raise _Broken("urutan di manifest.json tidak ada atau bukan bilangan yang sah.")
+    if not isinstance(dibuat, str) or len(dibuat) > 40:
+        raise _Broken("waktu pembuatan (dibuat) di manifest.json tidak sah.")
+    return urutan, dibuat
+
+
+def _record(
+    zf: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], found: Paket
+) -> dict[str, Any]:
+    info = members.get(RECORD)
+    if info is None:
+        raise _Broken(f"{RECORD} (catatan buku besar kecamatan) tidak ada.")
+    if info.file_size > MAX_RECORD_BYTES:
+        raise _Broken(f"{RECORD} terlalu besar.")
+    with zf.open(info) as fh:
+        text = fh.read(MAX_RECORD_BYTES + 1)
+    try:
+        return check_record(json.loads(text), found.kecamatan, found.tahun)
+    except (ValueError, RecursionError) as exc:
+        raise _Broken(f"{RECORD} bukan JSON yang sah.") from exc
+    except ExportError as exc:
+        raise _Broken(f"{RECORD}: {exc}") from exc
+
+
+def _manifest(zf: zipfile.ZipFile) -> tuple[tuple[str, int, dict[str, str]], bytes]:
     """(kecamatan, tahun, member -> sha256) of manifest.json, every value type- and
     range-checked (a year of 1e999 or 10**20 never reaches the ledger)."""
     incomplete = "manifest.json tidak ada atau tidak lengkap (kecamatan, tahun, berkas)."
@@ -158,7 +269,7 @@ def _manifest(zf: zipfile.ZipFile) -> tuple[str, int, dict[str, str]]:
     for member, digest in listed.items():
         if not isinstance(digest, str) or len(digest) != 64:
             raise _Broken(f"sidik (sha256) '{str(member)[:80]}' di manifest.json tidak sah.")
-    return kecamatan, tahun, listed
+    return (kecamatan, tahun, listed), text
 
 
 def _name_problem(member: str, prefix: int) -> str | None:
@@ -190,13 +301,24 @@ def _member_sha256(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> str
 
 
 def unpack(path: Path, paket: Paket, target: Path) -> list[Path]:
-    """Write every member under `target`, each file atomically and as a stream; returns the
-    written files."""
+    """Write every member into a fresh folder beside `target`, then swap it in: `target`
+    always holds exactly one package's members (never two mixed). Returns the files."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fresh = target.with_name(f".{target.name}.baru")
+    old = target.with_name(f".{target.name}.lama")
+    for leftover in (fresh, old):  # a crash mid-swap last time
+        shutil.rmtree(leftover, ignore_errors=True)
     written = []
     with zipfile.ZipFile(path) as zf:
-        for member in ["manifest.json", *sorted(paket.members)]:
-            out = target.joinpath(*PurePosixPath(member).parts)
-            with atomic.atomic_path(out) as tmp, zf.open(member) as src, open(tmp, "wb") as dst:
+        for member in [MANIFEST, SIGNATURE, *sorted(paket.members)]:
+            rel = PurePosixPath(member).parts
+            out = fresh.joinpath(*rel)
+            out.parent.mkdir(parents=True, exist_ok=True)
+            with zf.open(member) as src, open(out, "wb") as dst:
                 shutil.copyfileobj(src, dst, CHUNK)
-            written.append(out)
+            written.append(target.joinpath(*rel))
+    if target.exists():
+        target.rename(old)
+    fresh.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
     return written

@@ -36,6 +36,7 @@ from pipeline.core.config import Settings
 from pipeline.core.standard import UsulanColumn
 from pipeline.core.wilayah import WilayahList
 from pipeline.core.workspace import Workspace, safe_name
+from pipeline.desa.kompilasi_xlsx import agreed_values
 from pipeline.documents.formatting import tanggal
 from pipeline.documents.xlsx_style import (
     BOLD,
@@ -311,7 +312,7 @@ def build_rekap(data: KabupatenYear, settings: Settings, stamp: str) -> Workbook
                 u.kode_usulan, line.kecamatan.nama, line.desa.nama, line.tahap, u.asal,
                 u.bidang, u.kegiatan, u.lokasi, _number(u.volume), u.satuan, u.biaya,
                 u.sumber_dana, u.prioritas, u.keputusan.value if u.keputusan else None,
-                u.catatan,
+                u.catatan, *agreed_values(u),
             ]  # fmt: skip
 
     biaya = sum(line.usulan.biaya or 0 for line in data.usulan)
@@ -359,7 +360,7 @@ def build_pemantauan(data: KabupatenYear, settings: Settings, stamp: str) -> Wor
 # ----------------------------------------------------------------------------- entry point
 
 # Bump when the Rekap workbook's layout changes, so existing files are rewritten.
-REKAP_FORMAT = 4
+REKAP_FORMAT = 5
 _IDENTIFIER = re.compile(r"<dc:identifier[^>]*>([^<]*)</dc:identifier>")
 
 

@@ -39,7 +39,8 @@ from pipeline.intake.checks import (
     row_cell,
     text_parser,
 )
-from pipeline.intake.parse import parse_date, parse_kode_desa, parse_time
+from pipeline.intake.parse import parse_kode_desa
+from pipeline.intake.parse_dates import parse_date, parse_time
 
 JADWAL_FIELDS: dict[str, tuple[str, Parser, str]] = {
     "Nama Desa/Kelurahan": ("nama_desa", text_parser, ""),

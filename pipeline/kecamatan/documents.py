@@ -24,6 +24,7 @@ from pipeline.core.models import JadwalDesa, KecamatanSnapshot, Wilayah
 from pipeline.core.sebutan import sebutan
 from pipeline.core.standard import TAHAP_KECAMATAN_URUTAN, Keputusan, TahapKecamatan
 from pipeline.core.workspace import Workspace, document_stem
+from pipeline.desa.documents import keputusan_context
 from pipeline.desa.ordering import _HURUF, _by_priority
 from pipeline.documents import formatting as fmt
 from pipeline.documents.context import (
@@ -76,8 +77,7 @@ def berita_acara_context(snapshot: KecamatanSnapshot, settings: Settings) -> dic
             "notulen": _s(ident.notulen, f"({TITIK})"),
             "ttd": tanda_tangan(penandatangan_berita_acara(snapshot))["baris"],
             "keputusan": {
-                "jumlah_usulan": semua.jumlah,
-                "jumlah_usulan_kata": fmt.terbilang(semua.jumlah),
+                **keputusan_context(semua),
                 "jumlah_desa": len(desa),
                 "jumlah_desa_kata": fmt.terbilang(len(desa)),
                 "usulan_desa": n_desa_usulan,
@@ -86,19 +86,6 @@ def berita_acara_context(snapshot: KecamatanSnapshot, settings: Settings) -> dic
                 "jumlah_upt_kata": fmt.terbilang(len(upt)),
                 "usulan_upt": n_upt_usulan,
                 "usulan_upt_kata": fmt.terbilang(n_upt_usulan),
-                "disepakati": semua.disepakati,
-                "disepakati_kata": fmt.terbilang(semua.disepakati),
-                "diterima": semua.diterima,
-                "diterima_kata": fmt.terbilang(semua.diterima),
-                "revisi": semua.revisi,
-                "revisi_kata": fmt.terbilang(semua.revisi),
-                "ditolak": semua.ditolak,
-                "ditolak_kata": fmt.terbilang(semua.ditolak),
-                "belum": semua.belum,
-                "belum_kata": fmt.terbilang(semua.belum),
-                "biaya": semua.biaya_disepakati,
-                "biaya_rupiah": fmt.rupiah(semua.biaya_disepakati),
-                "biaya_kata": fmt.terbilang(semua.biaya_disepakati),
             },
             "asal_ringkas": (
                 f"{_angka_kata(n_desa_usulan)} usulan dari {_angka_kata(len(desa))} "
@@ -127,6 +114,26 @@ def berita_acara_context(snapshot: KecamatanSnapshot, settings: Settings) -> dic
     return ctx
 
 
+BELUM_MENGIRIM = "belum mengirim"
+
+
+def _per_desa_rows(snapshot: KecamatanSnapshot) -> list[dict[str, Any]]:
+    """The recap's per-desa lines: a desa that has not sent (and has no usulan here) shows
+    `belum mengirim`, never 0 or Rp 0 as if it had sent nothing."""
+    out = []
+    sent = set(snapshot.desa_terkirim)
+    for no, r in enumerate(ringkasan_desa(snapshot), 1):
+        row = r.as_context(no)
+        row["belum_mengirim"] = r.jenis != JENIS_UPT and r.kode not in sent and not r.jumlah
+        if row["belum_mengirim"]:
+            for key in list(row):
+                if key not in ("no", "nama", "jenis", "kode", "belum_mengirim"):
+                    row[key] = ""
+            row["jumlah"] = BELUM_MENGIRIM
+        out.append(row)
+    return out
+
+
 def rekap_context(snapshot: KecamatanSnapshot, settings: Settings) -> dict[str, Any]:
     ctx = common_context(snapshot, settings, "Rekap Usulan")
     semua = total(snapshot.usulan)
@@ -143,14 +150,16 @@ def rekap_context(snapshot: KecamatanSnapshot, settings: Settings) -> dict[str, 
                 "huruf": _HURUF[idx % len(_HURUF)],
                 "judul": asal.judul,
                 "usulan": items,
-                "jumlah": sub.biaya,
-                "jumlah_rupiah": fmt.rupiah(sub.biaya),
+                # a group's total adds the agreed cost of its accepted usulan only
+                "jumlah": sub.biaya_disepakati,
+                "jumlah_rupiah": fmt.rupiah(sub.biaya_disepakati),
+                "ringkasan": sub.as_context(),
             }
         )
     terkirim = {k for k in snapshot.desa_terkirim}
     ctx.update(
         {
-            "per_desa": [r.as_context(i) for i, r in enumerate(ringkasan_desa(snapshot), 1)],
+            "per_desa": _per_desa_rows(snapshot),
             "per_bidang": [
                 r.as_context(i)
                 for i, r in enumerate(ringkasan_bidang(snapshot, settings.bidang.kelurahan), 1)
@@ -158,12 +167,10 @@ def rekap_context(snapshot: KecamatanSnapshot, settings: Settings) -> dict[str, 
             "per_opd": [r.as_context(i) for i, r in enumerate(ringkasan_opd(snapshot), 1)],
             "jumlah": semua.as_context(""),
             "kelompok": groups,
-            "jumlah_total_rupiah": fmt.rupiah(semua.biaya),
-            "ringkasan": (
-                f"{semua.jumlah} usulan: {semua.diterima} diterima, {semua.revisi} diterima "
-                f"dengan revisi, {semua.ditolak} ditolak"
-                + (f", {semua.belum} belum diputuskan" if semua.belum else "")
-            ),
+            "jumlah_total": semua.biaya_disepakati,
+            "jumlah_total_rupiah": fmt.rupiah(semua.biaya_disepakati),
+            "ringkasan": semua.ringkasan(),
+            "ringkasan_biaya": semua.ringkasan_biaya(),
             "desa_terkirim": (
                 f"{len([d for d in snapshot.desa if d.kode in terkirim])} dari "
                 f"{len(snapshot.desa)} desa/kelurahan"

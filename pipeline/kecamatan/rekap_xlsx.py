@@ -19,7 +19,7 @@ from pipeline.core.atomic import write_with
 from pipeline.core.config import Settings
 from pipeline.core.models import KecamatanSnapshot
 from pipeline.core.standard import KECAMATAN_USULAN_COLUMNS
-from pipeline.desa.kompilasi_xlsx import _number, _text
+from pipeline.desa.kompilasi_xlsx import _number, _text, agreed_values
 from pipeline.documents.xlsx_style import (
     TITLE_FONT,
     Column,
@@ -51,9 +51,11 @@ RINGKASAN_COLUMNS: list[tuple[str, float, str]] = [
     ("Diterima dengan Revisi", 12, "0"),
     ("Ditolak", 10, "0"),
     ("Belum Diputuskan", 11, "0"),
-    ("Perkiraan Biaya (Rp)", 18, "#,##0"),
+    ("Biaya Semula Usulan Disepakati (Rp)", 20, "#,##0"),
     ("Biaya Disepakati (Rp)", 18, "#,##0"),
+    ("Biaya Usulan Ditolak (Rp)", 18, "#,##0"),
 ]
+BELUM_MENGIRIM = "belum mengirim"
 
 _USULAN_WIDTH = {
     "No": 6,
@@ -71,12 +73,16 @@ _USULAN_WIDTH = {
     "Prioritas": 9,
     "Keputusan": 20,
     "Catatan Keputusan": 34,
+    "Volume Disepakati": 11,
+    "Biaya Disepakati (Rp)": 18,
 }
 _USULAN_FORMAT = {
     "No": "0",
     "Volume": "#,##0.##",
     "Perkiraan Biaya (Rp)": "#,##0",
     "Prioritas": "0",
+    "Volume Disepakati": "#,##0.##",
+    "Biaya Disepakati (Rp)": "#,##0",
 }
 
 
@@ -92,7 +98,15 @@ def _title(ws: Worksheet, snapshot: KecamatanSnapshot, settings: Settings, view:
 
 
 def _counts(r: Ringkasan) -> list[object]:
-    return [r.jumlah, r.diterima, r.revisi, r.ditolak, r.belum, r.biaya, r.biaya_disepakati]
+    return [
+        r.jumlah, r.diterima, r.revisi, r.ditolak, r.belum, r.biaya_semula,
+        r.biaya_disepakati, r.biaya_ditolak,
+    ]  # fmt: skip
+
+
+def _not_sent() -> list[object]:
+    """The counts of a desa that has not sent: never 0 or Rp 0 as if it had sent nothing."""
+    return [BELUM_MENGIRIM] + [None] * (len(RINGKASAN_COLUMNS) - 1)
 
 
 def _total_row(ws: Worksheet, row: int, label_col: int, values: list[object], ncols: int) -> None:
@@ -110,7 +124,7 @@ def _summary_sheet(
     settings: Settings,
     title: str,
     lead: list[Column],
-    rows: list[tuple[list[object], Ringkasan]],
+    rows: list[tuple[list[object], Ringkasan | None]],
 ) -> None:
     ws.title = title
     _title(ws, snapshot, settings, f"Rekap {title}")
@@ -118,7 +132,7 @@ def _summary_sheet(
     header(ws, HEADER_ROW, columns)
     row = HEADER_ROW + 1
     for values, r in rows:
-        data_row(ws, row, [*values, *_counts(r)], columns)
+        data_row(ws, row, [*values, *(_counts(r) if r is not None else _not_sent())], columns)
         row += 1
     _total_row(ws, row, 2, _counts(total(snapshot.usulan)), len(columns))
     finish(ws, settings, HEADER_ROW, len(columns), row - 1, row)
@@ -129,12 +143,12 @@ def build_workbook(snapshot: KecamatanSnapshot, settings: Settings) -> Workbook:
     first = wb.active
     assert isinstance(first, Worksheet)
 
-    desa_rows: list[tuple[list[object], Ringkasan]] = []
+    desa_rows: list[tuple[list[object], Ringkasan | None]] = []
     for no, r in enumerate(ringkasan_desa(snapshot), 1):
-        sent = (
-            "" if r.jenis == JENIS_UPT else ("Ya" if r.kode in snapshot.desa_terkirim else "Belum")
-        )
-        desa_rows.append(([no, _text(r.nama), r.jenis, _text(r.kode), sent], r))
+        upt = r.jenis == JENIS_UPT
+        sent = "" if upt else ("Ya" if r.kode in snapshot.desa_terkirim else "Belum")
+        shown = r if upt or sent == "Ya" or r.jumlah else None
+        desa_rows.append(([no, _text(r.nama), r.jenis, _text(r.kode), sent], shown))
     _summary_sheet(
         first,
         snapshot,
@@ -195,15 +209,26 @@ def build_workbook(snapshot: KecamatanSnapshot, settings: Settings) -> Workbook:
             "Prioritas": u.prioritas if u.diterima else None,
             "Keputusan": str(u.keputusan) if u.keputusan else None,
             "Catatan Keputusan": _text(u.catatan),
+            "Volume Disepakati": agreed_values(u)[0],
+            "Biaya Disepakati (Rp)": agreed_values(u)[1],
         }
         data_row(ws, row, [by_label.get(label) for label in KECAMATAN_USULAN_COLUMNS], columns)
         row += 1
     ncols = len(columns)
     total_row_style(ws, row, ncols)
-    ws.cell(row=row, column=KECAMATAN_USULAN_COLUMNS.index("Kegiatan") + 1, value="JUMLAH")
-    biaya_col = KECAMATAN_USULAN_COLUMNS.index("Perkiraan Biaya (Rp)") + 1
-    cell = ws.cell(row=row, column=biaya_col, value=sum(u.biaya or 0 for u in snapshot.usulan))
-    cell.number_format = "#,##0"
+    figures = total(snapshot.usulan)
+    ws.cell(
+        row=row,
+        column=KECAMATAN_USULAN_COLUMNS.index("Kegiatan") + 1,
+        value=f"JUMLAH DISEPAKATI ({figures.disepakati} dari {figures.jumlah} usulan; "
+        "Perkiraan Biaya = semula)",
+    )
+    for label, amount in (
+        ("Perkiraan Biaya (Rp)", figures.biaya_semula),
+        ("Biaya Disepakati (Rp)", figures.biaya_disepakati),
+    ):
+        cell = ws.cell(row=row, column=KECAMATAN_USULAN_COLUMNS.index(label) + 1, value=amount)
+        cell.number_format = "#,##0"
     finish(ws, settings, HEADER_ROW, ncols, row - 1, row)
     return wb
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from pipeline.core.models import KecamatanSnapshot, Usulan, UsulanKecamatan
+from pipeline.core.models import KecamatanSnapshot, Usulan, UsulanKecamatan, Wilayah
 from pipeline.core.sebutan import semua_bidang
-from pipeline.core.standard import BIDANG_KELURAHAN, Keputusan, normalise
+from pipeline.core.standard import BIDANG_KELURAHAN, normalise
+from pipeline.desa.figures import Tally, tally
 from pipeline.desa.ordering import kelompok_bidang
-from pipeline.documents import formatting as fmt
 from pipeline.documents.context import _s
 
 OPD_KOSONG = "(OPD Tujuan belum diisi)"
@@ -37,11 +36,16 @@ class Asal:
 
 def asal_of(u: UsulanKecamatan, snapshot: KecamatanSnapshot) -> Asal:
     """The desa from the Kode Usulan (or the Desa/Kelurahan column), else the UPT."""
-    by_kode = {d.kode: d for d in snapshot.desa}
+    return asal_in(u, snapshot.desa)
+
+
+def asal_in(u: UsulanKecamatan, desa_list: Sequence[Wilayah]) -> Asal:
+    """Where `u` comes from among the kecamatan's `desa_list` (see asal_of)."""
+    by_kode = {d.kode: d for d in desa_list}
     desa = by_kode.get((u.kode_usulan or "").rsplit("-", 2)[0])
     if desa is None and _s(u.desa):
         key = normalise(_s(u.desa))
-        desa = next((d for d in snapshot.desa if normalise(d.nama) == key), None)
+        desa = next((d for d in desa_list if normalise(d.nama) == key), None)
         if desa is None:
             return Asal("Desa/Kelurahan", "", _s(u.desa))
     if desa is not None:
@@ -49,63 +53,12 @@ def asal_of(u: UsulanKecamatan, snapshot: KecamatanSnapshot) -> Asal:
     return Asal(JENIS_UPT, "", _s(u.asal, ASAL_KOSONG))
 
 
-@dataclass
-class Ringkasan:
-    """Counts and totals of a group of usulan (one row of a recap view)."""
-
-    nama: str
-    jenis: str = ""
-    kode: str = ""
-    jumlah: int = 0
-    diterima: int = 0
-    revisi: int = 0
-    ditolak: int = 0
-    belum: int = 0
-    biaya: int = 0
-    biaya_disepakati: int = 0
-
-    def add(self, u: Usulan) -> None:
-        self.jumlah += 1
-        self.biaya += u.biaya or 0
-        if u.keputusan is Keputusan.DITERIMA:
-            self.diterima += 1
-        elif u.keputusan is Keputusan.REVISI:
-            self.revisi += 1
-        elif u.keputusan is Keputusan.DITOLAK:
-            self.ditolak += 1
-        else:
-            self.belum += 1
-        if u.diterima:
-            self.biaya_disepakati += u.biaya or 0
-
-    @property
-    def disepakati(self) -> int:
-        return self.diterima + self.revisi
-
-    def as_context(self, no: int | str) -> dict[str, Any]:
-        return {
-            "no": no,
-            "nama": self.nama,
-            "jenis": self.jenis,
-            "kode": self.kode,
-            "jumlah": self.jumlah,
-            "diterima": self.diterima,
-            "revisi": self.revisi,
-            "ditolak": self.ditolak,
-            "belum": self.belum,
-            "disepakati": self.disepakati,
-            "biaya": self.biaya,
-            "biaya_rupiah": fmt.rupiah(self.biaya),
-            "biaya_disepakati": self.biaya_disepakati,
-            "biaya_disepakati_rupiah": fmt.rupiah(self.biaya_disepakati),
-        }
+# One recap row: the counts and costs of a group of usulan (desa/figures.py).
+Ringkasan = Tally
 
 
 def total(rows: Iterable[Usulan], nama: str = "JUMLAH") -> Ringkasan:
-    out = Ringkasan(nama)
-    for u in rows:
-        out.add(u)
-    return out
+    return tally(rows, nama)
 
 
 def per_desa(snapshot: KecamatanSnapshot) -> list[tuple[Asal, list[UsulanKecamatan]]]:

@@ -9,14 +9,10 @@ for Bappeda (step 7). Called by run/route.Stages, which dispatches by the input'
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import sqlite3
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-from pipeline.core import atomic
 from pipeline.core.examined import Examined, Place
 from pipeline.core.models import (
     BukuKerjaKecamatan,
@@ -34,6 +30,7 @@ from pipeline.core.standard import SHEET_IDENTITAS, TAHAP_KECAMATAN_URUTAN, Taha
 from pipeline.core.workspace import document_stem, safe_name, signed_pdf_name
 from pipeline.desa.context import Context
 from pipeline.kecamatan import documents as render_kecamatan
+from pipeline.kecamatan import paket_kirim
 from pipeline.kecamatan.check_jadwal import jadwal_berbeda
 from pipeline.kecamatan.ranking import desa_rank, propose_ranking
 from pipeline.kecamatan.validation import validate_kecamatan
@@ -41,7 +38,8 @@ from pipeline.kecamatan.workbook import write_kecamatan_workbook
 from pipeline.kecamatan.workflow import KecamatanState, check_kecamatan
 from pipeline.ledger.kecamatan import KecamatanLedger, sent_on
 from pipeline.ledger.store import InputRow
-from pipeline.scans import pages as scans
+from pipeline.scans import delivery as scan_delivery
+from pipeline.scans import pages as scan_pages
 
 PURPOSE = "workbook-kecamatan"
 # The parts of the kecamatan's signed PDF, in order, one bookmark each (spec/documents.md).
@@ -313,7 +311,7 @@ class KecamatanStages:
         for jenis, title in PART_TITLES.items():
             mine = [b for b in rows if b.jenis == jenis]
             if mine:
-                latest = scans.latest_scan_set(
+                latest = scan_delivery.latest_scan_set(
                     (self.ws.root / b.archived_as, dt.datetime.fromisoformat(b.received_at))
                     for b in mine
                 )
@@ -324,41 +322,10 @@ class KecamatanStages:
         if not parts:
             return []
         out = folder / signed_pdf_name(kec, year, kecamatan=True)
-        scans.build_signed_pdf(parts, out, self.ctx.settings.pdf.ukuran_kertas)
+        scan_pages.build_signed_pdf(parts, out, self.ctx.settings.pdf.ukuran_kertas)
         return [out]
 
     def package(self, snap: KecamatanSnapshot, outputs: list[Path]) -> Path:
-        """The sealed package for Bappeda: data, PDFs and a manifest of their hashes."""
+        """The sealed, signed package for Bappeda (kecamatan/paket_kirim.py)."""
         folder = self.ws.outbox_kecamatan(snap.kecamatan, snap.tahun)
-        name = safe_name(f"Paket Musrenbang Kecamatan {snap.kecamatan.nama} {snap.tahun}") + ".zip"
-        members: dict[str, bytes] = {
-            "data/kecamatan.json": snap.model_dump_json(indent=2).encode(),
-            "data/usulan-desa.json": json.dumps(
-                {
-                    kode: [
-                        u.model_dump(mode="json")
-                        for u in self.ctx.ledger.usulan_of(kode, snap.tahun)
-                    ]
-                    for kode in snap.desa_terkirim
-                },
-                ensure_ascii=False,
-                indent=2,
-            ).encode(),
-        }
-        for path in sorted({*outputs, *folder.glob("*.pdf")}):
-            if path.suffix in (".pdf", ".xlsx") and path.exists() and path.parent == folder:
-                members[f"dokumen/{path.name}"] = path.read_bytes()
-        manifest = {
-            "kecamatan": snap.kecamatan.kode,
-            "tahun": snap.tahun,
-            "dibuat": dt.datetime.now(self.ctx.tz).isoformat(timespec="seconds"),
-            "berkas": {n: hashlib.sha256(b).hexdigest() for n, b in sorted(members.items())},
-        }
-        members["manifest.json"] = json.dumps(manifest, indent=2, ensure_ascii=False).encode()
-
-        def write(tmp: Path) -> None:
-            with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
-                for member, data in members.items():
-                    zf.writestr(member, data)
-
-        return atomic.write_with(folder / name, write)
+        return paket_kirim.write_package(self.ctx, snap, folder, outputs)

@@ -31,7 +31,7 @@ from pipeline.core.models import (
 from pipeline.core.report import Report
 from pipeline.core.standard import (
     JADWAL_COLUMNS,
-    KECAMATAN_USULAN_COLUMNS,
+    KECAMATAN_USULAN_REQUIRED,
     PESERTA_REQUIRED,
     SHEET_IDENTITAS,
     SHEET_JADWAL,
@@ -59,16 +59,8 @@ from pipeline.intake.checks import (
     usulan_layout,
     whole_parser,
 )
-from pipeline.intake.parse import (
-    Parsed,
-    clean_text,
-    is_blank,
-    parse_date,
-    parse_nip,
-    parse_time,
-    parse_year,
-    show,
-)
+from pipeline.intake.parse import Parsed, clean_text, is_blank, parse_nip, parse_year, show
+from pipeline.intake.parse_dates import parse_date, parse_time
 from pipeline.kecamatan.check_jadwal import JadwalChecks
 
 C = UsulanColumn
@@ -152,11 +144,12 @@ KECAMATAN_USULAN_FIELDS: dict[str, tuple[str, Parser, str]] = {
         for c in (C.BIDANG, C.KEGIATAN, C.LOKASI, C.VOLUME, C.SATUAN, C.BIAYA, C.SUMBER_DANA)
     },
     "OPD Tujuan": ("opd_tujuan", text_parser, ""),
-    **{c.value: USULAN_FIELDS[c] for c in (C.PRIORITAS, C.KEPUTUSAN, C.CATATAN)},
+    **{
+        c.value: USULAN_FIELDS[c]
+        for c in (C.PRIORITAS, C.KEPUTUSAN, C.CATATAN, C.VOLUME_DISEPAKATI, C.BIAYA_DISEPAKATI)
+    },
 }
-KECAMATAN_USULAN_REQUIRED_COLUMNS: list[str] = [
-    c for c in KECAMATAN_USULAN_COLUMNS if c not in ("No", "Kode Usulan", "OPD Tujuan")
-]
+KECAMATAN_USULAN_REQUIRED_COLUMNS = KECAMATAN_USULAN_REQUIRED
 
 _OPD = "OPD Tujuan"
 

@@ -81,6 +81,7 @@ KECAMATAN_USULAN_FORMATS: dict[str, str] = {
     "Kode Usulan": TEXT_FORMAT,
     "Perkiraan Biaya (Rp)": RUPIAH_FORMAT,
     "Prioritas": "0",
+    "Biaya Disepakati (Rp)": RUPIAH_FORMAT,
 }
 JADWAL_WIDTHS: dict[str, float] = {
     "Kode Desa/Kelurahan": 18,
@@ -185,6 +186,9 @@ PETUNJUK_KECAMATAN: list[str] = [
     "semua usulan yang diterima (bukan per desa). Buku kerja mengusulkan peringkat bergiliran: "
     "usulan pertama setiap desa/kelurahan menurut urutan kode, lalu usulan kedua, dan "
     "seterusnya, usulan UPT/instansi sesudahnya. Boleh diubah.",
+    "   - Volume dan Perkiraan Biaya usulan desa berisi nilai yang disepakati Musrenbang Desa. "
+    "Bila Musrenbang Kecamatan mengubahnya, pilih Diterima dengan Revisi dan tulis nilai baru di "
+    "Volume Disepakati dan Biaya Disepakati (Rp); kolom yang kosong berarti nilai usulan tetap.",
     "   - Bidang, Sumber Dana dan Keputusan dipilih dari daftar.",
     "",
     "5. Cara menulis angka dan tanggal",

@@ -81,13 +81,22 @@ class KecamatanLedger:
 
     def sent_usulan(self, kecamatan: str, year: int) -> list[UsulanKecamatan]:
         """The usulan the sent desa agreed on (Diterima, with or without revision), in
-        desa order then the desa's own priority: what the kecamatan workbook starts from."""
+        desa order then the desa's own priority: what the kecamatan workbook starts from.
+
+        The desa's agreed values (its disepakati values where it revised) are the proposed
+        values of the kecamatan (spec/workbooks.md, the kecamatan's Usulan)."""
         out: list[UsulanKecamatan] = []
         for desa in self.sent_desa(kecamatan, year):
             agreed = [u for u in self.ledger.usulan_of(desa, year) if u.diterima]
             agreed.sort(key=lambda u: (u.prioritas is None, u.prioritas or 0))
             for u in agreed:
                 data = u.model_dump(exclude={"prioritas", "keputusan", "catatan"})
+                data.update(
+                    volume=u.agreed_volume,
+                    biaya=u.agreed_biaya,
+                    volume_disepakati=None,
+                    biaya_disepakati=None,
+                )
                 out.append(UsulanKecamatan.model_validate(data))
         return out
 

@@ -141,6 +141,26 @@ CREATE TABLE IF NOT EXISTS kecamatan_usulan (
     input_id INTEGER,
     PRIMARY KEY (kode, region)
 );
+
+-- at Bappeda: the kecamatan keys it trusts and the package it holds per kecamatan and year
+CREATE TABLE IF NOT EXISTS kunci_kecamatan (
+    region TEXT PRIMARY KEY,
+    public_key BLOB NOT NULL,             -- raw 32-byte Ed25519 key
+    fingerprint TEXT NOT NULL,
+    registered_at TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS paket_kecamatan (
+    region TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    urutan INTEGER NOT NULL,              -- the kecamatan's Kirim count: later is newer
+    dibuat TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    input_id INTEGER,
+    merged_at TEXT NOT NULL,
+    PRIMARY KEY (region, year)
+);
 """
 
 

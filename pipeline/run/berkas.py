@@ -15,8 +15,8 @@ from pipeline.core.wilayah import KODE_KECAMATAN
 from pipeline.desa.context import Context
 from pipeline.kecamatan.stages import KecamatanStages
 from pipeline.ledger.store import InputRow
+from pipeline.scans import check as scan_check
 from pipeline.scans import dokumen
-from pipeline.scans import pages as scans
 
 
 class BerkasIntake:
@@ -104,7 +104,7 @@ class BerkasIntake:
         done, year, notes = self._berkas_context(row, place, Kind.SCAN, allowed)
         if done is not None:
             return done
-        report = scans.check_scan(path, row.file)
+        report = scan_check.check_scan(path, row.file)
         report.extend(notes)
         return self._berkas_outcome(row, place, Kind.SCAN, "pindaian", year, report)
 

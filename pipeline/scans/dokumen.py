@@ -14,7 +14,7 @@ from pathlib import Path
 from pipeline.core.config import DokumenSettings
 from pipeline.core.report import Report
 from pipeline.core.standard import JENIS_DOKUMEN
-from pipeline.scans.pages import image_problem, pdf_problem
+from pipeline.scans.check import image_problem, pdf_problem
 
 IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".bmp", ".gif"}
 HEIF_EXTENSIONS = {".heic", ".heif"}

@@ -23,13 +23,8 @@ from PIL import Image
 
 from pipeline.core.atomic import write_bytes
 from pipeline.scans.fonts import font_path
-from pipeline.scans.pages import (
-    EXIF_TRANSPOSE,
-    MAX_PIXELS,
-    PAPER_MM,
-    exif_orientation,
-    flatten_alpha,
-)
+from pipeline.scans.limits import EXIF_TRANSPOSE, MAX_PIXELS, PAPER_MM
+from pipeline.scans.pages import exif_orientation, flatten_alpha
 
 PHOTO_DPI = 200  # photos are stored at about this resolution at their size on the page
 PER_PAGE = 2

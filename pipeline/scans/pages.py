@@ -27,17 +27,14 @@ and `build_signed_pdf` expect files that passed `check_scan` and raise ScanError
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import math
-import re
 import warnings
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import BinaryIO
 
 import img2pdf
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
@@ -48,211 +45,19 @@ from pypdf.generic import (
 )
 
 from pipeline.core.atomic import atomic_path
-from pipeline.core.report import Report
 from pipeline.scans import active
-
-# --- limits and sizes ------------------------------------------------------------------------
-
-SCAN_EXTENSIONS: tuple[str, ...] = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".pdf")
-PAPER_MM: dict[str, tuple[float, float]] = {"A4": (210.0, 297.0), "F4": (215.0, 330.0)}
-MAX_PIXELS = 80_000_000  # per image (frame): a 40 MP scan passes, a decompression bomb does not
-MAX_FRAMES = 300  # pages of one TIFF
-MAX_PDF_PAGES = 1000
-MAX_SCAN_BYTES = 300 * 1024**2  # a scan file larger than this is not opened at all
-PASSTHROUGH_BYTES = 50 * 1024**2  # an image up to this size may be embedded as it is
-TARGET_DPI = 200  # images are downscaled to about this resolution at the page size
-DOWNSCALE_SLACK = 1.15  # ... when they exceed it by more than 15 %
-JPEG_QUALITY = 85
-ORIENTATION_TAG = 0x0112
-
-EXIF_TRANSPOSE: dict[int, tuple[Image.Transpose, ...]] = {
-    2: (Image.Transpose.FLIP_LEFT_RIGHT,),
-    3: (Image.Transpose.ROTATE_180,),
-    4: (Image.Transpose.FLIP_TOP_BOTTOM,),
-    5: (Image.Transpose.TRANSPOSE,),
-    6: (Image.Transpose.ROTATE_270,),
-    7: (Image.Transpose.TRANSVERSE,),
-    8: (Image.Transpose.ROTATE_90,),
-}
-
-
-class ScanError(Exception):
-    """A scan file cannot be converted; `message` is Indonesian and names the file."""
-
-    def __init__(self, code: str, message: str) -> None:
-        self.code = code
-        self.message = message
-        super().__init__(message)
-
-
-def paper_points(paper: str) -> tuple[float, float]:
-    """Portrait page size in PDF points (1/72 inch): A4 595.28×841.89, F4 609.45×935.43."""
-    w_mm, h_mm = PAPER_MM.get(paper.upper(), PAPER_MM["A4"])
-    return w_mm * 72 / 25.4, h_mm * 72 / 25.4
-
-
-def _accepted_text() -> str:
-    return ", ".join(ext.lstrip(".") for ext in SCAN_EXTENSIONS)
-
-
-# --- what a file is --------------------------------------------------------------------------
-
-
-def _looks_like_pdf(path: Path) -> bool:
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(1024)
-    except OSError:
-        return False
-    return b"%PDF" in head
-
-
-def image_problem(path: Path, *, decode: bool = True) -> tuple[str, str] | None:
-    """(code, Indonesian detail) when `path` is not a usable image, else None. Never raises.
-
-    The pixel count of every frame is checked from the header before anything is decoded, so a
-    decompression bomb costs nothing; `decode` then decodes every frame (truncated files fail).
-    """
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path) as img:
-                frames = int(getattr(img, "n_frames", 1) or 1)
-                if frames > MAX_FRAMES:
-                    return ("gambar-terlalu-besar", f"berisi {frames} halaman (batas {MAX_FRAMES})")
-                for index in range(frames):
-                    if index:
-                        img.seek(index)
-                    width, height = img.size
-                    if width <= 0 or height <= 0:
-                        return ("gambar-rusak", "ukuran gambar 0 piksel")
-                    if width * height > MAX_PIXELS:
-                        mp = width * height / 1_000_000
-                        return (
-                            "gambar-terlalu-besar",
-                            f"{width}×{height} piksel ({mp:.0f} megapiksel, batas "
-                            f"{MAX_PIXELS // 1_000_000} megapiksel)",
-                        )
-                    if decode:
-                        img.load()
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        return ("gambar-terlalu-besar", "ukuran gambar melebihi batas aman")
-    except UnidentifiedImageError:
-        return ("gambar-rusak", "isinya bukan gambar")
-    except MemoryError:
-        return ("gambar-terlalu-besar", "gambar terlalu besar untuk dibuka")
-    except Exception:  # noqa: BLE001 - any decoder failure means a damaged image
-        return ("gambar-rusak", "gambar rusak atau terpotong")
-    return None
-
-
-def _open_pdf(data: bytes | BinaryIO) -> PdfReader:
-    """A reader over bytes or an open file (read lazily: memory stays bounded)."""
-    reader = PdfReader(io.BytesIO(data) if isinstance(data, bytes) else data, strict=False)
-    if reader.is_encrypted and not reader.decrypt(""):
-        raise ScanError("berkas-terkunci", "PDF dilindungi kata sandi")
-    return reader
-
-
-def _head_tail(fh: BinaryIO) -> tuple[bytes, bytes]:
-    head = fh.read(1024)
-    fh.seek(0, io.SEEK_END)
-    fh.seek(max(0, fh.tell() - 4096))
-    tail = fh.read(4096)
-    fh.seek(0)
-    return head, tail
-
-
-def pdf_problem(path: Path) -> tuple[str, str] | None:
-    """(code, Indonesian detail) when `path` is not a usable PDF, else None. Never raises.
-
-    A PDF whose end marker is missing is a partial copy (a cut transfer) even when a lenient
-    reader could still guess some pages from it. A PDF that only restricts printing/copying
-    (opens with an empty password) is usable; one that needs a password to open is not.
-    """
-    try:
-        with warnings.catch_warnings(), open(path, "rb") as fh:
-            head, tail = _head_tail(fh)
-            if b"%PDF" not in head:
-                return ("pdf-rusak", "isinya bukan PDF")
-            if b"%%EOF" not in tail:
-                return ("pdf-rusak", "PDF terpotong (akhir berkas tidak ada)")
-            warnings.simplefilter("ignore")
-            reader = _open_pdf(fh)
-            count = len(reader.pages)
-            if count == 0:
-                return ("pdf-rusak", "PDF tidak berisi halaman")
-            if count > MAX_PDF_PAGES:
-                return ("pdf-rusak", f"PDF berisi {count} halaman (batas {MAX_PDF_PAGES})")
-            for page in reader.pages:
-                box = page.mediabox
-                if box.width <= 0 or box.height <= 0:
-                    return ("pdf-rusak", "ukuran halaman PDF tidak sah")
-                contents = page.get_contents()
-                if contents is not None:
-                    contents.get_data()
-    except ScanError as exc:
-        return (exc.code, exc.message)
-    except MemoryError:
-        return ("pdf-rusak", "PDF terlalu besar untuk dibuka")
-    except Exception:  # noqa: BLE001 - any parser failure means a damaged PDF
-        return ("pdf-rusak", "PDF rusak atau tidak dapat dibaca")
-    return None
-
-
-_REMEDY = {
-    "gambar-rusak": "pindai atau foto ulang dokumen itu dan simpan sebagai JPG, PNG atau PDF.",
-    "gambar-terlalu-besar": "pindai ulang dengan resolusi 200–300 dpi.",
-    "pdf-rusak": "salin ulang berkas itu atau pindai ulang dokumennya.",
-    "berkas-terkunci": "simpan ulang PDF itu tanpa kata sandi, lalu kirim lagi.",
-}
-
-
-def check_scan(path: Path, display_name: str) -> Report:
-    """Is `path` usable as a scan of a signed document? All problems as issues; never raises."""
-    report = Report()
-    name = display_name
-    try:
-        size = path.stat().st_size
-    except OSError:
-        report.add("berkas-rusak", f"Pindaian '{name}': berkas tidak dapat dibaca; salin ulang.")
-        return report
-    if size == 0:
-        report.add(
-            "berkas-kosong",
-            f"Pindaian '{name}': berkas kosong (0 byte); salin ulang atau pindai ulang dokumennya.",
-        )
-        return report
-    suffix = path.suffix.lower()
-    if suffix not in SCAN_EXTENSIONS:
-        shown = f"'{path.suffix}'" if path.suffix else "tanpa ekstensi"
-        report.add(
-            "jenis-berkas-tidak-dikenal",
-            f"Pindaian '{name}': jenis berkas {shown} tidak diterima di folder pindaian; "
-            f"kirim pindaian sebagai {_accepted_text()}.",
-        )
-        return report
-    if size > MAX_SCAN_BYTES:
-        problem: tuple[str, str] | None = (
-            "gambar-terlalu-besar",
-            f"berkas {size / 1024**2:.0f} MB (batas {MAX_SCAN_BYTES // 1024**2} MB)",
-        )
-    elif suffix == ".pdf" or _looks_like_pdf(path):
-        problem = pdf_problem(path)
-        if problem is None and (kinds := active.pdf_active_content(path)):
-            report.add(
-                "pdf-konten-aktif-dihapus",
-                f"Pindaian '{name}': PDF berisi {active.describe(kinds)}; semuanya dihapus "
-                "sebelum digabung ke PDF bertanda tangan.",
-            )
-    else:
-        problem = image_problem(path)
-    if problem:
-        code, detail = problem
-        report.add(code, f"Pindaian '{name}': {detail}; {_REMEDY[code]}")
-    return report
-
+from pipeline.scans.check import _looks_like_pdf, _open_pdf
+from pipeline.scans.limits import (
+    DOWNSCALE_SLACK,
+    EXIF_TRANSPOSE,
+    JPEG_QUALITY,
+    MAX_PIXELS,
+    ORIENTATION_TAG,
+    PASSTHROUGH_BYTES,
+    TARGET_DPI,
+    ScanError,
+    paper_points,
+)
 
 # --- images -> pages -------------------------------------------------------------------------
 
@@ -521,78 +326,3 @@ def build_signed_pdf(parts: Sequence[tuple[str, Sequence[Path]]], out: Path, pap
     with atomic_path(out) as tmp, open(tmp, "wb") as fh:
         writer.write(fh)
     return out
-
-
-# --- which files make the current document ---------------------------------------------------
-
-_DIGITS = re.compile(r"(\d+)")
-
-
-def natural_key(name: str) -> tuple[object, ...]:
-    """Sort key so that 'hal-2.jpg' comes before 'hal-10.jpg'."""
-    parts = _DIGITS.split(name.casefold())
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts)
-
-
-def latest_scan_set(
-    received: Iterable[tuple[Path, dt.datetime]],
-    window: dt.timedelta = dt.timedelta(minutes=30),
-) -> list[Path]:
-    """The files of the newest scan of one document, in page order.
-
-    Files that arrive within `window` of the previous one belong to the same delivery (several
-    photos of one document); a file arriving later than that starts a new delivery, which
-    replaces the older one in the signed PDF (the older files stay archived). Within the
-    delivery the pages are ordered by file name, naturally ('hal-2' before 'hal-10').
-    """
-    items = sorted(received, key=lambda item: (item[1], natural_key(item[0].name)))
-    if not items:
-        return []
-    start = len(items) - 1
-    while start > 0 and items[start][1] - items[start - 1][1] <= window:
-        start -= 1
-    return sorted((p for p, _ in items[start:]), key=lambda p: natural_key(p.name))
-
-
-# --- parts and completeness ------------------------------------------------------------------
-
-# Scan kinds (pindaian/<jenis>/) in the order they appear in the signed PDF, with bookmarks.
-PART_TITLES: dict[str, str] = {
-    "berita-acara": "Berita Acara (ditandatangani)",
-    "daftar-hadir": "Daftar Hadir (ditandatangani)",
-    "rekap": "Rekap Usulan (ditandatangani)",
-}
-WAJIB_DESA: tuple[str, ...] = ("berita-acara", "daftar-hadir")
-WAJIB_KECAMATAN: tuple[str, ...] = ("berita-acara", "daftar-hadir", "rekap")
-_LABEL = {"berita-acara": "Berita Acara", "daftar-hadir": "Daftar Hadir", "rekap": "Rekap Usulan"}
-
-
-def signed_parts(
-    pindaian: Mapping[str, Sequence[Path]],
-    lampiran: Path | None,
-    lampiran_title: str = "Kompilasi Usulan",
-) -> list[tuple[str, list[Path]]]:
-    """The parts of the signed PDF: scans by kind (current files of each), then the document
-    they sign (the kompilasi, or the kecamatan's rekap), e.g. for build_signed_pdf."""
-    parts = [(title, list(pindaian.get(jenis, ()))) for jenis, title in PART_TITLES.items()]
-    if lampiran is not None:
-        parts.append((lampiran_title, [lampiran]))
-    return [(title, files) for title, files in parts if files]
-
-
-def missing_scans(
-    pindaian: Mapping[str, Sequence[object]], required: Sequence[str] = WAJIB_DESA
-) -> list[str]:
-    """The required scan kinds that have no accepted file yet, in the order of `required`."""
-    return [jenis for jenis in required if not pindaian.get(jenis)]
-
-
-def missing_text(missing: Sequence[str]) -> str:
-    """Indonesian sentence for the Kirim guard and `status`: what is missing and where to put it."""
-    if not missing:
-        return ""
-    names = [_LABEL.get(j, j) for j in missing]
-    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " dan " + names[-1]
-    folders = ", ".join(f"pindaian/{j}/" for j in missing)
-    remedy = f"pindai dokumen itu dan letakkan di folder {folders}."
-    return f"Pindaian {joined} yang ditandatangani belum ada; {remedy}"

@@ -28,7 +28,7 @@ from pypdf.generic import (
 )
 
 from pipeline.scans.fonts import font_path, load_font
-from pipeline.scans.pages import ORIENTATION_TAG, paper_points
+from pipeline.scans.limits import ORIENTATION_TAG, paper_points
 
 PAPER = (245, 243, 236)
 INK = (35, 35, 40)

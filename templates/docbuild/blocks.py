@@ -425,14 +425,14 @@ def grouped_usulan_table(
         else:
             cant_split(row)
 
-    subtotal = (f"Jumlah {{{{ g.{judul} }}}}", "{{ g.jumlah_rupiah }}")
+    subtotal = (f"Jumlah disepakati {{{{ g.{judul} }}}}", "{{ g.jumlah_rupiah }}")
     loop_row(table, "{%tr if loop.last %}")
     amount_row(*subtotal, keep=True)
     loop_row(table, "{%tr else %}")
     amount_row(*subtotal, keep=False)
     loop_row(table, "{%tr endif %}")
     loop_row(table, "{%tr endfor %}")
-    amount_row("JUMLAH TOTAL", "{{ jumlah_total_rupiah }}", keep=True)
+    amount_row("JUMLAH DISEPAKATI", "{{ jumlah_total_rupiah }}", keep=True)
     widths(table, [c[3] for c in columns])
     return table
 

@@ -89,8 +89,8 @@ def berita_acara() -> Document:  # type: ignore[valid-type]
         ("Bidang", "{{ u.bidang }}", "left", 3.6),
         ("Kegiatan", "{{ u.kegiatan }}{{ u.revisi_catatan }}", "left", 5.9),
         ("Lokasi", "{{ u.lokasi }}", "left", 2.8),
-        ("Volume", "{{ u.volume_satuan }}", "center", 2.3),
-        ("Biaya", "{{ u.biaya_rupiah }}", "right", 3.0),
+        ("Volume", "{{ u.volume_satuan }}{{ u.volume_semula_baris }}", "center", 2.3),
+        ("Biaya", "{{ u.biaya_rupiah }}{{ u.biaya_semula_baris }}", "right", 3.0),
     ]
     table = usulan_table(
         doc, "disepakati", columns, "Tidak ada usulan yang disepakati.", keep_last=2
@@ -107,7 +107,7 @@ def berita_acara() -> Document:  # type: ignore[valid-type]
         ("Bidang", "{{ u.bidang }}", "left", 3.6),
         ("Kegiatan", "{{ u.kegiatan }}", "left", 4.6),
         ("Lokasi", "{{ u.lokasi }}", "left", 2.6),
-        ("Biaya", "{{ u.biaya_rupiah }}", "right", 3.0),
+        ("Biaya", "{{ u.biaya_rupiah }}{{ u.biaya_semula_baris }}", "right", 3.0),
         ("Alasan", "{{ u.catatan }}", "left", 4.6),
     ]
     table = usulan_table(doc, "ditolak", columns, "Tidak ada usulan yang ditolak.")
@@ -127,6 +127,7 @@ def kompilasi() -> Document:  # type: ignore[valid-type]
             ("Kecamatan", "{{ kecamatan.nama }}"),
             ("Tanggal Musrenbang", "{{ musrenbang.hari_tanggal }}"),
             ("Jumlah Usulan", "{{ ringkasan }}"),
+            ("Jumlah Biaya", "{{ ringkasan_biaya }}"),
         ],
         label_cm=4.5,
     )
@@ -137,8 +138,8 @@ def kompilasi() -> Document:  # type: ignore[valid-type]
         ("Asal", "{{ u.asal }}", "left", 2.2),
         ("Kegiatan", "{{ u.kegiatan }}", "left", 3.9),
         ("Lokasi", "{{ u.lokasi }}", "left", 2.2),
-        ("Volume Satuan", "{{ u.volume_satuan }}", "center", 1.9),
-        ("Biaya", "{{ u.biaya_rupiah }}", "right", 2.8),
+        ("Volume Satuan", "{{ u.volume_satuan }}{{ u.volume_semula_baris }}", "center", 1.9),
+        ("Biaya", "{{ u.biaya_rupiah }}{{ u.biaya_semula_baris }}", "right", 2.8),
         ("Sumber Dana", "{{ u.sumber_dana }}", "left", 1.9),
         ("Prioritas", "{{ u.prioritas }}", "center", 1.6),
         ("Keputusan", "{{ u.keputusan }}", "left", 2.0),

@@ -227,8 +227,8 @@ def berita_acara_kecamatan() -> Document:  # type: ignore[valid-type]
         ("Bidang", "{{ u.bidang }}", "left", 3.0),
         ("Kegiatan", "{{ u.kegiatan }}{{ u.revisi_catatan }}", "left", 4.3),
         ("Lokasi", "{{ u.lokasi }}", "left", 2.3),
-        ("Volume", "{{ u.volume_satuan }}", "center", 1.8),
-        ("Biaya", "{{ u.biaya_rupiah }}", "right", 2.8),
+        ("Volume", "{{ u.volume_satuan }}{{ u.volume_semula_baris }}", "center", 1.8),
+        ("Biaya", "{{ u.biaya_rupiah }}{{ u.biaya_semula_baris }}", "right", 2.8),
         ("OPD Tujuan", "{{ u.opd_tujuan }}", "left", 2.8),
     ]
     table = usulan_table(doc, "disepakati", columns, keep_last=2)
@@ -244,7 +244,7 @@ def berita_acara_kecamatan() -> Document:  # type: ignore[valid-type]
         ("Bidang", "{{ u.bidang }}", "left", 3.0),
         ("Kegiatan", "{{ u.kegiatan }}", "left", 4.4),
         ("Lokasi", "{{ u.lokasi }}", "left", 2.4),
-        ("Biaya", "{{ u.biaya_rupiah }}", "right", 2.8),
+        ("Biaya", "{{ u.biaya_rupiah }}{{ u.biaya_semula_baris }}", "right", 2.8),
         ("Alasan", "{{ u.catatan }}", "left", 5.2),
     ]
     table = usulan_table(doc, "ditolak", columns)
@@ -260,7 +260,7 @@ _RINGKASAN = [
     ("Diterima dgn Revisi", "{{ r.revisi }}", 2.0),
     ("Ditolak", "{{ r.ditolak }}", 1.7),
     ("Belum Diputuskan", "{{ r.belum }}", 2.2),
-    ("Biaya Diusulkan", "{{ r.biaya_rupiah }}", 3.2),
+    ("Biaya Semula (disepakati)", "{{ r.biaya_rupiah }}", 3.2),
     ("Biaya Disepakati", "{{ r.biaya_disepakati_rupiah }}", 3.2),
 ]
 
@@ -325,6 +325,7 @@ def rekap_usulan_kecamatan() -> Document:  # type: ignore[valid-type]
             ("Tanggal Musrenbang", "{{ musrenbang.hari_tanggal }}"),
             ("Desa/Kelurahan", "{{ desa_terkirim }} telah mengirim usulan"),
             ("Jumlah Usulan", "{{ ringkasan }}"),
+            ("Jumlah Biaya", "{{ ringkasan_biaya }}"),
         ],
         label_cm=4.5,
     )
@@ -347,8 +348,8 @@ def rekap_usulan_kecamatan() -> Document:  # type: ignore[valid-type]
         ("Bidang", "{{ u.bidang }}", "left", 2.3),
         ("Kegiatan", "{{ u.kegiatan }}", "left", 3.2),
         ("Lokasi", "{{ u.lokasi }}", "left", 1.9),
-        ("Volume Satuan", "{{ u.volume_satuan }}", "center", 1.8),
-        ("Biaya", "{{ u.biaya_rupiah }}", "right", 2.6),
+        ("Volume Satuan", "{{ u.volume_satuan }}{{ u.volume_semula_baris }}", "center", 1.8),
+        ("Biaya", "{{ u.biaya_rupiah }}{{ u.biaya_semula_baris }}", "right", 2.6),
         ("Sumber Dana", "{{ u.sumber_dana }}", "left", 1.7),
         ("OPD Tujuan", "{{ u.opd_tujuan }}", "left", 2.4),
         ("Prioritas", "{{ u.prioritas }}", "center", 1.5),

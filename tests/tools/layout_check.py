@@ -286,12 +286,34 @@ class Found:
     first: Phrase | None  # its first line (role or place and date) when on the name's page
 
 
+def _name_at(page: Page, phrase: Phrase, name: str) -> Phrase | None:
+    """`phrase` and the lines under it in its column that spell `name` (a long name wraps
+    in its column), as one phrase; None when they do not."""
+    if phrase.text == name:
+        return phrase
+    if not name.startswith(phrase.text):
+        return None
+    words, text, last = list(phrase.words), phrase.text, phrase
+    for q in page.phrases:
+        if q.y0 <= last.y0 or not q.overlaps(phrase) or q.y0 - last.y1 > 6:
+            continue
+        text = f"{text} {q.text}"
+        words += q.words
+        last = q
+        if text == name:
+            return Phrase(page.number, words)
+        if not name.startswith(text):
+            return None
+    return None
+
+
 def _locate(block: Block, pages: list[Page], used: set[int]) -> tuple[Found | None, str]:
     """Where a block's name stands, and whether its first line is above it on that page."""
     first = block.roles[0] if block.roles else None
     for page in pages:
-        for phrase in page.phrases:
-            if id(phrase) in used or phrase.text != block.name:
+        for line in page.phrases:
+            phrase = _name_at(page, line, block.name) if id(line) not in used else None
+            if phrase is None:
                 continue
             above = [
                 q
@@ -299,13 +321,13 @@ def _locate(block: Block, pages: list[Page], used: set[int]) -> tuple[Found | No
                 if q.text == first and q.y1 <= phrase.y0 + 1 and q.overlaps(phrase)
             ]
             if first is None or above:
-                used.add(id(phrase))
+                used.add(id(line))
                 return Found(block, phrase, above[-1] if above else None), ""
             # its first line on the page before, in the same column: split
             if page.number > 1:
                 before = pages[page.number - 2]
                 if any(q.text == first and q.overlaps(phrase) for q in before.phrases):
-                    used.add(id(phrase))
+                    used.add(id(line))
                     return Found(block, phrase, None), "split"
     return None, "not found"
 
