@@ -586,10 +586,15 @@ def test_kompilasi_xlsx_filter_over_usulan_only_totals_outside(tmp_path: Path) -
     from pipeline.desa.kompilasi_xlsx import HEADER_ROW, write_kompilasi_xlsx
     from tests.xlsx_checks import check_report_sheet, filter_rows
 
+    def totals_of(snap: DesaSnapshot, groups: int) -> int:
+        # one agreed subtotal per bidang, the agreed and the rejected total, then the
+        # undecided total when there are undecided usulan
+        return groups + 2 + (1 if any(u.keputusan is None for u in snap.usulan) else 0)
+
     snap = S.realistic()
     ws = load_workbook(write_kompilasi_xlsx(snap, Settings(), tmp_path / "k.xlsx")).active
     assert ws is not None
-    check_report_sheet(ws, header_row=HEADER_ROW, data_rows=40, totals=len(BIDANG) + 1)
+    check_report_sheet(ws, header_row=HEADER_ROW, data_rows=40, totals=totals_of(snap, 5))
     _top, last = filter_rows(ws)
     rows = [[c.value for c in r] for r in ws.iter_rows(min_row=HEADER_ROW + 1, max_row=last)]
     assert [r[0] for r in rows] == list(range(1, 41))  # every usulan, and nothing else
@@ -601,6 +606,7 @@ def test_kompilasi_xlsx_filter_over_usulan_only_totals_outside(tmp_path: Path) -
         u.bidang = b
     ws = load_workbook(write_kompilasi_xlsx(kel, Settings(), tmp_path / "kel.xlsx")).active
     assert ws is not None
-    check_report_sheet(ws, header_row=HEADER_ROW, data_rows=6, totals=4)
+    check_report_sheet(ws, header_row=HEADER_ROW, data_rows=6, totals=totals_of(kel, 3))
     labels = [r[3] for r in ws.iter_rows(min_row=HEADER_ROW + 8, values_only=True) if r[3]]
-    assert labels == [*(f"Jumlah {b}" for b in BIDANG_KELURAHAN), "JUMLAH TOTAL"]
+    assert labels[:3] == [f"Jumlah disepakati {b}" for b in BIDANG_KELURAHAN]
+    assert labels[3].startswith("JUMLAH DISEPAKATI") and labels[4].startswith("JUMLAH DITOLAK")
