@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from openpyxl import load_workbook
 
 from pipeline import demo_kelurahan as kel
+from pipeline import demo_operators as ops
 from pipeline.commands import (
     init_workspace,
     issue_desa_workbook,
@@ -39,7 +40,6 @@ from pipeline.demo_bappeda import play_bappeda
 from pipeline.demo_folder import DemoStopped, prepare_demo_folder
 from pipeline.demo_kecamatan2 import Kecamatan2, Operators, play_salapian
 from pipeline.demo_kop import set_demo_kop
-from pipeline.desa.workflow import is_working_day
 from pipeline.run.batch import run_pass
 
 WILAYAH_DEMO = """kode,nama
@@ -143,15 +143,6 @@ DECISIONS = [
 ]
 
 
-def _recent_working_day(today: dt.date, back: int) -> dt.date:
-    day, counted = today, 0
-    while counted < back:
-        day -= dt.timedelta(days=1)
-        if is_working_day(day):
-            counted += 1
-    return day
-
-
 class Operator:
     """Fills an issued workbook the way an operator does, then drops it into the inbox."""
 
@@ -252,6 +243,7 @@ class KecamatanOperator:
         decide: bool = False,
         upt: list[tuple[Any, ...]] | None = None,
         prioritas: dict[str, int | None] | None = None,
+        then: Callable[[Any], None] | None = None,
     ) -> Path:
         wb = load_workbook(self.current())
         for row in wb[SHEET_IDENTITAS].iter_rows(min_row=1, max_row=60):
@@ -299,6 +291,8 @@ class KecamatanOperator:
                     if sheet.cell(r, cols["Prioritas"]).value is None:  # keep the proposal
                         sheet.cell(r, cols["Prioritas"], n)
                     sheet.cell(r, cols["Keputusan"], "Diterima")
+        if then is not None:  # what else the operator fills (pipeline/demo_operators.py)
+            then(wb)
         target = self.inbox / self.current().name
         tmp = target.with_name(".~demo-" + target.name)
         wb.save(tmp)
@@ -380,7 +374,7 @@ def _play(target: Path, log: Callable[[str], None]) -> int:
         issue_desa_workbook(target, kode, tahun)
     log(f"Buku kerja diterbitkan untuk {len(kodes)} desa/kelurahan (tahun rencana {tahun}).")
 
-    tanggal = _recent_working_day(today, 2)
+    tanggal = ops.working_days_before(today, 2)
     base = {
         "Tanggal Musrenbang": tanggal,
         "Jam Mulai": "09.00",
@@ -401,6 +395,7 @@ def _play(target: Path, log: Callable[[str], None]) -> int:
     lau.drop({"Tahap": "Pelaksanaan"}, usulan=USULAN)
     tim.drop({"Tahap": "Pelaksanaan"}, usulan=USULAN[:3])
     pek.drop({"Tahap": "Pelaksanaan"}, usulan=kel.USULAN)  # lingkungan, LPM, Dana Kelurahan
+    ops.belum_kirim(Operator(ws, ops.SAMPE_RAYA, tahun), base)  # stays at Pelaksanaan
     step("Pelaksanaan: usulan dusun/lingkungan dicatat dan diberi Kode Usulan")
 
     ver = {
@@ -445,12 +440,13 @@ def _play(target: Path, log: Callable[[str], None]) -> int:
 
     issue_kecamatan_workbook(target, "12.05.01", tahun)
     kec = KecamatanOperator(ws, "12.05.01", tahun)
-    tanggal_kec = _recent_working_day(today, 1)
+    tanggal_kec = ops.working_days_before(today, 1)
     kec.drop(
         {"Tahap": "Persiapan", "Tanggal Musrenbang": tanggal_kec, "Jam Mulai": "08.30",
          "Tempat": "Aula Kantor Camat Bahorok", "Alamat": "Jl. Perintis Kemerdekaan No. 1, Bahorok",
          "Nama Camat": "Drs. Ahmad Syafii Lubis, M.Si", "NIP Camat": "197305121998031003",
-         "Nama Sekretaris Camat": "Rosmawati Sitepu, S.Sos", "NIP Sekretaris Camat": "198001152005012007"},
+         "Nama Sekretaris Camat": "Rosmawati Sitepu, S.Sos", "NIP Sekretaris Camat": "198001152005012007",
+         **ops.surat_pemberitahuan(tanggal)},
         jadwal={"12.05.01.2004": (tanggal, "09.00", "Balai Desa Sampe Raya"),
                 "12.05.01.1001": (tanggal, "14.00", "Aula Kantor Lurah Pekan Bahorok")},
     )  # fmt: skip
@@ -461,6 +457,7 @@ def _play(target: Path, log: Callable[[str], None]) -> int:
          "Notulen": "Siti Aminah", "Nomor Berita Acara": "050/123/BHR/2026",
          "Jumlah Peserta Laki-laki": 31, "Jumlah Peserta Perempuan": 17},
         decide=True,
+        then=lambda wb: ops.revisi_kecamatan(wb, tahun),
         upt=[("UPT Puskesmas Bahorok", "", "Pembinaan Kemasyarakatan",
               "Posyandu lansia keliling", "Kecamatan Bahorok", 12, "kegiatan", 36_000_000,
               "APBD Kabupaten", "Dinas Kesehatan")],
@@ -473,8 +470,8 @@ def _play(target: Path, log: Callable[[str], None]) -> int:
     kec.drop({"Tahap": "Kirim", "Nomor Surat Pengantar": "050/130/BHR/2026"})
     step("Berita acara, daftar hadir dan rekap ditandatangani; surat pengantar dan paket")
     package = next(kec.current().parent.glob("Paket Musrenbang Kecamatan *.zip"))
-    ops, days = Operators(Operator, KecamatanOperator), (tanggal, tanggal_kec)
-    salapian = play_salapian(target, tahun, days, ops, log)  # a second kecamatan workspace
+    team, days = Operators(Operator, KecamatanOperator), (tanggal, tanggal_kec)
+    salapian = play_salapian(target, tahun, days, team, log)  # a second kecamatan workspace
     bappeda = play_bappeda(target, [Kecamatan2(ws, "12.05.01", package), salapian], log)
 
     tahun_status, rows = status_rows(target, tahun)

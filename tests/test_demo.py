@@ -105,3 +105,47 @@ def rekap_rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
 
 def figures(rows: list[tuple[Any, ...]]) -> dict[Any, tuple[Any, ...]]:
     return {r[0]: r[1:] for r in rows if isinstance(r[1], int)}
+
+
+def test_demo_operators_act_as_real_ones(demo_run: DemoRun) -> None:
+    """Revisions at desa and kecamatan level, a UPT usulan, a kecamatan rejection of an usulan
+    the desa accepted, a desa that never sends, and letters with a Nomor and Tanggal."""
+    import re
+    import subprocess
+
+    from openpyxl import load_workbook
+
+    [kec] = list((demo_run.root / "outbox" / "12.05.01 Bahorok").glob("20*"))
+    year = kec.name
+    letter = kec / f"Surat Pemberitahuan Musrenbang Desa Sampe Raya {year}.pdf"
+    text = subprocess.run(["pdftotext", "-layout", str(letter), "-"], capture_output=True,
+                          text=True, check=True).stdout  # fmt: skip
+    assert f"005/118/BHR/{int(year) - 1}" in text and "Bahorok, ......" not in text
+
+    def rows(path: Any, sheet: str) -> list[dict[str, Any]]:
+        values = list(load_workbook(path)[sheet].iter_rows(values_only=True))
+        header = next(i for i, r in enumerate(values) if r and r[0] == "No")
+        return [dict(zip(values[header], r, strict=True)) for r in values[header + 1 :] if r[0]]
+
+    rekap = rows(kec / f"Rekap Usulan Musrenbang Kecamatan Bahorok {year}.xlsx", "Usulan")
+    by_kode = {r["Kode Usulan"]: r for r in rekap}
+    revised = by_kode[f"12.05.01.2003-{year}-0001"]  # Timbang Lawan's, revised by the kecamatan
+    assert revised["Keputusan"] == "Diterima dengan Revisi"
+    assert (revised["Volume Disepakati"], revised["Biaya Disepakati (Rp)"]) == (200, 150_000_000)
+    assert by_kode[f"12.05.01-{year}-0001"]["Asal Usulan"] == "UPT Puskesmas Bahorok"
+    rejected = by_kode[f"12.05.01.1001-{year}-0002"]  # accepted by Pekan Bahorok
+    assert rejected["Keputusan"] == "Ditolak"
+    desa = rows(next(kec.parent.glob(f"12.05.01.1001 */{year}/Kompilasi Usulan*.xlsx")),
+                "Kompilasi Usulan")  # fmt: skip
+    assert {r["Kode Usulan"]: r["Keputusan"] for r in desa}[rejected["Kode Usulan"]] == "Diterima"
+    lau = rows(next(kec.parent.glob(f"12.05.01.2002 */{year}/Kompilasi Usulan*.xlsx")),
+               "Kompilasi Usulan")  # fmt: skip
+    assert any(r["Keputusan"] == "Diterima dengan Revisi" and r["Biaya Disepakati (Rp)"]
+               for r in lau)  # fmt: skip
+    per_desa = {
+        r["Kode Desa/Kelurahan"]: r
+        for r in rows(kec / f"Rekap Usulan Musrenbang Kecamatan Bahorok {year}.xlsx", "Per Desa")
+    }
+    assert per_desa["12.05.01.2004"]["Jumlah Usulan"] == "belum mengirim"
+    # its usulan are recorded, but it never sent (the status table at the demo's end)
+    assert re.search(r"12\.05\.01\.2004 +Sampe Raya +Pelaksanaan ", demo_run.out)
