@@ -37,7 +37,8 @@ from pipeline.core.standard import (
 from pipeline.core.wilayah import load_wilayah
 from pipeline.core.workspace import Workspace, buku_kerja_name
 from pipeline.demo_bappeda import play_bappeda
-from pipeline.demo_folder import prepare_demo_folder
+from pipeline.demo_folder import DemoStopped, prepare_demo_folder
+from pipeline.demo_kecamatan2 import Kecamatan2, Operators, play_salapian
 from pipeline.demo_kop import set_demo_kop
 from pipeline.run.batch import run_pass
 
@@ -334,17 +335,13 @@ def _fill(sheet: Any, labels: list[str], rows: list[tuple[Any, ...]]) -> None:
             sheet.cell(first + i, cols[label], value)
 
 
-class _DemoStopped(Exception):
-    """A pass of the demo had an internal error: the demo stops (exit 3)."""
-
-
 def run_demo(target: Path, log: Callable[[str], None] = print) -> int:
     """Build the sample workspace in `target` and play the whole flow; 0 when every pass
     ran, 3 when one had an internal error (the demo stops there)."""
     prepare_demo_folder(target)
     try:
         return _play(target, log)
-    except _DemoStopped:
+    except DemoStopped:
         return 3
 
 
@@ -370,7 +367,7 @@ def _play(target: Path, log: Callable[[str], None]) -> int:
                 f"\nDemo berhenti: {len(result.internal_errors)} galat internal "
                 f"(rincian: {ws.runtime / 'logs' / 'pipeline.log'})."
             )
-            raise _DemoStopped
+            raise DemoStopped
 
     kodes = ["12.05.01.2002", "12.05.01.2003", "12.05.01.1001", "12.05.01.2004"]
     for kode in kodes:
@@ -473,7 +470,9 @@ def _play(target: Path, log: Callable[[str], None]) -> int:
     kec.drop({"Tahap": "Kirim", "Nomor Surat Pengantar": "050/130/BHR/2026"})
     step("Berita acara, daftar hadir dan rekap ditandatangani; surat pengantar dan paket")
     package = next(kec.current().parent.glob("Paket Musrenbang Kecamatan *.zip"))
-    bappeda = play_bappeda(ws, target / "wilayah-demo.csv", package, log)
+    team, days = Operators(Operator, KecamatanOperator), (tanggal, tanggal_kec)
+    salapian = play_salapian(target, tahun, days, team, log)  # a second kecamatan workspace
+    bappeda = play_bappeda(target, [Kecamatan2(ws, "12.05.01", package), salapian], log)
 
     tahun_status, rows = status_rows(target, tahun)
     log("\n" + status_table(tahun_status, rows, kecamatan_stages(target, tahun_status)))
@@ -486,6 +485,7 @@ def _play(target: Path, log: Callable[[str], None]) -> int:
     log(f"  kecamatan Bahorok : {kec_folder}")
     for path in sorted(p for p in kec_folder.iterdir() if p.is_file()):
         log(f"      {path.name}")
+    log(f"  kecamatan Salapian: {salapian.package.parent}")
     log(f"  kabupaten         : {ws.outbox} (Rekap Usulan, Pemantauan .xlsx/.html)")
     log(f"  Bappeda (paket)   : {bappeda} (workspace Bappeda: paket diterima dan digabung)")
     log(f"  tanda terima      : {ws.receipts}")
