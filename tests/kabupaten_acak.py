@@ -173,7 +173,7 @@ def build(target: Path, seed: int = SEED) -> Kabupaten:
     tahun = today.year + 1
     tanggal = working_days_before(today, 3)
 
-    desa = {kode: nama for _, rows in KECAMATAN.values() for kode, nama in (r.split(",") for r in rows)}  # fmt: skip
+    desa = dict(row.split(",", 1) for _, rows in KECAMATAN.values() for row in rows)
     for kode, nama in desa.items():
         issue_desa_workbook(target, kode, tahun)
         kel = kode.split(".")[3].startswith("1")
@@ -200,8 +200,9 @@ def build(target: Path, seed: int = SEED) -> Kabupaten:
 
     for kode, (nama, _) in KECAMATAN.items():
         issue_kecamatan_workbook(target, kode, tahun)
-        upt = [(f"UPT Puskesmas {nama}", "", "Pembinaan Kemasyarakatan", "Posyandu lansia keliling",
-                f"Kecamatan {nama}", 12, "kegiatan", 36_000_000, "APBD Kabupaten", "Dinas Kesehatan")]  # fmt: skip
+        upt = [(f"UPT Puskesmas {nama}", "", "Pembinaan Kemasyarakatan",
+                "Posyandu lansia keliling", f"Kecamatan {nama}", 12, "kegiatan", 36_000_000,
+                "APBD Kabupaten", "Dinas Kesehatan")]  # fmt: skip
         if kode in KIRIM:
             upt.append((f"UPT Pertanian {nama}", "", "Pemberdayaan Masyarakat",
                         "Sekolah lapang petani kopi", f"Kecamatan {nama}", 40, "orang",
