@@ -275,17 +275,21 @@ def test_every_document_of_the_demo_shows_its_regions_jejak(demo_run: DemoRun) -
         "Daftar Hadir", "Berita Acara", "Kompilasi Usulan", "Lampiran Foto", "Rekap Usulan",
         "Surat Pengantar", "Surat Pemberitahuan", "Dokumen",
     } <= kinds  # fmt: skip
-    # Bappeda merged the kecamatan's package: the same jejak in its ledger, on the
-    # kecamatan's documents it unpacked
+    # the second kecamatan's workspace, and Bappeda that merged both packages: the same
+    # jejak in its ledger, on the kecamatan documents it unpacked
+    salapian = demo_run.root / "salapian"
+    assert "12.05.02" in documents_agree_with_ledger(salapian, 2027)
     bappeda = demo_run.root / "bappeda"
-    at_bappeda = documents_agree_with_ledger(bappeda, 2027)
-    assert KEC in at_bappeda
+    assert {KEC, "12.05.02"} <= set(documents_agree_with_ledger(bappeda, 2027))
     with (
         sqlite3.connect(demo_run.root / "musrenbang.db") as a,
+        sqlite3.connect(salapian / "musrenbang.db") as c,
         sqlite3.connect(bappeda / "musrenbang.db") as b,
     ):
-        a.row_factory = b.row_factory = sqlite3.Row
-        assert kecamatan_jejak(b, "12.05", 2027) == kecamatan_jejak(a, "12.05", 2027)
+        a.row_factory = b.row_factory = c.row_factory = sqlite3.Row
+        held = kecamatan_jejak(b, "12.05", 2027)
+        assert held == {**kecamatan_jejak(a, "12.05", 2027), **kecamatan_jejak(c, "12.05", 2027)}
+        assert set(held) == {KEC, "12.05.02"}
         assert desa_jejak(b, KEC, 2027) == desa_jejak(a, KEC, 2027)
 
 
