@@ -308,6 +308,22 @@ def test_every_desa_upward_shows_its_kecamatan_s_figures_or_belum_mengirim(
     assert _upward_problems(scenario, DESA_SOURCES) == []
 
 
+def test_kabupaten_totals_add_the_kecamatan_rekaps(scenario: Scenario) -> None:
+    """When every kecamatan of the workspace has decided, the kabupaten's totals (Rekap
+    JUMLAH, Pemantauan Ringkasan, status ringkasan) add their signed Rekaps."""
+    assert all(scenario.decided(k) for k in scenario.kecamatan)  # true of every scenario here
+    lines = [_rekap(scenario, k)["JUMLAH"] for k in scenario.kecamatan]
+    total = Angka(*(sum(getattr(a, f) or 0 for a in lines if isinstance(a, Angka))
+                    for f in ("usulan", "disepakati", "biaya")))  # fmt: skip
+    up = _upward(scenario)
+    pemantauan = scenario.kabupaten_file("Pemantauan", "xlsx")
+    assert disagreements("kabupaten", total, {
+        "kabupaten Rekap, JUMLAH": up["kabupaten Rekap, Per Kecamatan"].get("JUMLAH"),
+        "Pemantauan (xlsx), Ringkasan": F.pemantauan_ringkasan(pemantauan),
+        "status --json, ringkasan": up["status --json, kecamatan"].get("JUMLAH"),
+    }) == []  # fmt: skip
+
+
 def test_before_the_kecamatan_decides_the_desa_figures_are_the_truth(
     generated: Scenario,
 ) -> None:

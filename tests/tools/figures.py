@@ -331,6 +331,24 @@ def _keyed(first: Any) -> bool:
     return bool(first) and (re.match(r"\d", str(first)) is not None or first == "JUMLAH")
 
 
+def pemantauan_ringkasan(path: Path) -> Angka:
+    """Sheet 'Ringkasan' of the Pemantauan: the kabupaten's usulan, agreed usulan and total."""
+    header, rows = sheet_rows(path, "Ringkasan", first="Uraian")
+    values = {str(r[0]).strip().lower(): r[1] for r in rows if r[0]}
+
+    def pick(*labels: str) -> int | None:
+        for label in labels:
+            if label in values:
+                return _figure(values[label])
+        raise FiguresNotFound(path, f"baris {' / '.join(labels)}")
+
+    return Angka(
+        pick("usulan"),
+        pick("usulan disepakati", "usulan diterima"),
+        pick("total biaya disepakati (rp)", "total biaya diterima (rp)"),
+    )
+
+
 class _Tables(HTMLParser):
     """Every <table id=...>: its header texts and its body/foot rows' cell texts."""
 
@@ -403,16 +421,20 @@ def pemantauan_html(path: Path) -> dict[str, dict[str, Figures]]:
     return out
 
 
+def _status_usulan(usulan: dict[str, Any] | None) -> Figures:
+    if not usulan or usulan.get("jumlah") is None:
+        return BELUM
+    biaya = usulan.get("biaya_disepakati", usulan.get("biaya_diterima"))
+    agreed = usulan.get("disepakati", usulan.get("diterima"))
+    return Angka(usulan["jumlah"], agreed, biaya)
+
+
 def status_figures(data: dict[str, Any]) -> dict[str, dict[str, Figures]]:
-    """`status --json`: per desa and per kecamatan; null figures mean not sent."""
+    """`status --json`: per desa and per kecamatan (null figures mean not sent), and the
+    kabupaten's 'ringkasan' under 'JUMLAH'."""
     out: dict[str, dict[str, Figures]] = {"desa": {}, "kecamatan": {}}
     for level in ("desa", "kecamatan"):
         for entry in data[level]:
-            usulan = entry.get("usulan")
-            if not usulan or usulan.get("jumlah") is None:
-                out[level][entry["kode"]] = BELUM
-                continue
-            biaya = usulan.get("biaya_disepakati", usulan.get("biaya_diterima"))
-            agreed = usulan.get("disepakati", usulan.get("diterima"))
-            out[level][entry["kode"]] = Angka(usulan["jumlah"], agreed, biaya)
+            out[level][entry["kode"]] = _status_usulan(entry.get("usulan"))
+    out["kecamatan"]["JUMLAH"] = _status_usulan(data["ringkasan"].get("usulan"))
     return out
