@@ -259,10 +259,9 @@ SHEET_BIDANG = "Per Bidang"
 SHEET_OPD = "Per OPD Tujuan"
 SHEET_USULAN = "Usulan"
 CATATAN_KEPUTUSAN = (
-    "Catatan: sejak kecamatan sampai tahap Rekap, angkanya adalah keputusan Musrenbang "
-    "Kecamatan (nilai disepakati, OPD Tujuan, usulan UPT/instansi), sama dengan Rekap yang "
-    "ditandatangani Camat; sebelumnya keputusan desa/kelurahan yang sudah mengirim. Biaya "
-    "diterima = nilai disepakati. 'belum mengirim': belum ada yang dikirim, bukan nol."
+    "Sejak tahap Rekap kecamatan: keputusan Musrenbang Kecamatan, sama dengan Rekap yang "
+    "ditandatangani Camat; sebelumnya keputusan desa/kelurahan yang sudah mengirim. "
+    "Biaya diterima = nilai disepakati. 'belum mengirim' bukan nol."
 )
 CATATAN_OPD = (
     "Catatan: OPD Tujuan ditetapkan pada Musrenbang Kecamatan (buku kerja kecamatan); usulan "
@@ -292,7 +291,7 @@ def _bidang_figures(t: Tally) -> list[int]:
 def build_rekap(data: KabupatenYear, settings: Settings, stamp: str) -> Workbook:
     wb = _new_workbook()
     title = f"REKAP USULAN MUSRENBANG {data.kabupaten.upper()} TAHUN RENCANA {data.tahun}"
-    sub = f"Dibuat {stamp}. Usulan yang berlaku: keputusan kecamatan sejak tahap Rekap."
+    sub = f"Dibuat {stamp}."
 
     t = data.total()
     rows: list[list[object]] = []
@@ -305,9 +304,8 @@ def build_rekap(data: KabupatenYear, settings: Settings, stamp: str) -> Workbook
         rows.append([kec.kode, kec.nama, len(desa), sent, *_figures(figures),
                      stage.value if stage else BELUM_MULAI])  # fmt: skip
     _sheet(
-        wb, SHEET_KECAMATAN, [title, sub], KECAMATAN_COLUMNS, rows, settings,
-        total=["JUMLAH", None, len(data.desa), sent_total, *_figures(t), None],
-        notes=[CATATAN_KEPUTUSAN],
+        wb, SHEET_KECAMATAN, [title, sub, CATATAN_KEPUTUSAN], KECAMATAN_COLUMNS, rows,
+        settings, total=["JUMLAH", None, len(data.desa), sent_total, *_figures(t), None],
     )  # fmt: skip
 
     per_bidang = data.per_bidang()
