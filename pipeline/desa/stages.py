@@ -25,6 +25,7 @@ from pipeline.desa.lampiran import FOTO_EXTENSIONS, FotoMasuk, write_lampiran_fo
 from pipeline.desa.validation import validate_desa
 from pipeline.desa.workbook import write_desa_workbook
 from pipeline.desa.workflow import LedgerState, check_workbook
+from pipeline.ledger.jejak import jejak
 from pipeline.ledger.store import InputRow
 from pipeline.scans import delivery as scan_delivery
 from pipeline.scans import manifest
@@ -187,6 +188,7 @@ class DesaStages:
             terlambat=ry.late,
             dikirim_pada=dt.datetime.fromisoformat(ry.sent_at) if ry.sent_at else None,
             pindaian=pindaian,
+            jejak=jejak(self.ledger.db, kode, year),
         )
 
     def after_workbook(self, ex: Examined) -> tuple[list[Path], list[Issue]]:
@@ -333,6 +335,7 @@ class DesaStages:
                 tanggal_musrenbang=ry.identitas.tanggal_musrenbang if ry else None,
                 paper=self.settings.pdf.ukuran_kertas,
                 tz=self.tz,
+                jejak=jejak(self.ledger.db, kode, year),
             )
             outputs.append(out)
         return outputs
