@@ -26,6 +26,7 @@ from pipeline.desa.lampiran import FOTO_EXTENSIONS, FotoMasuk, write_lampiran_fo
 from pipeline.desa.validation import validate_desa
 from pipeline.desa.workbook import write_desa_workbook
 from pipeline.desa.workflow import LedgerState, check_workbook
+from pipeline.ledger.jejak import jejak
 from pipeline.ledger.paket import held_package
 from pipeline.ledger.store import InputRow
 from pipeline.scans import delivery as scan_delivery
@@ -208,6 +209,7 @@ class DesaStages:
             terlambat=ry.late,
             dikirim_pada=dt.datetime.fromisoformat(ry.sent_at) if ry.sent_at else None,
             pindaian=pindaian,
+            jejak=jejak(self.ledger.db, kode, year),
         )
 
     def after_workbook(self, ex: Examined) -> tuple[list[Path], list[Issue]]:
@@ -356,6 +358,7 @@ class DesaStages:
                 tanggal_musrenbang=ry.identitas.tanggal_musrenbang if ry else None,
                 paper=self.settings.pdf.ukuran_kertas,
                 tz=self.tz,
+                jejak=jejak(self.ledger.db, kode, year),
             )
             outputs.append(out)
         return outputs

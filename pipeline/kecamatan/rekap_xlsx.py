@@ -26,6 +26,7 @@ from pipeline.documents.xlsx_style import (
     data_row,
     finish,
     header,
+    mark_jejak,
     total_row_style,
 )
 from pipeline.kecamatan.ringkasan import (
@@ -230,6 +231,7 @@ def build_workbook(snapshot: KecamatanSnapshot, settings: Settings) -> Workbook:
         cell = ws.cell(row=row, column=KECAMATAN_USULAN_COLUMNS.index(label) + 1, value=amount)
         cell.number_format = "#,##0"
     finish(ws, settings, HEADER_ROW, ncols, row - 1, row)
+    mark_jejak(wb, snapshot.jejak)
     return wb
 
 
