@@ -29,6 +29,7 @@ from pipeline.kabupaten.data import (
 )
 from pipeline.kecamatan.workflow import PINDAIAN_KECAMATAN
 from pipeline.ledger.kecamatan import KecamatanLedger
+from pipeline.ledger.paket import mixed_kecamatan
 from pipeline.ledger.store import Ledger
 
 STATUS_VERSI = 2  # 2: figures null for a region that has not sent; kecamatan decisions count
@@ -118,6 +119,17 @@ class Ringkasan(_Model):
     usulan: JumlahUsulan
 
 
+class Peringatan(_Model):
+    kode: Literal["paket-dan-buku-kerja"] = Field(
+        description="Kode masalah (docs/kode-masalah.md)."
+    )
+    kecamatan: str = Field(description="Kode kecamatan.")
+    buku_kerja_langsung: int = Field(
+        description="Buku kerja desa kecamatan itu yang juga diterima langsung di sini."
+    )
+    pesan: str
+
+
 class StatusMusrenbang(_Model):
     """What `musrenbang status --json` prints."""
 
@@ -129,6 +141,10 @@ class StatusMusrenbang(_Model):
     ringkasan: Ringkasan
     kecamatan: list[StatusKecamatan]
     desa: list[StatusDesa]
+    peringatan: list[Peringatan] = Field(
+        description="Mode campuran: kecamatan yang paketnya dipegang di sini padahal buku kerja "
+        "desanya juga diterima langsung; isi paket yang berlaku untuk kecamatan dan tahun itu."
+    )
 
 
 def _jumlah(t: Tally | None) -> JumlahUsulan | None:
@@ -258,10 +274,26 @@ def build_status(
         dokumen_lengkap=sum(d.dokumen_lengkap for d in desa_rows),
         usulan=_angka(total),
     )
+    peringatan = [
+        Peringatan(kode="paket-dan-buku-kerja", kecamatan=kode, buku_kerja_langsung=n,
+                   pesan=mixed_message(wilayah, kode, tahun_paket, n))
+        for kode, tahun_paket, n in mixed_kecamatan(ledger, year if year is not None else -1)
+        if wanted(kode)
+    ]  # fmt: skip
     return StatusMusrenbang(
         dibuat=now.replace(microsecond=0), kabupaten=kab, tahun=year,
         kecamatan_dipilih=kecamatan, ringkasan=ringkasan, kecamatan=out_kec, desa=out_desa,
+        peringatan=peringatan,
     )  # fmt: skip
+
+
+def mixed_message(wilayah: WilayahList, kode: str, tahun: int, n: int) -> str:
+    """Mixed mode (`paket-dan-buku-kerja`), for `status` and `status --json`."""
+    kec = wilayah.get(kode)
+    return (
+        f"Kecamatan {kec.nama if kec else kode} {tahun}: {n} buku kerja desa juga diterima "
+        "langsung di sini; isi paket kecamatan yang berlaku untuk kecamatan dan tahun itu."
+    )
 
 
 def _date(value: str | None, tz: ZoneInfo) -> dt.date | None:
