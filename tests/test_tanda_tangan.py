@@ -19,8 +19,8 @@ from pipeline.core.wilayah import WilayahList
 from pipeline.core.workspace import Workspace
 from pipeline.desa import documents as desa_docs
 from pipeline.desa.check_peserta import PesertaChecks
-from pipeline.documents import render as docrender
 from pipeline.documents import finishing
+from pipeline.documents import render as docrender
 from pipeline.documents.context import (
     NAMA_KOSONG,
     Penanda,
