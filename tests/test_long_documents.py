@@ -35,6 +35,7 @@ def test_long_body_as_text_writes_the_same_document(
     snap = S.realistic()
     tree = render_one(key, snap, tmp_path / "tree", settings)
     monkeypatch.setattr(fast_template, "LONG_BODY", 0)  # every body kept as text
+    monkeypatch.setattr(fast_template, "_PIECE", 500)  # in many pieces
     kept: list[bool] = []
     save = fast_template.FastTemplate.save
 
@@ -58,6 +59,7 @@ def test_hostile_text_survives_the_text_path(
 ) -> None:
     tree = {k: _canonical(render_one(k, S.hostile(), tmp_path / "tree")) for k in SPECS}
     monkeypatch.setattr(fast_template, "LONG_BODY", 0)
+    monkeypatch.setattr(fast_template, "_PIECE", 500)
     text = {k: _canonical(render_one(k, S.hostile(), tmp_path / "text")) for k in SPECS}
     assert text == tree
 

@@ -12,25 +12,37 @@ import ctypes
 import ctypes.util
 import gc
 import sys
-from collections.abc import Callable
 from functools import cache
+
+M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
+MMAP_FROM = 1 << 20  # blocks of 1 MiB and more: mapped on their own, unmapped when freed
 
 
 @cache
-def _trim() -> Callable[[int], int] | None:
+def _libc() -> ctypes.CDLL | None:
     if not sys.platform.startswith("linux"):
         return None
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        trim: Callable[[int], int] = libc.malloc_trim
+        libc.malloc_trim, libc.mallopt  # noqa: B018  (glibc only: musl has neither)
     except (OSError, AttributeError):
         return None
-    return trim
+    return libc
+
+
+@cache
+def tune_allocator() -> None:
+    """Large blocks (the text of a long document, ~25 MB) always their own mapping: glibc's
+    default threshold grows with every freed block up to 32 MB, and then such blocks come
+    from the heap, whose freed middle cannot go back to the system."""
+    libc = _libc()
+    if libc is not None:
+        libc.mallopt(M_MMAP_THRESHOLD, MMAP_FROM)
 
 
 def release_memory() -> None:
     """Collect cycles (lxml and openpyxl trees hold some) and return free pages."""
     gc.collect()
-    trim = _trim()
-    if trim is not None:
-        trim(0)
+    libc = _libc()
+    if libc is not None:
+        libc.malloc_trim(0)

@@ -47,13 +47,26 @@ def _changes_cells(template_xml: str) -> bool:
     return bool(_CELL_TAGS.search(_ANY_TAG.sub("", template_xml)))
 
 
+def _pieces(xml: str) -> list[str]:
+    """The XML cut after a `</w:p>` about every _PIECE characters: a run's text and a
+    section's properties (inside a paragraph's pPr) never straddle two pieces."""
+    out: list[str] = []
+    at = 0
+    while at < len(xml):
+        end = xml.find("</w:p>", at + _PIECE)
+        end = len(xml) if end < 0 else end + len("</w:p>")
+        out.append(xml[at:end])
+        at = end
+    return out
+
+
 class FastTemplate(DocxTemplate):
     """A DocxTemplate whose resolve_listing is skipped when no text needs it, and whose very
     long bodies stay text (see the module's comment)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.body_text: str | None = None
+        self.body_text: list[str] | None = None  # a long body: pieces of its XML
         self.changes_cells = False
 
     def resolve_listing(self, xml: str) -> str:
@@ -74,20 +87,21 @@ class FastTemplate(DocxTemplate):
             self.docx_ids_index += 1
             return f"{m[1]}{self.docx_ids_index}{m[2]}"
 
-        self.body_text = _DOCPR_ID.sub(renumber, xml)
+        self.body_text = [_DOCPR_ID.sub(renumber, piece) for piece in _pieces(xml)]
         return etree.fromstring(_PLACEHOLDER)
 
     def map_text(self, change: Callable[[str], str]) -> None:
         """Apply `change` to the text of every run of a body kept as text."""
         if self.body_text is not None:
-            self.body_text = _TEXT_RUN.sub(lambda m: m[1] + change(m[2]) + m[3], self.body_text)
+            for n, piece in enumerate(self.body_text):
+                self.body_text[n] = _TEXT_RUN.sub(lambda m: m[1] + change(m[2]) + m[3], piece)
 
     def map_sections(self, change: Callable[[Section], None]) -> None:
         """Apply `change` to every section (page size, margins) of a body kept as text."""
         if self.body_text is None:
             return
-        body = self.body_text
-        opening = body[: body.index(">") + 1]  # <w:body ...> with the namespace declarations
+        first = self.body_text[0]
+        opening = first[: first.index(">") + 1]  # <w:body ...> with the namespace declarations
 
         def one(m: re.Match[str]) -> str:
             wrapper = parse_xml(opening + m[0] + "</w:body>")
@@ -95,7 +109,8 @@ class FastTemplate(DocxTemplate):
             text = etree.tostring(wrapper, encoding="unicode")
             return text[text.index(">") + 1 : text.rindex("<")]
 
-        self.body_text = _SECT_PR.sub(one, body)
+        for n, piece in enumerate(self.body_text):
+            self.body_text[n] = _SECT_PR.sub(one, piece)
 
     def save(self, filename: str | PathLike[str] | IO[bytes], *args: Any, **kwargs: Any) -> None:
         if self.body_text is None:
@@ -112,8 +127,8 @@ class FastTemplate(DocxTemplate):
                 head, sep, tail = data.decode("utf-8").partition(_PLACED)
                 if not sep:
                     raise ValueError("tempat isi dokumen panjang tidak ditemukan")
-                with dst.open(info, "w") as out:  # in pieces: no second copy of the body
+                with dst.open(info, "w") as out:  # piece by piece: no second copy
                     out.write(head.encode("utf-8"))
-                    for at in range(0, len(self.body_text), _PIECE):
-                        out.write(self.body_text[at : at + _PIECE].encode("utf-8"))
+                    for piece in self.body_text:
+                        out.write(piece.encode("utf-8"))
                     out.write(tail.encode("utf-8"))
