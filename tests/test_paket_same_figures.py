@@ -191,7 +191,9 @@ def test_two_kecamatan_packages_give_the_figures_of_every_workbook_received(
         assert got[sheet] == want[sheet], sheet
     usulan = [r for r in want["Usulan"] if isinstance(r[0], str) and r[0][:2] == "12"]
     assert {r[0][:8] for r in usulan} == set(KECAMATAN)
-    # the usulan the desa forwarded (not the ones they rejected) and each kecamatan's UPT one
+    # every usulan the desa accepted, as the kecamatan decided it (ledger/agreed.py: from
+    # Rekap on the kecamatan's rows count; a desa's own rejection never reaches them), and
+    # each kecamatan's UPT usulan
     forwarded = {
         f"{k}-2027-{n:04d}"
         for k, rows in DESA_USULAN.items()
