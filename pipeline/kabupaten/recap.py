@@ -47,6 +47,7 @@ from pipeline.documents.xlsx_style import (
     USULAN_RINCIAN,
     WRAP_CENTER,
     Column,
+    mark_jejak,
     print_setup,
 )
 from pipeline.kabupaten.data import (
@@ -70,6 +71,7 @@ from pipeline.kabupaten.data import (
     ringkasan,
 )
 from pipeline.kabupaten.pemantauan_html import build_html
+from pipeline.ledger.jejak import kabupaten_jejak, kecamatan_jejak
 from pipeline.ledger.store import Ledger
 
 __all__ = [  # the data names are re-exported for callers of the reports
@@ -232,6 +234,7 @@ KECAMATAN_COLUMNS: list[Column] = [
     ("Ditolak", 10, COUNT_FORMAT),
     ("Belum Diputuskan", 12, COUNT_FORMAT),
     ("Perkiraan Biaya Diterima (Rp)", 22, RUPIAH_FORMAT),
+    ("Jejak Data", 15, None),  # the kecamatan's ledger state counted (ledger/jejak.py)
 ]
 BIDANG_COLUMNS: list[Column] = [
     ("Bidang", 52, None),
@@ -272,7 +275,11 @@ def pemantauan_stem(settings: Settings, tahun: int) -> str:
     return safe_name(f"Pemantauan Musrenbang {settings.kabupaten.nama} {tahun}")
 
 
-def build_rekap(data: KabupatenYear, settings: Settings, stamp: str) -> Workbook:
+def build_rekap(
+    data: KabupatenYear, settings: Settings, stamp: str, jejak: dict[str, str] | None = None
+) -> Workbook:
+    """The Rekap workbook; `jejak`: kecamatan kode -> the jejak of its data counted."""
+    jejak = jejak or {}
     wb = _new_workbook()
     title = f"REKAP USULAN MUSRENBANG {data.kabupaten.upper()} TAHUN RENCANA {data.tahun}"
     sub = f"Dibuat {stamp}. Semua usulan desa/kelurahan yang tercatat."
@@ -285,7 +292,7 @@ def build_rekap(data: KabupatenYear, settings: Settings, stamp: str) -> Workbook
         counts.append([len(desa), sent, t.usulan, t.diterima, t.ditolak, t.belum, t.biaya_diterima])
     _sheet(
         wb, SHEET_KECAMATAN, [title, sub], KECAMATAN_COLUMNS,
-        [n + c for n, c in zip(names, counts, strict=True)], settings,
+        [[*n, *c, jejak.get(str(n[0]))] for n, c in zip(names, counts, strict=True)], settings,
         total=["JUMLAH", None, *_column_sums(counts, 7)],
     )  # fmt: skip
 
@@ -360,15 +367,17 @@ def build_pemantauan(data: KabupatenYear, settings: Settings, stamp: str) -> Wor
 # ----------------------------------------------------------------------------- entry point
 
 # Bump when the Rekap workbook's layout changes, so existing files are rewritten.
-REKAP_FORMAT = 5
+REKAP_FORMAT = 6
 _IDENTIFIER = re.compile(r"<dc:identifier[^>]*>([^<]*)</dc:identifier>")
 
 
-def rekap_digest(data: KabupatenYear, settings: Settings) -> str:
-    """A fingerprint of everything the Rekap workbook shows (not the time it was made)."""
+def rekap_digest(data: KabupatenYear, settings: Settings, jejak: str = "") -> str:
+    """A fingerprint of everything the Rekap workbook shows (not the time it was made), its
+    jejak (the kabupaten's, from the kecamatan's) with it."""
     h = hashlib.sha256()
     head = [
         REKAP_FORMAT,
+        jejak,
         data.tahun,
         data.kabupaten,
         settings.pdf.ukuran_kertas,
@@ -412,15 +421,20 @@ def write_kabupaten_reports(
     stamp = _stamp(now, tz)
     written: list[Path] = []
     for data in collect(settings, wilayah, ledger, now=now):
+        kab = settings.kabupaten.kode
+        per_kecamatan = kecamatan_jejak(ledger.db, kab, data.tahun)
+        jejak = kabupaten_jejak(per_kecamatan, kab, data.tahun)
         rekap_path = ws.outbox / rekap_name(settings, data.tahun)
-        digest = rekap_digest(data, settings)
+        digest = rekap_digest(data, settings, jejak)
         if stored_digest(rekap_path) != digest:
-            rekap = build_rekap(data, settings, stamp)
+            rekap = build_rekap(data, settings, stamp, per_kecamatan)
             rekap.properties.identifier = digest
+            mark_jejak(rekap, jejak)
             write_with(rekap_path, rekap.save)
         written.append(rekap_path)
         stem = pemantauan_stem(settings, data.tahun)
         pantau = build_pemantauan(data, settings, stamp)
+        mark_jejak(pantau, jejak)
         written.append(write_with(ws.outbox / f"{stem}.xlsx", pantau.save))
         today = (now.astimezone(tz) if now.tzinfo else now).date()
         page = build_html(data, stamp, today)
