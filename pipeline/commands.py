@@ -173,10 +173,10 @@ class StatusRow:
     nama: str
     kecamatan: str
     tahap: str
-    usulan: int
-    diterima: int
-    ditolak: int
-    belum: int
+    usulan: int | None  # None: belum mengirim
+    diterima: int | None
+    ditolak: int | None
+    belum: int | None
     terlambat: str
     pindaian_kurang: list[str]
 
@@ -195,10 +195,10 @@ def status_rows(root: Path, tahun: int | None) -> tuple[int | None, list[StatusR
             nama=d.nama,
             kecamatan=names.get(d.kecamatan, d.kecamatan),
             tahap=d.tahap.value if d.tahap else "-",
-            usulan=d.usulan.jumlah,
-            diterima=d.usulan.diterima,
-            ditolak=d.usulan.ditolak,
-            belum=d.usulan.belum_diputuskan,
+            usulan=d.usulan.jumlah if d.usulan else None,
+            diterima=d.usulan.diterima if d.usulan else None,
+            ditolak=d.usulan.ditolak if d.usulan else None,
+            belum=d.usulan.belum_diputuskan if d.usulan else None,
             terlambat="ya" if d.terlambat else "lewat batas" if d.lewat_batas else "",
             pindaian_kurang=d.pindaian_kurang,
         )
@@ -215,6 +215,13 @@ def kecamatan_stages(root: Path, tahun: int | None) -> dict[str, str]:
         return {}
     with Ledger(settings.database_path(root)) as ledger:
         return {k.region: k.stage.value for k in KecamatanLedger(ledger).years(tahun)}
+
+
+BELUM_MENGIRIM = "belum mengirim"
+
+
+def _angka(value: int | None) -> str:
+    return "" if value is None else str(value)
 
 
 def status_table(
@@ -236,10 +243,10 @@ def status_table(
             r.kode,
             r.nama,
             r.tahap,
-            str(r.usulan),
-            str(r.diterima),
-            str(r.ditolak),
-            str(r.belum),
+            BELUM_MENGIRIM if r.usulan is None else str(r.usulan),
+            _angka(r.diterima),
+            _angka(r.ditolak),
+            _angka(r.belum),
             r.terlambat,
             ", ".join(r.pindaian_kurang) or "-",
         )
