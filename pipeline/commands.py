@@ -24,8 +24,10 @@ from pipeline.core.wilayah import (
     load_wilayah,
 )
 from pipeline.core.workspace import Workspace
+from pipeline.documents.formatting import rupiah
 from pipeline.kabupaten.status import build_status
 from pipeline.kecamatan.paket_kirim import init_keys
+from pipeline.ledger.agreed import BELUM_MENGIRIM
 from pipeline.ledger.store import Ledger, now_iso
 from pipeline.run.route import Stages
 
@@ -173,10 +175,10 @@ class StatusRow:
     nama: str
     kecamatan: str
     tahap: str
-    usulan: int
-    diterima: int
-    ditolak: int
-    belum: int
+    usulan: int | None  # None: belum mengirim
+    diterima: int | None
+    ditolak: int | None
+    belum: int | None
     terlambat: str
     pindaian_kurang: list[str]
 
@@ -195,10 +197,10 @@ def status_rows(root: Path, tahun: int | None) -> tuple[int | None, list[StatusR
             nama=d.nama,
             kecamatan=names.get(d.kecamatan, d.kecamatan),
             tahap=d.tahap.value if d.tahap else "-",
-            usulan=d.usulan.jumlah,
-            diterima=d.usulan.diterima,
-            ditolak=d.usulan.ditolak,
-            belum=d.usulan.belum_diputuskan,
+            usulan=d.usulan.jumlah if d.usulan else None,
+            diterima=d.usulan.diterima if d.usulan else None,
+            ditolak=d.usulan.ditolak if d.usulan else None,
+            belum=d.usulan.belum_diputuskan if d.usulan else None,
             terlambat="ya" if d.terlambat else "lewat batas" if d.lewat_batas else "",
             pindaian_kurang=d.pindaian_kurang,
         )
@@ -217,8 +219,35 @@ def kecamatan_stages(root: Path, tahun: int | None) -> dict[str, str]:
         return {k.region: k.stage.value for k in KecamatanLedger(ledger).years(tahun)}
 
 
+def _angka(value: int | None) -> str:
+    return "" if value is None else str(value)
+
+
+def kecamatan_angka(root: Path, tahun: int | None) -> dict[str, str]:
+    """Each kecamatan's figures as the status table prints them (those of `status --json`,
+    the kabupaten Rekap and, from its Rekap on, the kecamatan's own signed Rekap)."""
+    ws, settings, wilayah = open_workspace(root)
+    now = dt.datetime.now(ZoneInfo(settings.jadwal.zona_waktu))
+    with Ledger(settings.database_path(root)) as ledger:
+        status = build_status(settings, wilayah, ledger, now=now, tahun=tahun)
+    out = {}
+    for k in status.kecamatan:
+        if k.usulan is None:
+            out[k.kode] = BELUM_MENGIRIM
+            continue
+        u = k.usulan
+        out[k.kode] = (
+            f"{u.jumlah} usulan, {u.diterima} diterima, {u.ditolak} ditolak, "
+            f"{rupiah(u.biaya_diterima)} disepakati (keputusan {k.keputusan_dari})"
+        )
+    return out
+
+
 def status_table(
-    tahun: int | None, rows: list[StatusRow], kecamatan: dict[str, str] | None = None
+    tahun: int | None,
+    rows: list[StatusRow],
+    kecamatan: dict[str, str] | None = None,
+    angka: dict[str, str] | None = None,
 ) -> str:
     head = (
         "Kode",
@@ -236,10 +265,10 @@ def status_table(
             r.kode,
             r.nama,
             r.tahap,
-            str(r.usulan),
-            str(r.diterima),
-            str(r.ditolak),
-            str(r.belum),
+            BELUM_MENGIRIM if r.usulan is None else str(r.usulan),
+            _angka(r.diterima),
+            _angka(r.ditolak),
+            _angka(r.belum),
             r.terlambat,
             ", ".join(r.pindaian_kurang) or "-",
         )
@@ -272,7 +301,9 @@ def status_table(
         stage = (kecamatan or {}).get(kec, "belum mulai")
         lines.append(
             f"  {kec} {members[0].kecamatan}: tahap kecamatan {stage}; {done}/{len(members)} "
-            "desa/kelurahan sudah mengirim" + (f", {late} terlambat" if late else "")
+            "desa/kelurahan sudah mengirim"
+            + (f", {late} terlambat" if late else "")
+            + (f"; {angka[kec]}" if angka and kec in angka else "")
         )
     return "\n".join(lines)
 

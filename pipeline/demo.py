@@ -17,10 +17,12 @@ from zoneinfo import ZoneInfo
 from openpyxl import load_workbook
 
 from pipeline import demo_kelurahan as kel
+from pipeline import demo_operators as ops
 from pipeline.commands import (
     init_workspace,
     issue_desa_workbook,
     issue_kecamatan_workbook,
+    kecamatan_angka,
     kecamatan_stages,
     status_rows,
     status_table,
@@ -36,9 +38,9 @@ from pipeline.core.standard import (
 from pipeline.core.wilayah import load_wilayah
 from pipeline.core.workspace import Workspace, buku_kerja_name
 from pipeline.demo_bappeda import play_bappeda
-from pipeline.demo_folder import prepare_demo_folder
+from pipeline.demo_folder import DemoStopped, prepare_demo_folder
+from pipeline.demo_kecamatan2 import Kecamatan2, Operators, play_salapian
 from pipeline.demo_kop import set_demo_kop
-from pipeline.desa.workflow import is_working_day
 from pipeline.run.batch import run_pass
 
 WILAYAH_DEMO = """kode,nama
@@ -142,15 +144,6 @@ DECISIONS = [
 ]
 
 
-def _recent_working_day(today: dt.date, back: int) -> dt.date:
-    day, counted = today, 0
-    while counted < back:
-        day -= dt.timedelta(days=1)
-        if is_working_day(day):
-            counted += 1
-    return day
-
-
 class Operator:
     """Fills an issued workbook the way an operator does, then drops it into the inbox."""
 
@@ -251,6 +244,7 @@ class KecamatanOperator:
         decide: bool = False,
         upt: list[tuple[Any, ...]] | None = None,
         prioritas: dict[str, int | None] | None = None,
+        then: Callable[[Any], None] | None = None,
     ) -> Path:
         wb = load_workbook(self.current())
         for row in wb[SHEET_IDENTITAS].iter_rows(min_row=1, max_row=60):
@@ -298,6 +292,8 @@ class KecamatanOperator:
                     if sheet.cell(r, cols["Prioritas"]).value is None:  # keep the proposal
                         sheet.cell(r, cols["Prioritas"], n)
                     sheet.cell(r, cols["Keputusan"], "Diterima")
+        if then is not None:  # what else the operator fills (pipeline/demo_operators.py)
+            then(wb)
         target = self.inbox / self.current().name
         tmp = target.with_name(".~demo-" + target.name)
         wb.save(tmp)
@@ -340,17 +336,13 @@ def _fill(sheet: Any, labels: list[str], rows: list[tuple[Any, ...]]) -> None:
             sheet.cell(first + i, cols[label], value)
 
 
-class _DemoStopped(Exception):
-    """A pass of the demo had an internal error: the demo stops (exit 3)."""
-
-
 def run_demo(target: Path, log: Callable[[str], None] = print) -> int:
     """Build the sample workspace in `target` and play the whole flow; 0 when every pass
     ran, 3 when one had an internal error (the demo stops there)."""
     prepare_demo_folder(target)
     try:
         return _play(target, log)
-    except _DemoStopped:
+    except DemoStopped:
         return 3
 
 
@@ -376,14 +368,14 @@ def _play(target: Path, log: Callable[[str], None]) -> int:
                 f"\nDemo berhenti: {len(result.internal_errors)} galat internal "
                 f"(rincian: {ws.runtime / 'logs' / 'pipeline.log'})."
             )
-            raise _DemoStopped
+            raise DemoStopped
 
     kodes = ["12.05.01.2002", "12.05.01.2003", "12.05.01.1001", "12.05.01.2004"]
     for kode in kodes:
         issue_desa_workbook(target, kode, tahun)
     log(f"Buku kerja diterbitkan untuk {len(kodes)} desa/kelurahan (tahun rencana {tahun}).")
 
-    tanggal = _recent_working_day(today, 2)
+    tanggal = ops.working_days_before(today, 2)
     base = {
         "Tanggal Musrenbang": tanggal,
         "Jam Mulai": "09.00",
@@ -404,6 +396,7 @@ def _play(target: Path, log: Callable[[str], None]) -> int:
     lau.drop({"Tahap": "Pelaksanaan"}, usulan=USULAN)
     tim.drop({"Tahap": "Pelaksanaan"}, usulan=USULAN[:3])
     pek.drop({"Tahap": "Pelaksanaan"}, usulan=kel.USULAN)  # lingkungan, LPM, Dana Kelurahan
+    ops.belum_kirim(Operator(ws, ops.SAMPE_RAYA, tahun), base)  # stays at Pelaksanaan
     step("Pelaksanaan: usulan dusun/lingkungan dicatat dan diberi Kode Usulan")
 
     ver = {
@@ -448,12 +441,13 @@ def _play(target: Path, log: Callable[[str], None]) -> int:
 
     issue_kecamatan_workbook(target, "12.05.01", tahun)
     kec = KecamatanOperator(ws, "12.05.01", tahun)
-    tanggal_kec = _recent_working_day(today, 1)
+    tanggal_kec = ops.working_days_before(today, 1)
     kec.drop(
         {"Tahap": "Persiapan", "Tanggal Musrenbang": tanggal_kec, "Jam Mulai": "08.30",
          "Tempat": "Aula Kantor Camat Bahorok", "Alamat": "Jl. Perintis Kemerdekaan No. 1, Bahorok",
          "Nama Camat": "Drs. Ahmad Syafii Lubis, M.Si", "NIP Camat": "197305121998031003",
-         "Nama Sekretaris Camat": "Rosmawati Sitepu, S.Sos", "NIP Sekretaris Camat": "198001152005012007"},
+         "Nama Sekretaris Camat": "Rosmawati Sitepu, S.Sos", "NIP Sekretaris Camat": "198001152005012007",
+         **ops.surat_pemberitahuan(tanggal)},
         jadwal={"12.05.01.2004": (tanggal, "09.00", "Balai Desa Sampe Raya"),
                 "12.05.01.1001": (tanggal, "14.00", "Aula Kantor Lurah Pekan Bahorok")},
     )  # fmt: skip
@@ -464,6 +458,7 @@ def _play(target: Path, log: Callable[[str], None]) -> int:
          "Notulen": "Siti Aminah", "Nomor Berita Acara": "050/123/BHR/2026",
          "Jumlah Peserta Laki-laki": 31, "Jumlah Peserta Perempuan": 17},
         decide=True,
+        then=lambda wb: ops.revisi_kecamatan(wb, tahun),
         upt=[("UPT Puskesmas Bahorok", "", "Pembinaan Kemasyarakatan",
               "Posyandu lansia keliling", "Kecamatan Bahorok", 12, "kegiatan", 36_000_000,
               "APBD Kabupaten", "Dinas Kesehatan")],
@@ -476,10 +471,13 @@ def _play(target: Path, log: Callable[[str], None]) -> int:
     kec.drop({"Tahap": "Kirim", "Nomor Surat Pengantar": "050/130/BHR/2026"})
     step("Berita acara, daftar hadir dan rekap ditandatangani; surat pengantar dan paket")
     package = next(kec.current().parent.glob("Paket Musrenbang Kecamatan *.zip"))
-    bappeda = play_bappeda(ws, target / "wilayah-demo.csv", package, log)
+    team, days = Operators(Operator, KecamatanOperator), (tanggal, tanggal_kec)
+    salapian = play_salapian(target, tahun, days, team, log)  # a second kecamatan workspace
+    bappeda = play_bappeda(target, [Kecamatan2(ws, "12.05.01", package), salapian], log)
 
     tahun_status, rows = status_rows(target, tahun)
-    log("\n" + status_table(tahun_status, rows, kecamatan_stages(target, tahun_status)))
+    stages, angka = kecamatan_stages(target, tahun_status), kecamatan_angka(target, tahun_status)
+    log("\n" + status_table(tahun_status, rows, stages, angka))
     folder = lau.current().parent
     log("\nLihat hasilnya:")
     log(f"  dokumen Lau Damak : {folder}")
@@ -489,6 +487,7 @@ def _play(target: Path, log: Callable[[str], None]) -> int:
     log(f"  kecamatan Bahorok : {kec_folder}")
     for path in sorted(p for p in kec_folder.iterdir() if p.is_file()):
         log(f"      {path.name}")
+    log(f"  kecamatan Salapian: {salapian.package.parent}")
     log(f"  kabupaten         : {ws.outbox} (Rekap Usulan, Pemantauan .xlsx/.html)")
     log(f"  Bappeda (paket)   : {bappeda} (workspace Bappeda: paket diterima dan digabung)")
     log(f"  tanda terima      : {ws.receipts}")

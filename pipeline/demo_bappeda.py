@@ -1,9 +1,9 @@
-"""The demo's last act: Bappeda's own workspace takes the kecamatan's signed package in.
+"""The demo's last act: Bappeda's own workspace takes the two kecamatan's signed packages in.
 
-Bappeda's workspace (`<demo>/bappeda/`, the kabupaten's region list) registers the public key
-the kecamatan handed over (`outbox/Kunci Publik Kecamatan Bahorok.pub`), then finds the package
-copied into its inbox as from a USB stick, checks the signature, merges the kecamatan's record
-into its ledger and writes the kabupaten Rekap and Pemantauan from it.
+Bappeda's workspace (`<demo>/bappeda/`, the kabupaten's region list: both kecamatan's) registers
+the public key each kecamatan handed over (`outbox/Kunci Publik Kecamatan <Nama>.pub`), then
+finds both packages copied into its inbox as from a USB stick, checks each signature, merges
+each kecamatan's record into its ledger and writes the kabupaten Rekap and Pemantauan from them.
 """
 
 from __future__ import annotations
@@ -14,29 +14,51 @@ from pathlib import Path
 
 from pipeline.core import kunci
 from pipeline.core.config import load_settings
-from pipeline.core.workspace import Workspace
+from pipeline.core.wilayah import load_wilayah
+from pipeline.demo_kecamatan2 import Kecamatan2
 from pipeline.kunci_cmd import register
 from pipeline.run.batch import run_pass
 
 
-def play_bappeda(
-    kec_ws: Workspace, wilayah_csv: Path, package: Path, log: Callable[[str], None]
-) -> Path:
-    from pipeline.commands import init_workspace
+def kabupaten_list(sent: list[Kecamatan2]) -> str:
+    """The kabupaten's region list at Bappeda: every row of the kecamatan workspaces' lists."""
+    rows: dict[str, str] = {}
+    for kec in sent:
+        lines = kec.ws.wilayah_file.read_text(encoding="utf-8").splitlines()[1:]
+        for line in lines:
+            kode, _, nama = line.partition(",")
+            rows.setdefault(kode, nama)
+    return "kode,nama\n" + "".join(f"{k},{rows[k]}\n" for k in sorted(rows))
 
-    root = kec_ws.root / "bappeda"
-    ws = init_workspace(root, wilayah_csv, "12.05")
+
+def play_bappeda(demo: Path, sent: list[Kecamatan2], log: Callable[[str], None]) -> Path:
+    from pipeline.commands import (
+        init_workspace,
+        kecamatan_angka,
+        kecamatan_stages,
+        status_rows,
+        status_table,
+    )
+
+    root = demo / "bappeda"
+    root.mkdir()
+    (root / "wilayah-kabupaten.csv").write_text(kabupaten_list(sent), encoding="utf-8")
+    ws = init_workspace(root, root / "wilayah-kabupaten.csv", "12.05")
     settings = load_settings(root)
     settings.watch.stabil_detik = 0
-    pub = next(kec_ws.outbox.glob("Kunci Publik Kecamatan *.pub"))
-    fp = register(root, "12.05.01", pub, ganti=False, alasan=None)
-    log(f"\n== Bappeda ({root}): kunci publik Kecamatan Bahorok didaftarkan, sidik {fp}")
-    stick = ws.inbox / "dari flashdisk" / package.name
-    stick.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(package, stick)
-    result = run_pass(ws, settings, log=lambda line: log("  " + line))
-    for r in result.receipts:
-        log(f"  paket {r.file}: {r.status.value} {[i.code for i in r.issues] or ''}".rstrip())
+    stick = ws.inbox / "dari flashdisk"
+    stick.mkdir(parents=True, exist_ok=True)
+    log(f"\n== Bappeda ({root}): workspace kabupaten")
+    for kec in sent:
+        nama = load_wilayah(kec.ws.wilayah_file).get(kec.kode)
+        pub = next(kec.ws.outbox.glob("Kunci Publik Kecamatan *.pub"))
+        fp = register(root, kec.kode, pub, ganti=False, alasan=None)
+        log(f"  kunci publik Kecamatan {nama.nama if nama else kec.kode} didaftarkan, sidik {fp}")
+        shutil.copyfile(kec.package, stick / kec.package.name)  # as from a USB stick
+    run_pass(ws, settings, log=lambda line: log("  " + line))
     log(f"  Bappeda: Rekap Usulan dan Pemantauan kabupaten di {ws.outbox}")
     log(f"  kunci workspace Bappeda: {kunci.fingerprint(kunci.raw(kunci.ensure_key(root)))}")
+    tahun, rows = status_rows(root, None)
+    stages, angka = kecamatan_stages(root, tahun), kecamatan_angka(root, tahun)
+    log("\n" + status_table(tahun, rows, stages, angka))
     return root

@@ -16,6 +16,10 @@ DEMO_MARKER = ".musrenbang-demo"
 """Marks a folder `musrenbang demo` built: only such a folder is ever emptied by a demo."""
 
 
+class DemoStopped(Exception):
+    """A pass of the demo had an internal error: the demo stops (exit 3)."""
+
+
 def prepare_demo_folder(target: Path) -> None:
     """Make `target` an empty, marked demo folder. A folder that exists, is not empty and was
     not made by an earlier demo is refused (UsageError, exit 2) and left untouched."""

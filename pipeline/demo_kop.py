@@ -37,12 +37,13 @@ def draw_lambang(path: Path) -> Path:
     return path
 
 
-def set_demo_kop(root: Path) -> None:
-    """Write the lambang beside musrenbang.toml and fill its `[kop]` keys."""
+def set_demo_kop(root: Path, kop: dict[str, str] | None = None) -> None:
+    """Write the lambang beside musrenbang.toml and fill its `[kop]` keys (Bahorok's, or those
+    of `kop` where it has one)."""
     draw_lambang(root / LAMBANG)
     toml = root / SETTINGS_FILE
     text = toml.read_text(encoding="utf-8")
-    for key, value in KOP.items():
+    for key, value in {**KOP, **(kop or {})}.items():
         line = f'{key} = "{value}"'
         text, found = re.subn(rf"(?m)^{key} = .*$", line, text, count=1)
         if not found:

@@ -29,12 +29,13 @@ WILAYAH_CSV = """kode,nama
 HAS_SOFFICE = shutil.which("soffice") is not None
 
 
-def make_workspace(root: Path, *, pdf: bool = False) -> Workspace:
-    """`musrenbang init` on a fresh folder; without `pdf` LibreOffice is pointed nowhere so
-    the test runs fast (documents are written as .docx, receipts say PDFs were skipped)."""
+def make_workspace(root: Path, *, pdf: bool = False, wilayah: str = WILAYAH_CSV) -> Workspace:
+    """`musrenbang init` on a fresh folder (region list `wilayah`, csv text); without `pdf`
+    LibreOffice is pointed nowhere so the test runs fast (documents are written as .docx,
+    receipts say PDFs were skipped)."""
     root.mkdir(parents=True, exist_ok=True)
     csv = root.parent / f"{root.name}-wilayah.csv"
-    csv.write_text(WILAYAH_CSV, encoding="utf-8")
+    csv.write_text(wilayah, encoding="utf-8")
     ws = init_workspace(root, csv, "12.05")
     toml = root / "musrenbang.toml"
     text = toml.read_text(encoding="utf-8")

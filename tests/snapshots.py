@@ -6,6 +6,7 @@ import datetime as dt
 import random
 from decimal import Decimal
 
+from pipeline.core.jejak import digest
 from pipeline.core.models import DesaSnapshot, IdentitasDesa, Peserta, Usulan, Wilayah
 from pipeline.core.standard import BIDANG, SUMBER_DANA, UNSUR, Keputusan, Tahap
 
@@ -122,7 +123,7 @@ def realistic(
     n_peserta: int = 60,
     seed: int = 1,
 ) -> DesaSnapshot:
-    return DesaSnapshot(
+    snap = DesaSnapshot(
         desa=desa,
         kecamatan=KECAMATAN,
         kabupaten=KABUPATEN,
@@ -132,6 +133,8 @@ def realistic(
         peserta=peserta(n_peserta, seed),
         usulan=usulan(desa, n_usulan, seed),
     )
+    # a jejak as the ledger's would be: a digest of the state (no ledger behind these)
+    return snap.model_copy(update={"jejak": digest(snap.model_dump(mode="json"))})
 
 
 HOSTILE_BITS = [

@@ -21,6 +21,7 @@ from pipeline.core.workspace import Workspace
 from pipeline.desa.workflow import deadline
 from pipeline.documents.formatting import rupiah
 from pipeline.kabupaten.recap import write_kabupaten_reports
+from pipeline.ledger.jejak import jejak
 from pipeline.ledger.store import Ledger
 from pipeline.run.batch import run_pass
 from tests.conftest import desa_inbox, make_workspace
@@ -147,15 +148,21 @@ def test_rekap_per_kecamatan_has_numeric_totals(built) -> None:
     header, rows = table(sheet)
     assert header == [
         "Kode Kecamatan", "Kecamatan", "Desa/Kelurahan", "Sudah Kirim", "Usulan", "Diterima",
-        "Ditolak", "Belum Diputuskan", "Perkiraan Biaya Diterima (Rp)",
+        "Ditolak", "Belum Diputuskan", "Perkiraan Biaya Diterima (Rp)", "Tahap Kecamatan",
+        "Jejak Data",
     ]  # fmt: skip
     [bahorok, total] = rows
-    assert bahorok == ["12.05.01", "Bahorok", 3, 1, 8, 5, 2, 1, 172_000_000]
+    # only Lau Damak has sent: Pekan Bahorok's workbook (Verifikasi) is still a draft
+    assert bahorok[:10] == ["12.05.01", "Bahorok", 3, 1, 5, 4, 1, 0, 165_000_000, "Belum mulai"]
+    # the jejak of the kecamatan's data counted: as the ledger gives it
+    with Ledger(ws.root / "musrenbang.db") as ledger:
+        assert bahorok[10] == jejak(ledger.db, "12.05.01", 2027)
+        assert wb.custom_doc_props["Jejak data"].value == jejak(ledger.db, "12.05", 2027)
     assert total[0] == "JUMLAH"
     for col in range(2, 9):
         assert isinstance(total[col], int) and total[col] == bahorok[col]
     assert sheet.freeze_panes == "A5"
-    assert sheet.auto_filter.ref and sheet.auto_filter.ref.startswith("A4:I")
+    assert sheet.auto_filter.ref and sheet.auto_filter.ref.startswith("A4:K")
     assert sheet.page_setup.orientation == "landscape"
     assert sheet.page_setup.fitToWidth == 1 and sheet.sheet_properties.pageSetUpPr.fitToPage
     assert sheet.print_title_rows == "$4:$4"
@@ -170,17 +177,17 @@ def test_rekap_per_bidang_and_opd(built) -> None:
     assert header == ["Bidang", "Usulan", "Diterima", "Ditolak", "Perkiraan Biaya Diterima (Rp)"]
     got = {r[0]: r[1:] for r in rows}
     assert list(got)[:5] == BIDANG
-    assert got[P] == [3, 3, 0, 157_000_000]
+    assert got[P] == [2, 2, 0, 150_000_000]
     assert got[K] == [2, 1, 1, 5_000_000]
-    assert got[D] == [2, 1, 1, 10_000_000]
+    assert got[D] == [1, 1, 0, 10_000_000]
     assert got[BIDANG[0]] == [0, 0, 0, 0]
-    assert got["(Bidang belum diisi)"] == [1, 0, 0, 0]
+    assert "(Bidang belum diisi)" not in got  # Pekan Bahorok's usulan without one: not sent
     body = [r for r in rows if r[0] != "JUMLAH"]
     assert got["JUMLAH"] == [sum(r[i] for r in body) for i in range(1, 5)]  # type: ignore[misc]
 
     header, rows = table(wb["Per OPD Tujuan"])
     assert header[0] == "OPD Tujuan"
-    assert rows == [["(belum ditentukan)", 8, 5, 2, 172_000_000], ["JUMLAH", 8, 5, 2, 172_000_000]]
+    assert rows == [["(belum ditentukan)", 5, 4, 1, 165_000_000], ["JUMLAH", 5, 4, 1, 165_000_000]]
     assert "Catatan: OPD Tujuan ditetapkan pada Musrenbang Kecamatan" in notes(wb["Per OPD Tujuan"])
 
 
@@ -192,20 +199,23 @@ def test_rekap_lists_every_usulan_with_workbook_labels(built) -> None:
         "Kode Usulan", "Kecamatan", "Desa/Kelurahan", "Tahap", "Asal Usulan", "Bidang",
         "Kegiatan", "Lokasi", "Volume", "Satuan", "Perkiraan Biaya (Rp)", "Sumber Dana",
         "Prioritas", "Keputusan", "Catatan Keputusan", "Volume Disepakati",
-        "Biaya Disepakati (Rp)",
+        "Biaya Disepakati (Rp)", "OPD Tujuan",
     ]  # fmt: skip
     usulan, total = rows[:-1], rows[-1]
-    assert len(usulan) == 8
+    assert len(usulan) == 5  # Lau Damak's: Pekan Bahorok has not sent
     first = by_label(header, usulan[0])
-    assert first["Kode Usulan"] == "12.05.01.1001-2027-0001"
-    assert (first["Desa/Kelurahan"], first["Tahap"]) == ("Pekan Bahorok", "Verifikasi")
-    assert first["Kegiatan"] == HOSTILE_KEGIATAN
-    assert first["Volume"] == 1.5 and first["Perkiraan Biaya (Rp)"] == 7_000_000
+    assert first["Kode Usulan"] == "12.05.01.2002-2027-0001"
+    assert (first["Desa/Kelurahan"], first["Tahap"]) == ("Lau Damak", "Kirim")
+    assert first["Volume"] == 1.5 and first["Perkiraan Biaya (Rp)"] == 100_000_000
+    assert HOSTILE_KEGIATAN not in {by_label(header, r)["Kegiatan"] for r in usulan}
     assert {by_label(header, r)["Keputusan"] for r in usulan} == {
-        "Diterima", "Diterima dengan Revisi", "Ditolak", None,
+        "Diterima", "Diterima dengan Revisi", "Ditolak",
     }  # fmt: skip
+    # the total adds the accepted usulan only: proposed (semula) and agreed apart
+    assert total[0] == "JUMLAH DISEPAKATI (4 dari 5 usulan)"
     biaya = header.index("Perkiraan Biaya (Rp)")
-    assert total[biaya] == sum(r[biaya] for r in usulan) == 217_000_000  # type: ignore[misc]
+    assert total[biaya] == 165_000_000
+    assert total[header.index("Biaya Disepakati (Rp)")] == 165_000_000
 
 
 def test_pemantauan_xlsx_has_every_desa(built) -> None:
@@ -234,6 +244,10 @@ def test_pemantauan_xlsx_has_every_desa(built) -> None:
         "Verifikasi", "lewat batas", None,
     )  # fmt: skip
     assert pekan["Dokumen Lengkap"] == "tidak"
+    # not sent is not zero: its draft counts nothing and its figures read `belum mengirim`
+    assert (pekan["Usulan"], pekan["Diterima"], pekan["Total Biaya Diterima (Rp)"]) == (
+        "belum mengirim", None, None,
+    )  # fmt: skip
     assert "Daftar Hadir" in str(pekan["Dokumen Belum Ada"])
     assert "Berita Acara" not in str(pekan["Dokumen Belum Ada"])
 
@@ -241,13 +255,15 @@ def test_pemantauan_xlsx_has_every_desa(built) -> None:
     assert (none["Desa/Kelurahan"], none["Tahap"], none["Usulan"]) == (
         HOSTILE_DESA,
         "Belum mulai",
-        0,
+        "belum mengirim",
     )
+    assert none["Ditolak"] is None and none["Total Biaya Diterima (Rp)"] is None
     assert none["Tanggal Musrenbang"] is None and none["Dokumen Lengkap"] == "tidak"
 
     total = desa["JUMLAH"]
     for label in ("Usulan", "Diterima", "Ditolak", "Total Biaya Diterima (Rp)"):
-        assert total[label] == sum(d[label] for k, d in desa.items() if k != "JUMLAH")  # type: ignore[misc]
+        figures = [d[label] for k, d in desa.items() if k != "JUMLAH"]
+        assert total[label] == sum(f for f in figures if isinstance(f, int))
 
     _, summary = table(wb["Ringkasan"])
     figures = {r[0]: r[1] for r in summary}
@@ -259,7 +275,7 @@ def test_pemantauan_xlsx_has_every_desa(built) -> None:
     )
     assert figures["Terlambat kirim"] == 1 and figures["Lewat batas, belum kirim"] == 1
     assert figures["Dokumen lengkap"] == 1
-    assert figures["Total biaya diterima (Rp)"] == 172_000_000
+    assert figures["Total biaya diterima (Rp)"] == 165_000_000
 
 
 class StrictParser(HTMLParser):
@@ -305,7 +321,8 @@ def test_html_page_is_self_contained_and_escaped(built) -> None:
     for name in ("Lau Damak", "Pekan Bahorok", HOSTILE_DESA, "Bahorok"):
         assert name in text
     assert HOSTILE_KEGIATAN not in text  # usulan are in the Rekap, not on this page
-    assert rupiah(172_000_000) in text and rupiah(165_000_000) in text
+    assert rupiah(165_000_000) in text and rupiah(172_000_000) not in text
+    assert text.count("belum mengirim") >= 2  # Pekan Bahorok and Timbang Lawan
     assert "10 Februari 2026" in text and "lewat batas" in text and "Belum mulai" in text
     desa_table = page[page.index('id="desa"') : page.index("</table>", page.index('id="desa"'))]
     assert desa_table.count("<tr") == 1 + 3 + 1  # header, three desa, total
@@ -318,7 +335,7 @@ def test_rekap_rewritten_only_when_its_content_changes(tmp_path: Path) -> None:
     with Ledger(settings.database_path(ws.root)) as ledger:
         assert write_kabupaten_reports(ws, settings, wilayah, ledger, now=NOW) == []
         assert not list(ws.outbox.glob("*.xlsx"))
-        stage(ledger, "12.05.01.2002", Tahap.VERIFIKASI, LAU_DAMAK)
+        stage(ledger, "12.05.01.2002", Tahap.KIRIM, LAU_DAMAK)  # sent: its usulan count
         write_kabupaten_reports(ws, settings, wilayah, ledger, now=NOW)
         rekap, html_page = ws.outbox / REKAP, ws.outbox / f"{PANTAU}.html"
         before = rekap.stat().st_mtime_ns, html_page.read_text()
@@ -331,7 +348,7 @@ def test_rekap_rewritten_only_when_its_content_changes(tmp_path: Path) -> None:
             for n, x in enumerate(LAU_DAMAK, start=1)
         ]
         known[0] = known[0].model_copy(update={"keputusan": Keputusan.DITOLAK})
-        stage(ledger, "12.05.01.2002", Tahap.VERIFIKASI, known)
+        stage(ledger, "12.05.01.2002", Tahap.KIRIM, known)
         write_kabupaten_reports(ws, settings, wilayah, ledger, now=later)
     _, rows = table(load_workbook(rekap)["Per Kecamatan"])
     assert rows[0][5:7] == [3, 2]  # was [4, 1]  # Diterima, Ditolak after the change
@@ -348,14 +365,13 @@ def test_real_workbook_through_a_pass(tmp_path: Path) -> None:
     wb = load_workbook(ws.outbox / REKAP)
     _, rows = table(wb["Per Bidang"])
     got = {r[0]: r[1:] for r in rows}
-    # tests.workbooks.USULAN: two pembangunan (accepted), one each of the others
-    assert got["Pelaksanaan Pembangunan Desa"] == [2, 2, 0, 277_500_000]
-    assert got["Penanggulangan Bencana, Keadaan Darurat dan Mendesak"] == [1, 0, 1, 0]
-    assert got["JUMLAH"] == [5, 4, 1, 305_000_000]
+    # the workbook stands at Verifikasi: not sent, so none of its usulan count yet
+    assert got["Pelaksanaan Pembangunan Desa"] == [0, 0, 0, 0]
+    assert got["JUMLAH"] == [0, 0, 0, 0]
     header, rows = table(load_workbook(ws.outbox / f"{PANTAU}.xlsx")["Per Desa"])
     lau = by_label(header, rows[1])
-    assert (lau["Desa/Kelurahan"], lau["Tahap"], lau["Terlambat"]) == (
-        "Lau Damak", "Verifikasi", "lewat batas",
+    assert (lau["Desa/Kelurahan"], lau["Tahap"], lau["Terlambat"], lau["Usulan"]) == (
+        "Lau Damak", "Verifikasi", "lewat batas", "belum mengirim",
     )  # fmt: skip
     assert lau["Tanggal Musrenbang"] == dt.datetime(2026, 1, 13)
 

@@ -339,3 +339,53 @@ def test_mixed_mode_the_package_wins_and_status_warns(
     capsys.readouterr()
     assert main(["status", "--root", str(bappeda.root)]) == 0
     assert "paket-dan-buku-kerja" in capsys.readouterr().out
+    data = status_json(bappeda, capsys)
+    assert data["peringatan"] == [
+        {"kode": "paket-dan-buku-kerja", "kecamatan": KEC, "buku_kerja_langsung": 1,
+         "pesan": data["peringatan"][0]["pesan"]}
+    ]  # fmt: skip
+    assert "Kecamatan Bahorok 2027: 1 buku kerja desa" in data["peringatan"][0]["pesan"]
+
+
+def test_mixed_mode_a_desa_workbook_after_the_package_changes_nothing(
+    kirim: tuple[Workspace, Path],
+    bappeda: Workspace,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from tests.conftest import desa_inbox
+    from tests.workbooks import USULAN, make_desa_workbook
+
+    kec_ws, package = kirim
+    register(bappeda, kec_ws)
+    shutil.copyfile(package, bappeda.inbox / package.name)
+    run(bappeda)
+    before = rekap_cells(bappeda)
+    assert before == rekap_cells(kec_ws) and status_json(bappeda, capsys)["peringatan"] == []
+    # Lau Damak mails Bappeda a workbook of its own with other usulan: the package still wins
+    other = make_desa_workbook(tmp_path / "langsung.xlsx", tahap="Kirim", usulan=USULAN[:2])
+    shutil.copyfile(other, desa_inbox(bappeda) / other.name)
+    [r] = run(bappeda).receipts
+    assert (r.status.value, codes(r), r.region) == ("accepted", ["paket-dan-buku-kerja"],
+                                                    "12.05.01.2002")  # fmt: skip
+    assert r.outputs == [] and r.stage == "Kirim"  # no documents; the package's stage
+    assert rekap_cells(bappeda) == before
+    data = status_json(bappeda, capsys)
+    assert status_json(kec_ws, capsys) == {**data, "peringatan": []}
+    assert [(p["kode"], p["kecamatan"], p["buku_kerja_langsung"]) for p in data["peringatan"]] == [
+        ("paket-dan-buku-kerja", KEC, 1)
+    ]
+    lau = bappeda.outbox / "12.05.01 Bahorok" / "12.05.01.2002 Lau Damak"
+    assert {p.parent.name for p in lau.rglob("*") if p.is_file()} == {"tanda-terima"}
+    capsys.readouterr()
+    assert main(["status", "--root", str(bappeda.root)]) == 0
+    assert "Peringatan (paket-dan-buku-kerja): Kecamatan Bahorok 2027: 1" in capsys.readouterr().out
+    # a broken one is still refused for what it is
+    bad = make_desa_workbook(
+        tmp_path / "rusak.xlsx",
+        tahap="Kirim",
+        usulan=[{**USULAN[0], "Perkiraan Biaya (Rp)": "Rp 15 jt"}],
+    )
+    shutil.copyfile(bad, desa_inbox(bappeda) / "Buku Kerja rusak.xlsx")
+    [r] = run(bappeda).receipts
+    assert (r.status.value, codes(r)) == ("rejected", ["biaya-tidak-valid"])

@@ -114,13 +114,14 @@ def test_recap_and_pemantauan_for_every_ledger_state(
     elif tahap is not None and DATES[date] is not None:
         expected_late = "lewat batas" if date == "lewat" else "tidak"
     assert (row["Terlambat"] or "") == expected_late
-    assert row["Usulan"] == (3 if tahap else 0)
+    # a desa counts from Kirim on; before that its figures read `belum mengirim`, never 0
+    assert row["Usulan"] == (3 if tahap is Tahap.KIRIM else "belum mengirim")
     page = paths[2].read_text(encoding="utf-8")
     assert f'data-k="{DESA}"' in page
 
     rekap = load_workbook(paths[0], read_only=True)["Per Kecamatan"]
     total = [r for r in rekap.iter_rows(values_only=True) if r and r[0] == "JUMLAH"][0]
-    assert total[4] == 3 + (3 if tahap else 0)  # usulan of both desa
+    assert total[4] == (3 if tahap is Tahap.KIRIM else 0)  # OTHER (Verifikasi) has not sent
 
 
 def test_run_with_scans_before_the_first_workbook_writes_the_recap(tmp_path: Path) -> None:

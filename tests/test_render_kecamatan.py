@@ -20,6 +20,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from pipeline.core.config import Settings
+from pipeline.core.jejak import digest
 from pipeline.core.models import (
     IdentitasKecamatan,
     JadwalDesa,
@@ -153,7 +154,7 @@ def realistic(tahap: TahapKecamatan | None = TahapKecamatan.KIRIM) -> KecamatanS
         )
         for i in range(25)
     ]
-    return KecamatanSnapshot(
+    snap = KecamatanSnapshot(
         kecamatan=KECAMATAN,
         kabupaten=KABUPATEN,
         tahun=2027,
@@ -201,6 +202,8 @@ def realistic(tahap: TahapKecamatan | None = TahapKecamatan.KIRIM) -> KecamatanS
         desa_terkirim=[PEKAN.kode, LAU_DAMAK.kode, TIMBANG.kode],
         dikirim_pada=dt.datetime(2026, 2, 16, 10, 30),
     )
+    # a jejak as the ledger's would be: a digest of the state (no ledger behind it)
+    return snap.model_copy(update={"jejak": digest(snap.model_dump(mode="json"))})
 
 
 def hostile(tahap: TahapKecamatan = TahapKecamatan.KIRIM) -> KecamatanSnapshot:

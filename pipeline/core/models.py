@@ -193,6 +193,7 @@ class DesaSnapshot(BaseModel):
     terlambat: bool = False
     dikirim_pada: dt.datetime | None = None
     pindaian: dict[str, list[str]] = Field(default_factory=dict)  # jenis -> archived paths
+    jejak: str = ""  # the ledger state's digest (ledger/jejak.py), printed on every page
 
 
 # ----------------------------------------------------------------------------- kecamatan
@@ -269,3 +270,4 @@ class KecamatanSnapshot(BaseModel):
     desa_terkirim: list[str] = Field(default_factory=list)  # kode of desa that have sent
     dikirim_pada: dt.datetime | None = None
     rekap_pada: dt.date | None = None  # the day it first reached Rekap (the Rekap's date)
+    jejak: str = ""  # the ledger state's digest (ledger/jejak.py), printed on every page

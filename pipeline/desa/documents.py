@@ -68,6 +68,7 @@ def common_context(snapshot: DesaSnapshot, settings: Settings, kind: str) -> dic
         ),
         "tahun": snapshot.tahun,
         "tahap": str(snapshot.tahap),
+        "jejak": snapshot.jejak,  # `Jejak data <12 hex>` in the footer (ledger/jejak.py)
         # the desa's own address (Alamat of its workbook); the old `[kop] alamat` key, when
         # set, still stands for every document with its telephone
         "kop": kop(

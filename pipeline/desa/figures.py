@@ -73,6 +73,11 @@ class Tally:
         """Accepted usulan: Diterima plus Diterima dengan Revisi."""
         return self.diterima + self.revisi
 
+    @property
+    def biaya_diusulkan(self) -> int:
+        """The proposed cost of every usulan, whatever its decision."""
+        return self.biaya_semula + self.biaya_ditolak + self.biaya_belum
+
     def as_context(self, no: int | str = "") -> dict[str, Any]:
         """The keys a template row of this tally uses (docs/templates.md)."""
         return {

@@ -35,6 +35,7 @@ from pipeline.documents.xlsx_style import (
     data_row,
     finish,
     header,
+    mark_jejak,
     put,
     total_row_style,
 )
@@ -145,6 +146,7 @@ def build_workbook(snapshot: DesaSnapshot, settings: Settings) -> Workbook:
         )  # fmt: skip
 
     finish(ws, settings, HEADER_ROW, len(COLUMNS), last_data, row)
+    mark_jejak(wb, snapshot.jejak)
     return wb
 
 

@@ -67,6 +67,7 @@ def write_lampiran_foto(
     tanggal_musrenbang: dt.date | None,
     paper: str,
     tz: ZoneInfo,
+    jejak: str = "",
 ) -> Path:
     """The Lampiran Foto Musrenbang of a desa or kelurahan, two photos a page."""
     level = desa.level_word
@@ -79,6 +80,7 @@ def write_lampiran_foto(
             f"Tahun Rencana {tahun}{tanggal}",
         ),
         dokumen=f"Lampiran Foto {musrenbang} {tahun}",
+        jejak=jejak,
     )
     cadangan = f"Dokumentasi {musrenbang}"
     entries = [foto_words(p, tz, cadangan) for p in photos]

@@ -18,6 +18,7 @@ from pipeline.core.receipts import Kind, Status
 from pipeline.core.report import Issue, Report
 from pipeline.core.sebutan import level_of
 from pipeline.core.standard import SHEET_IDENTITAS, Tahap
+from pipeline.core.wilayah import parent_kode
 from pipeline.core.workspace import buku_kerja_name, document_stem, signed_pdf_name
 from pipeline.desa import documents as render
 from pipeline.desa.context import Context
@@ -25,6 +26,8 @@ from pipeline.desa.lampiran import FOTO_EXTENSIONS, FotoMasuk, write_lampiran_fo
 from pipeline.desa.validation import validate_desa
 from pipeline.desa.workbook import write_desa_workbook
 from pipeline.desa.workflow import LedgerState, check_workbook
+from pipeline.ledger.jejak import jejak
+from pipeline.ledger.paket import held_package
 from pipeline.ledger.store import InputRow
 from pipeline.scans import delivery as scan_delivery
 from pipeline.scans import manifest
@@ -90,6 +93,9 @@ class DesaStages:
             return Examined(
                 Status.REJECTED, Kind.WORKBOOK_DESA, purpose, folder.kode, year, report.issues
             )
+        held = held_package(self.ledger, parent_kode(wb.identitas.kode), year)
+        if held is not None:  # mixed mode at Bappeda: the kecamatan's package wins
+            return self._under_package(wb.identitas.kode, year, report)
         ry = self.ledger.region_year(wb.identitas.kode, year)
         state = LedgerState(
             tahap=ry.stage if ry else None,
@@ -120,6 +126,22 @@ class DesaStages:
             usulan_rows=[u.row for u in wb.usulan],
             peserta_rows=[p.row for p in wb.peserta],
         )
+
+    def _under_package(self, kode: str, year: int, report: Report) -> Examined:
+        """A desa workbook Bappeda receives itself while it holds that kecamatan's package:
+        checked and archived, but the package stays the record (no ledger change, no
+        documents); the receipt and `status` warn (`paket-dan-buku-kerja`)."""
+        purpose = "workbook-desa"
+        if not report.ok:
+            return Examined(Status.REJECTED, Kind.WORKBOOK_DESA, purpose, kode, year, report.issues)
+        kec = self.wilayah.get(parent_kode(kode))
+        report.add(
+            "paket-dan-buku-kerja",
+            f"Paket Kecamatan {kec.nama if kec else parent_kode(kode)} {year} sudah diterima di "
+            "sini dan berlaku: buku kerja desa ini dicatat dan diarsipkan, tetapi tidak mengubah "
+            "data desa. Perubahan dari desa dikirim lewat kecamatan (paket baru).",
+        )
+        return Examined(Status.ACCEPTED, Kind.WORKBOOK_DESA, purpose, kode, year, report.issues)
 
     def _apply_workbook(
         self, wb: BukuKerjaDesa, tahap: Tahap, terlambat: bool, row: InputRow
@@ -187,10 +209,13 @@ class DesaStages:
             terlambat=ry.late,
             dikirim_pada=dt.datetime.fromisoformat(ry.sent_at) if ry.sent_at else None,
             pindaian=pindaian,
+            jejak=jejak(self.ledger.db, kode, year),
         )
 
     def after_workbook(self, ex: Examined) -> tuple[list[Path], list[Issue]]:
         assert ex.region and ex.year
+        if held_package(self.ledger, parent_kode(ex.region), ex.year) is not None:
+            return [], []  # the kecamatan's package is the record: no documents from here
         snap = self.snapshot(ex.region, ex.year)
         if snap is None:
             return [], []
@@ -333,6 +358,7 @@ class DesaStages:
                 tanggal_musrenbang=ry.identitas.tanggal_musrenbang if ry else None,
                 paper=self.settings.pdf.ukuran_kertas,
                 tz=self.tz,
+                jejak=jejak(self.ledger.db, kode, year),
             )
             outputs.append(out)
         return outputs

@@ -37,6 +37,7 @@ from pipeline.documents import formatting as fmt
 from pipeline.documents.context import Gambar
 from pipeline.documents.fast_template import FastTemplate
 from pipeline.documents.finishing import set_paper, unbreakable_figures
+from pipeline.documents.jejak_docx import ensure_jejak
 
 if TYPE_CHECKING:
     from pipeline.documents.convert import Converter
@@ -322,6 +323,7 @@ def render_docx(
         tpl.render(_with_images(tpl, context, base), jinja_env=jinja_env(), autoescape=True)
     except (jinja2.TemplateError, etree.XMLSyntaxError, ValueError) as exc:
         raise _template_error(template, data, exc) from exc
+    ensure_jejak(tpl.docx, context.get("jejak"))  # a restyled template dropped it
     unbreakable_figures(tpl)
     set_paper(tpl, paper)
     if title:

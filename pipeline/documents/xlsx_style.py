@@ -11,7 +11,9 @@ from collections.abc import Sequence
 from copy import copy
 from typing import Any
 
+from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
+from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
@@ -19,6 +21,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pipeline.core import jejak as jejak_words
 from pipeline.core.config import Settings
 from pipeline.core.standard import UsulanColumn
 
@@ -36,6 +39,7 @@ TITLE_FONT = Font(bold=True, size=13)
 WRAP_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 WRAP_TOP = Alignment(vertical="top", wrap_text=True)
 FOOTER = "Halaman &P dari &N"
+JEJAK_PROPERTY = "Jejak data"  # the custom document property (spec/documents.md, Jejak)
 
 # The desa Usulan sheet's columns from Asal Usulan to Biaya Disepakati, as the reports show
 # them. In reports the two disepakati columns hold the agreed values of every accepted usulan
@@ -136,3 +140,18 @@ def finish(
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     ws.auto_filter.ref = f"A{header_row}:{last_col}{max(last_data, header_row + 1)}"
     print_setup(ws, settings, header_row, f"A1:{last_col}{last}")
+
+
+def mark_jejak(wb: Workbook, jejak: str) -> None:
+    """The ledger state the workbook was made from: the custom document property `Jejak
+    data` and `Jejak data <hex>` on the left of every sheet's print footer (before saving;
+    a write-only sheet writes its footer when it closes)."""
+    if not jejak:
+        return
+    props = wb.custom_doc_props
+    for old in [p for p in props.props if p.name == JEJAK_PROPERTY]:
+        props.props.remove(old)
+    props.append(StringProperty(name=JEJAK_PROPERTY, value=jejak))
+    for ws in wb.worksheets:
+        ws.oddFooter.left.text = jejak_words.label(jejak)
+        ws.oddFooter.left.size = 8

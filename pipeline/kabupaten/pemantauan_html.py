@@ -22,8 +22,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline.core.standard import Tahap
+from pipeline.desa.figures import Tally
 from pipeline.documents.formatting import angka, rupiah, tanggal
 from pipeline.kabupaten.data import (
+    BELUM_MENGIRIM,
     BELUM_MULAI,
     CATATAN_DOKUMEN,
     CATATAN_TERLAMBAT,
@@ -35,6 +37,7 @@ from pipeline.kabupaten.data import (
     kurang,
     ringkasan,
 )
+from pipeline.kecamatan.ringkasan import JENIS_UPT
 
 TAHAP_WARNA: dict[str, str] = {
     BELUM_MULAI: "#b0b7c3",
@@ -82,6 +85,7 @@ th:focus{outline:2px solid #4f6fde;outline-offset:-2px}
 th[aria-sort=ascending]::after{content:" \\25B2";font-size:10px}
 th[aria-sort=descending]::after{content:" \\25BC";font-size:10px}
 td.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
+td.belum{color:#6b7280;font-style:italic}
 td.kode,#perhatian td.d,#kecamatan td{white-space:nowrap}
 tr.ya td.t{color:#b42318;font-weight:600}tr.lewat td.t{color:#b54708;font-weight:600}
 tfoot td{font-weight:700;background:#f2f4f7}
@@ -183,8 +187,25 @@ def _td(text: object, key: object = None, cls: str = "") -> str:
     return f'<td{c} data-k="{_e(k)}">{_e(text)}</td>'
 
 
-def _num(value: int, shown: str | None = None) -> str:
+def _num(value: int | None, shown: str | None = None) -> str:
+    """A figure; None: the region has not sent (`belum mengirim`, sorted after every figure)."""
+    if value is None:
+        return _td(BELUM_MENGIRIM, "", "n belum")
     return _td(angka(value) if shown is None else shown, value, "n")
+
+
+def _figures(t: Tally | None, *, belum: bool = False) -> str:
+    """Usulan, Diterima, Ditolak (Belum Diputuskan), Biaya Diterima cells of a line; for a
+    region that has not sent the first reads `belum mengirim`, the others are empty (never
+    0 or Rp 0), and every key is empty, so sorting puts the line after those with figures."""
+    width = 5 if belum else 4
+    if t is None:
+        return _num(None) + "".join(_td("", "", "n") for _ in range(width - 1))
+    cells = [_num(t.jumlah), _num(t.disepakati), _num(t.ditolak)]
+    if belum:
+        cells.append(_num(t.belum))
+    cells.append(_num(t.biaya_disepakati, rupiah(t.biaya_disepakati)))
+    return "".join(cells)
 
 
 def _date(value: dt.date | None) -> str:
@@ -307,22 +328,22 @@ def _tahap(d: DesaStatus) -> str:
     return _td(d.tahap, rank)
 
 
-def kecamatan_rows(data: KabupatenYear) -> list[tuple[str, str, list[int]]]:
-    """Per kecamatan: kode, nama and the figures of KECAMATAN_HEAD[2:]."""
+def kecamatan_rows(data: KabupatenYear) -> list[tuple[str, str, list[int | None]]]:
+    """Per kecamatan: kode, nama and the figures of KECAMATAN_HEAD[2:] (the usulan figures
+    None: the kecamatan has not sent anything, `belum mengirim`)."""
     out = []
     for kec, desa, t in data.per_kecamatan():
-        figures = [
+        figures: list[int | None] = [
             len(desa),
             sum(1 for d in desa if d.dikirim),
             sum(1 for d in desa if d.terlambat == "ya"),
             sum(1 for d in desa if d.terlambat == LEWAT_BATAS),
             sum(1 for d in desa if d.dokumen_lengkap),
-            t.usulan,
-            t.diterima,
-            t.ditolak,
-            t.belum,
-            t.biaya_diterima,
         ]
+        if t is None:
+            figures += [None] * 5
+        else:
+            figures += [t.jumlah, t.disepakati, t.ditolak, t.belum, t.biaya_disepakati]
         out.append((kec.kode, kec.nama, figures))
     return out
 
@@ -330,12 +351,14 @@ def kecamatan_rows(data: KabupatenYear) -> list[tuple[str, str, list[int]]]:
 def _kecamatan(data: KabupatenYear) -> str:
     rows = kecamatan_rows(data)
     body = []
-    for kode, nama, figures in rows:
-        cells = [_num(v) for v in figures[:-1]] + [_num(figures[-1], rupiah(figures[-1]))]
-        body.append("<tr>" + _td(kode, cls="kode") + _td(nama) + "".join(cells) + "</tr>")
-    sums = [sum(r[2][i] for r in rows) for i in range(len(KECAMATAN_HEAD) - 2)]
-    foot_cells = [f'<td class="n">{angka(v)}</td>' for v in sums[:-1]]
-    foot_cells.append(f'<td class="n">{_e(rupiah(sums[-1]))}</td>')
+    for (kode, nama, figures), (_k, _d, t) in zip(rows, data.per_kecamatan(), strict=True):
+        cells = "".join(_num(v) for v in figures[:5]) + _figures(t, belum=True)
+        body.append("<tr>" + _td(kode, cls="kode") + _td(nama) + cells + "</tr>")
+    sums = [sum(r[2][i] or 0 for r in rows) for i in range(5)]
+    t = data.total()
+    sums += [t.jumlah, t.disepakati, t.ditolak, t.belum]
+    foot_cells = [f'<td class="n">{angka(v)}</td>' for v in sums]
+    foot_cells.append(f'<td class="n">{_e(rupiah(t.biaya_disepakati))}</td>')
     foot = f'<tr><td colspan="2">Jumlah ({len(rows)} kecamatan)</td>{"".join(foot_cells)}</tr>'
     return _table("kecamatan", KECAMATAN_HEAD, body, foot)
 
@@ -356,17 +379,26 @@ def _desa(data: KabupatenYear) -> str:
             _td(d.terlambat, TERLAMBAT_URUT.get(d.terlambat, ""), "t"),
             _td("ya" if d.dokumen_lengkap else "tidak"),
             _td(kurang(d), cls="panjang"),
-            _num(d.usulan),
-            _num(d.diterima),
-            _num(d.ditolak),
-            _num(d.biaya_diterima, rupiah(d.biaya_diterima)),
+            _figures(d.angka),
         ]
         body.append(f'<tr class="{cls}">' + "".join(cells) + "</tr>")
+    for k in data.upt():  # the usulan a kecamatan added: a line of their own
+        tahap = f"{k.tahap} (kecamatan)" if k.tahap else ""
+        cells = [
+            _td(k.kecamatan.kode, cls="kode"),
+            _td(f"{JENIS_UPT} (Kecamatan {k.kecamatan.nama})"),
+            _td(k.kecamatan.nama),
+            _td(tahap, 9),
+            *(_td("") for _ in range(6)),
+            _figures(k.upt),
+        ]
+        body.append('<tr class="upt">' + "".join(cells) + "</tr>")
     t = data.total()
     foot = (
         f'<tr><td colspan="10">Jumlah ({len(data.desa)} desa/kelurahan)</td>'
-        f'<td class="n">{angka(t.usulan)}</td><td class="n">{angka(t.diterima)}</td>'
-        f'<td class="n">{angka(t.ditolak)}</td><td class="n">{_e(rupiah(t.biaya_diterima))}</td></tr>'
+        f'<td class="n">{angka(t.jumlah)}</td><td class="n">{angka(t.disepakati)}</td>'
+        f'<td class="n">{angka(t.ditolak)}</td>'
+        f'<td class="n">{_e(rupiah(t.biaya_disepakati))}</td></tr>'
     )
     return _table("desa", columns, body, foot)
 
@@ -394,8 +426,8 @@ def _charts(data: KabupatenYear) -> str:
     kec_chart = bar_chart(kec_bars, title="Pengiriman per kecamatan", chart_id="grafik-kecamatan")
     bidang_chart = bar_chart(
         [
-            Bar(b, [(t.biaya_diterima, WARNA_BIAYA, f"{b}: {rupiah(t.biaya_diterima)}")],
-                rupiah(t.biaya_diterima))
+            Bar(b, [(t.biaya_disepakati, WARNA_BIAYA, f"{b}: {rupiah(t.biaya_disepakati)}")],
+                rupiah(t.biaya_disepakati))
             for b, t in data.per_bidang()
         ],
         title="Perkiraan biaya diterima per bidang", chart_id="grafik-bidang",

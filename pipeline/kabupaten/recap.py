@@ -47,16 +47,17 @@ from pipeline.documents.xlsx_style import (
     USULAN_RINCIAN,
     WRAP_CENTER,
     Column,
+    mark_jejak,
     print_setup,
 )
 from pipeline.kabupaten.data import (
+    BELUM_MENGIRIM,
     BELUM_MULAI,
     BIDANG_KOSONG,
     CATATAN_DOKUMEN,
     CATATAN_TERLAMBAT,
     COUNT_FORMAT,
     LEWAT_BATAS,
-    OPD_BELUM,
     PEMANTAUAN_COLUMNS,
     PINDAIAN_SINGKAT,
     RUPIAH_FORMAT,
@@ -65,11 +66,14 @@ from pipeline.kabupaten.data import (
     KabupatenYear,
     Tally,
     UsulanLine,
+    angka_pantau,
     collect,
     kurang,
     ringkasan,
 )
 from pipeline.kabupaten.pemantauan_html import build_html
+from pipeline.kecamatan.ringkasan import JENIS_UPT
+from pipeline.ledger.jejak import kabupaten_jejak, kecamatan_jejak
 from pipeline.ledger.store import Ledger
 
 __all__ = [  # the data names are re-exported for callers of the reports
@@ -200,10 +204,6 @@ def _sheet(
     return ws
 
 
-def _column_sums(rows: Sequence[Sequence[int]], width: int) -> list[int]:
-    return [sum(r[i] for r in rows) for i in range(width)]
-
-
 def _new_workbook() -> Workbook:
     return Workbook(write_only=True)
 
@@ -227,11 +227,13 @@ KECAMATAN_COLUMNS: list[Column] = [
     ("Kecamatan", 24, None),
     ("Desa/Kelurahan", 14, COUNT_FORMAT),
     ("Sudah Kirim", 12, COUNT_FORMAT),
-    ("Usulan", 10, COUNT_FORMAT),
+    ("Usulan", 14, COUNT_FORMAT),
     ("Diterima", 10, COUNT_FORMAT),
     ("Ditolak", 10, COUNT_FORMAT),
     ("Belum Diputuskan", 12, COUNT_FORMAT),
     ("Perkiraan Biaya Diterima (Rp)", 22, RUPIAH_FORMAT),
+    ("Tahap Kecamatan", 14, None),
+    ("Jejak Data", 15, None),  # the kecamatan's ledger state counted (ledger/jejak.py)
 ]
 BIDANG_COLUMNS: list[Column] = [
     ("Bidang", 52, None),
@@ -251,16 +253,22 @@ USULAN_COLUMNS: list[Column] = [
     (UsulanColumn.KODE.value, 24, None),
     ("Kecamatan", 18, None),
     ("Desa/Kelurahan", 20, None),
-    ("Tahap", 12, None),
+    ("Tahap", 16, None),
     *USULAN_RINCIAN,
+    ("OPD Tujuan", 28, None),
 ]
 SHEET_KECAMATAN = "Per Kecamatan"
 SHEET_BIDANG = "Per Bidang"
 SHEET_OPD = "Per OPD Tujuan"
 SHEET_USULAN = "Usulan"
+CATATAN_KEPUTUSAN = (
+    "Sejak tahap Rekap kecamatan: keputusan Musrenbang Kecamatan, sama dengan Rekap yang "
+    "ditandatangani Camat; sebelumnya keputusan desa/kelurahan yang sudah mengirim. "
+    "Biaya diterima = nilai disepakati. 'belum mengirim' bukan nol."
+)
 CATATAN_OPD = (
     "Catatan: OPD Tujuan ditetapkan pada Musrenbang Kecamatan (buku kerja kecamatan); usulan "
-    "desa belum memiliki OPD Tujuan, sehingga semuanya tercatat '(belum ditentukan)'."
+    "yang belum diputuskan kecamatan tercatat '(belum ditentukan)'."
 )
 
 
@@ -272,53 +280,70 @@ def pemantauan_stem(settings: Settings, tahun: int) -> str:
     return safe_name(f"Pemantauan Musrenbang {settings.kabupaten.nama} {tahun}")
 
 
-def build_rekap(data: KabupatenYear, settings: Settings, stamp: str) -> Workbook:
+def _figures(t: Tally | None) -> list[object]:
+    """Usulan, Diterima, Ditolak, Belum, Biaya of a kecamatan; `belum mengirim` when none."""
+    if t is None:
+        return [BELUM_MENGIRIM, None, None, None, None]
+    return [t.jumlah, t.disepakati, t.ditolak, t.belum, t.biaya_disepakati]
+
+
+def _bidang_figures(t: Tally) -> list[int]:
+    return [t.jumlah, t.disepakati, t.ditolak, t.biaya_disepakati]
+
+
+def build_rekap(
+    data: KabupatenYear, settings: Settings, stamp: str, jejak: dict[str, str] | None = None
+) -> Workbook:
+    """The Rekap workbook; `jejak`: kecamatan kode -> the jejak of its data counted."""
+    jejak = jejak or {}
     wb = _new_workbook()
     title = f"REKAP USULAN MUSRENBANG {data.kabupaten.upper()} TAHUN RENCANA {data.tahun}"
-    sub = f"Dibuat {stamp}. Semua usulan desa/kelurahan yang tercatat."
+    sub = f"Dibuat {stamp}."
 
-    names: list[list[object]] = []
-    counts: list[list[int]] = []
-    for kec, desa, t in data.per_kecamatan():
+    t = data.total()
+    rows: list[list[object]] = []
+    sent_total = 0
+    stages = {k.kecamatan.kode: k.tahap for k in data.kecamatan_status}
+    for kec, desa, figures in data.per_kecamatan():
         sent = sum(1 for d in desa if d.dikirim)
-        names.append([kec.kode, kec.nama])
-        counts.append([len(desa), sent, t.usulan, t.diterima, t.ditolak, t.belum, t.biaya_diterima])
+        sent_total += sent
+        stage = stages.get(kec.kode)
+        rows.append([kec.kode, kec.nama, len(desa), sent, *_figures(figures),
+                     stage.value if stage else BELUM_MULAI, jejak.get(kec.kode)])  # fmt: skip
     _sheet(
-        wb, SHEET_KECAMATAN, [title, sub], KECAMATAN_COLUMNS,
-        [n + c for n, c in zip(names, counts, strict=True)], settings,
-        total=["JUMLAH", None, *_column_sums(counts, 7)],
+        wb, SHEET_KECAMATAN, [title, sub, CATATAN_KEPUTUSAN], KECAMATAN_COLUMNS, rows,
+        settings, total=["JUMLAH", None, len(data.desa), sent_total, *_figures(t), None, None],
     )  # fmt: skip
 
     per_bidang = data.per_bidang()
-    bidang = [[t.usulan, t.diterima, t.ditolak, t.biaya_diterima] for _b, t in per_bidang]
     _sheet(
         wb, SHEET_BIDANG, [title, sub], BIDANG_COLUMNS,
-        [[b, *c] for (b, _t), c in zip(per_bidang, bidang, strict=True)], settings,
-        total=["JUMLAH", *_column_sums(bidang, 4)],
+        [[b, *_bidang_figures(bt)] for b, bt in per_bidang], settings,
+        total=["JUMLAH", *_bidang_figures(t)],
     )  # fmt: skip
 
-    t = data.total()
-    opd = [[OPD_BELUM, t.usulan, t.diterima, t.ditolak, t.biaya_diterima]]
+    opd = [[name, *_bidang_figures(ot)] for name, ot in data.per_opd()]
     _sheet(
         wb, SHEET_OPD, [title, sub], OPD_COLUMNS, opd, settings,
-        total=["JUMLAH", t.usulan, t.diterima, t.ditolak, t.biaya_diterima],
-        notes=[CATATAN_OPD],
+        total=["JUMLAH", *_bidang_figures(t)], notes=[CATATAN_OPD],
     )  # fmt: skip
 
     def usulan_rows() -> Iterable[list[object]]:
         for line in data.usulan:
             u = line.usulan
             yield [
-                u.kode_usulan, line.kecamatan.nama, line.desa.nama, line.tahap, u.asal,
-                u.bidang, u.kegiatan, u.lokasi, _number(u.volume), u.satuan, u.biaya,
-                u.sumber_dana, u.prioritas, u.keputusan.value if u.keputusan else None,
-                u.catatan, *agreed_values(u),
+                u.kode_usulan, line.kecamatan.nama, line.desa.nama if line.desa else None,
+                line.tahap, u.asal, u.bidang, u.kegiatan, u.lokasi, _number(u.volume),
+                u.satuan, u.biaya, u.sumber_dana, u.prioritas,
+                u.keputusan.value if u.keputusan else None, u.catatan, *agreed_values(u),
+                u.opd_tujuan,
             ]  # fmt: skip
 
-    biaya = sum(line.usulan.biaya or 0 for line in data.usulan)
+    labels = [label for label, _w, _f in USULAN_COLUMNS]
     total_row: list[object] = [None] * len(USULAN_COLUMNS)
-    total_row[0] = f"JUMLAH ({len(data.usulan)} usulan)"
-    total_row[10] = biaya
+    total_row[0] = f"JUMLAH DISEPAKATI ({t.disepakati} dari {t.jumlah} usulan)"
+    total_row[labels.index(UsulanColumn.BIAYA.value)] = t.biaya_semula
+    total_row[labels.index(UsulanColumn.BIAYA_DISEPAKATI.value)] = t.biaya_disepakati
     _sheet(wb, SHEET_USULAN, [title, sub], USULAN_COLUMNS, usulan_rows(), settings, total=total_row)
     return wb
 
@@ -342,14 +367,20 @@ def build_pemantauan(data: KabupatenYear, settings: Settings, stamp: str) -> Wor
     rows = [
         [d.desa.kode, d.desa.nama, d.kecamatan.nama, d.tahap, d.tanggal_musrenbang,
          d.batas_kirim, d.tanggal_kirim, d.terlambat, "ya" if d.dokumen_lengkap else "tidak",
-         kurang(d), d.usulan, d.diterima, d.ditolak, d.biaya_diterima]
+         kurang(d), *angka_pantau(d.angka)]
         for d in data.desa
+    ]  # fmt: skip
+    # the usulan a kecamatan added (UPT/instansi): a line of their own, so the lines add up
+    rows += [
+        [k.kecamatan.kode, f"{JENIS_UPT} (Kecamatan {k.kecamatan.nama})", k.kecamatan.nama,
+         f"{k.tahap} (kecamatan)" if k.tahap else None, None, None, None, None, None, None,
+         *angka_pantau(k.upt)]
+        for k in data.upt()
     ]  # fmt: skip
     total: list[object] = [None] * len(PEMANTAUAN_COLUMNS)
     total[0] = "JUMLAH"
-    total[1] = f"{len(rows)} desa/kelurahan"
-    counts = [[d.usulan, d.diterima, d.ditolak, d.biaya_diterima] for d in data.desa]
-    total[10:14] = _column_sums(counts, 4)
+    total[1] = f"{len(data.desa)} desa/kelurahan"
+    total[10:14] = angka_pantau(data.total())
     _sheet(
         wb, SHEET_PER_DESA, [title, sub], PEMANTAUAN_COLUMNS, rows, settings, total=total,
         notes=[CATATAN_DOKUMEN, CATATAN_TERLAMBAT],
@@ -360,24 +391,29 @@ def build_pemantauan(data: KabupatenYear, settings: Settings, stamp: str) -> Wor
 # ----------------------------------------------------------------------------- entry point
 
 # Bump when the Rekap workbook's layout changes, so existing files are rewritten.
-REKAP_FORMAT = 5
+REKAP_FORMAT = 6
 _IDENTIFIER = re.compile(r"<dc:identifier[^>]*>([^<]*)</dc:identifier>")
 
 
-def rekap_digest(data: KabupatenYear, settings: Settings) -> str:
-    """A fingerprint of everything the Rekap workbook shows (not the time it was made)."""
+def rekap_digest(data: KabupatenYear, settings: Settings, jejak: str = "") -> str:
+    """A fingerprint of everything the Rekap workbook shows (not the time it was made), its
+    jejak (the kabupaten's, from the kecamatan's) with it."""
     h = hashlib.sha256()
     head = [
         REKAP_FORMAT,
+        jejak,
         data.tahun,
         data.kabupaten,
         settings.pdf.ukuran_kertas,
         [(k.kode, k.nama) for k in data.kecamatan],
-        [(d.desa.kode, d.desa.nama, d.kecamatan.kode, d.tahap) for d in data.desa],
-    ]
+        [(d.desa.kode, d.desa.nama, d.kecamatan.kode, d.tahap, d.angka is None)
+         for d in data.desa],
+        [(k.kecamatan.kode, k.tahap, k.angka is None) for k in data.kecamatan_status],
+    ]  # fmt: skip
     h.update(json.dumps(head, ensure_ascii=False).encode())
     for line in data.usulan:
-        h.update(f"\n{line.desa.kode}|{line.tahap}|".encode())
+        desa = line.desa.kode if line.desa else ""
+        h.update(f"\n{line.kecamatan.kode}|{desa}|{line.tahap}|{line.oleh}|".encode())
         h.update(line.usulan.model_dump_json().encode())
     return "sha256:" + h.hexdigest()
 
@@ -412,15 +448,20 @@ def write_kabupaten_reports(
     stamp = _stamp(now, tz)
     written: list[Path] = []
     for data in collect(settings, wilayah, ledger, now=now):
+        kab = settings.kabupaten.kode
+        per_kecamatan = kecamatan_jejak(ledger.db, kab, data.tahun)
+        jejak = kabupaten_jejak(per_kecamatan, kab, data.tahun)
         rekap_path = ws.outbox / rekap_name(settings, data.tahun)
-        digest = rekap_digest(data, settings)
+        digest = rekap_digest(data, settings, jejak)
         if stored_digest(rekap_path) != digest:
-            rekap = build_rekap(data, settings, stamp)
+            rekap = build_rekap(data, settings, stamp, per_kecamatan)
             rekap.properties.identifier = digest
+            mark_jejak(rekap, jejak)
             write_with(rekap_path, rekap.save)
         written.append(rekap_path)
         stem = pemantauan_stem(settings, data.tahun)
         pantau = build_pemantauan(data, settings, stamp)
+        mark_jejak(pantau, jejak)
         written.append(write_with(ws.outbox / f"{stem}.xlsx", pantau.save))
         today = (now.astimezone(tz) if now.tzinfo else now).date()
         page = build_html(data, stamp, today)

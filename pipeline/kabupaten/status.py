@@ -18,19 +18,21 @@ from pipeline.core.config import Settings
 from pipeline.core.models import Wilayah
 from pipeline.core.standard import Tahap, TahapKecamatan
 from pipeline.core.wilayah import WilayahList, parent_kode
+from pipeline.desa.figures import Tally
 from pipeline.kabupaten.data import (
     BELUM_MULAI,
     LEWAT_BATAS,
     DesaStatus,
     KabupatenYear,
-    Tally,
+    KecamatanStatus,
     collect,
 )
 from pipeline.kecamatan.workflow import PINDAIAN_KECAMATAN
 from pipeline.ledger.kecamatan import KecamatanLedger
+from pipeline.ledger.paket import mixed_kecamatan
 from pipeline.ledger.store import Ledger
 
-STATUS_VERSI = 1
+STATUS_VERSI = 2  # 2: figures null for a region that has not sent; kecamatan decisions count
 PINDAIAN_WAJIB_KECAMATAN = tuple(PINDAIAN_KECAMATAN)  # what the kecamatan's Kirim needs
 
 
@@ -39,12 +41,15 @@ class _Model(BaseModel):
 
 
 class JumlahUsulan(_Model):
-    jumlah: int = Field(description="Usulan yang tercatat.")
+    jumlah: int = Field(description="Usulan yang berlaku (lihat keputusan_dari).")
     diterima: int = Field(description="Diterima atau diterima dengan revisi.")
     ditolak: int
     belum_diputuskan: int
     biaya_diusulkan: int = Field(description="Jumlah perkiraan biaya semua usulan (Rp).")
-    biaya_diterima: int = Field(description="Jumlah perkiraan biaya usulan diterima (Rp).")
+    biaya_diterima: int = Field(
+        description="Jumlah biaya disepakati usulan diterima (Rp): Biaya Disepakati bila "
+        "diterima dengan revisi, selain itu Perkiraan Biaya."
+    )
 
 
 class StatusDesa(_Model):
@@ -66,7 +71,14 @@ class StatusDesa(_Model):
     pindaian_kurang: list[str] = Field(
         description="Pindaian bertanda tangan yang belum diterima (berita-acara, daftar-hadir)."
     )
-    usulan: JumlahUsulan
+    belum_mengirim: bool = Field(
+        description="true: belum mengirim (tahap belum Kirim dan tidak ada usulan yang "
+        "berlaku); angka usulan null, bukan nol."
+    )
+    usulan: JumlahUsulan | None = Field(
+        description="null bila belum mengirim. Sejak kecamatannya tahap Rekap: keputusan "
+        "kecamatan atas usulan desa ini."
+    )
 
 
 class StatusKecamatan(_Model):
@@ -83,7 +95,18 @@ class StatusKecamatan(_Model):
     desa_sudah_kirim: int
     desa_terlambat: int = Field(description="Desa yang mengirim setelah batas kirim.")
     desa_lewat_batas: int = Field(description="Desa yang belum kirim padahal batas sudah lewat.")
-    usulan: JumlahUsulan = Field(description="Usulan desa-desanya.")
+    dikirim: bool = Field(description="Kecamatan sudah Kirim (atau paketnya ada di Bappeda).")
+    keputusan_dari: Literal["desa", "kecamatan"] = Field(
+        description="Keputusan yang berlaku: kecamatan sejak tahap Rekap (atau paket), "
+        "sebelumnya desa/kelurahan yang sudah mengirim."
+    )
+    belum_mengirim: bool = Field(
+        description="true: belum ada yang dikirim (kecamatan maupun desanya); usulan null."
+    )
+    usulan: JumlahUsulan | None = Field(
+        description="Usulan yang berlaku: desa-desanya dan (sejak Rekap) usulan UPT/instansi; "
+        "sama dengan Rekap kecamatan. null bila belum mengirim."
+    )
 
 
 class Ringkasan(_Model):
@@ -94,6 +117,17 @@ class Ringkasan(_Model):
     lewat_batas: int
     dokumen_lengkap: int
     usulan: JumlahUsulan
+
+
+class Peringatan(_Model):
+    kode: Literal["paket-dan-buku-kerja"] = Field(
+        description="Kode masalah (docs/kode-masalah.md)."
+    )
+    kecamatan: str = Field(description="Kode kecamatan.")
+    buku_kerja_langsung: int = Field(
+        description="Buku kerja desa kecamatan itu yang juga diterima langsung di sini."
+    )
+    pesan: str
 
 
 class StatusMusrenbang(_Model):
@@ -107,12 +141,21 @@ class StatusMusrenbang(_Model):
     ringkasan: Ringkasan
     kecamatan: list[StatusKecamatan]
     desa: list[StatusDesa]
+    peringatan: list[Peringatan] = Field(
+        description="Mode campuran: kecamatan yang paketnya dipegang di sini padahal buku kerja "
+        "desanya juga diterima langsung; isi paket yang berlaku untuk kecamatan dan tahun itu."
+    )
 
 
-def _jumlah(t: Tally, biaya_diusulkan: int) -> JumlahUsulan:
+def _jumlah(t: Tally | None) -> JumlahUsulan | None:
+    """The figures of a region; None: it has not sent (`belum mengirim`)."""
+    return None if t is None else _angka(t)
+
+
+def _angka(t: Tally) -> JumlahUsulan:
     return JumlahUsulan(
-        jumlah=t.usulan, diterima=t.diterima, ditolak=t.ditolak, belum_diputuskan=t.belum,
-        biaya_diusulkan=biaya_diusulkan, biaya_diterima=t.biaya_diterima,
+        jumlah=t.jumlah, diterima=t.disepakati, ditolak=t.ditolak, belum_diputuskan=t.belum,
+        biaya_diusulkan=t.biaya_diusulkan, biaya_diterima=t.biaya_disepakati,
     )  # fmt: skip
 
 
@@ -170,11 +213,6 @@ def build_status(
         year = data.tahun
 
     today = now.date()
-    biaya: Counter[str] = Counter()
-    tallies: dict[str, Tally] = {}
-    for line in data.usulan:
-        biaya[line.desa.kode] += line.usulan.biaya or 0
-        tallies.setdefault(line.desa.kode, Tally()).add(line.usulan)
 
     def wanted(kode: str) -> bool:
         return kecamatan is None or kode == kecamatan or kode.startswith(kecamatan + ".")
@@ -191,7 +229,7 @@ def build_status(
             terlambat=(d.terlambat == "ya") if d.dikirim else None,
             lewat_batas=d.terlambat == LEWAT_BATAS, hari_lewat=_days_past(d, today),
             pindaian_kurang=list(d.pindaian_kurang),
-            usulan=_jumlah(tallies.get(d.desa.kode, Tally()), biaya[d.desa.kode]),
+            belum_mengirim=d.angka is None, usulan=_jumlah(d.angka),
         )
         for d in desa_rows
     ]  # fmt: skip
@@ -201,13 +239,19 @@ def build_status(
         kec_years = {k.region: k for k in KecamatanLedger(ledger).years(year)}
     scans = _kecamatan_scans(ledger, year)
     out_kec = []
-    for kec, members, t in data.per_kecamatan():
-        if not wanted(kec.kode):
-            continue
+    total = Tally()
+    chosen = [k for k in data.kecamatan_status if wanted(k.kecamatan.kode)]
+    if not data.kecamatan_status:  # no ledger data: every kecamatan, nothing sent
+        chosen = [KecamatanStatus(kec, None, "desa", False, members, None, None)
+                  for kec, members, _t in data.per_kecamatan() if wanted(kec.kode)]  # fmt: skip
+    for ks in chosen:
+        kec, members = ks.kecamatan, ks.desa
         ky = kec_years.get(kec.kode)
+        if ks.angka is not None:
+            total.merge(ks.angka)
         out_kec.append(
             StatusKecamatan(
-                kode=kec.kode, nama=kec.nama, tahap=ky.stage if ky else None,
+                kode=kec.kode, nama=kec.nama, tahap=ky.stage if ky else ks.tahap,
                 tanggal_musrenbang=ky.identitas.tanggal_musrenbang if ky else None,
                 tanggal_kirim=_date(ky.sent_at, tz) if ky else None,
                 pindaian_kurang=[j for j in PINDAIAN_WAJIB_KECAMATAN
@@ -215,18 +259,11 @@ def build_status(
                 desa=len(members), desa_sudah_kirim=sum(d.dikirim for d in members),
                 desa_terlambat=sum(d.terlambat == "ya" for d in members),
                 desa_lewat_batas=sum(d.terlambat == LEWAT_BATAS for d in members),
-                usulan=_jumlah(t, sum(biaya[d.desa.kode] for d in members)),
+                dikirim=ks.dikirim, keputusan_dari=ks.oleh, belum_mengirim=ks.angka is None,
+                usulan=_jumlah(ks.angka),
             )
         )  # fmt: skip
 
-    total = Tally()
-    for d in desa_rows:
-        t = tallies.get(d.desa.kode, Tally())
-        total.usulan += t.usulan
-        total.diterima += t.diterima
-        total.ditolak += t.ditolak
-        total.belum += t.belum
-        total.biaya_diterima += t.biaya_diterima
     per_tahap = Counter(d.tahap for d in desa_rows)
     ringkasan = Ringkasan(
         desa=len(desa_rows),
@@ -235,12 +272,28 @@ def build_status(
         terlambat=sum(d.terlambat == "ya" for d in desa_rows),
         lewat_batas=sum(d.terlambat == LEWAT_BATAS for d in desa_rows),
         dokumen_lengkap=sum(d.dokumen_lengkap for d in desa_rows),
-        usulan=_jumlah(total, sum(biaya[d.desa.kode] for d in desa_rows)),
+        usulan=_angka(total),
     )
+    peringatan = [
+        Peringatan(kode="paket-dan-buku-kerja", kecamatan=kode, buku_kerja_langsung=n,
+                   pesan=mixed_message(wilayah, kode, tahun_paket, n))
+        for kode, tahun_paket, n in mixed_kecamatan(ledger, year if year is not None else -1)
+        if wanted(kode)
+    ]  # fmt: skip
     return StatusMusrenbang(
         dibuat=now.replace(microsecond=0), kabupaten=kab, tahun=year,
         kecamatan_dipilih=kecamatan, ringkasan=ringkasan, kecamatan=out_kec, desa=out_desa,
+        peringatan=peringatan,
     )  # fmt: skip
+
+
+def mixed_message(wilayah: WilayahList, kode: str, tahun: int, n: int) -> str:
+    """Mixed mode (`paket-dan-buku-kerja`), for `status` and `status --json`."""
+    kec = wilayah.get(kode)
+    return (
+        f"Kecamatan {kec.nama if kec else kode} {tahun}: {n} buku kerja desa juga diterima "
+        "langsung di sini; isi paket kecamatan yang berlaku untuk kecamatan dan tahun itu."
+    )
 
 
 def _date(value: str | None, tz: ZoneInfo) -> dt.date | None:

@@ -65,6 +65,7 @@ def common_context(snapshot: KecamatanSnapshot, settings: Settings, kind: str) -
         "judul_musrenbang": f"MUSYAWARAH PERENCANAAN PEMBANGUNAN KECAMATAN {kec.upper()}",
         "tahun": snapshot.tahun,
         "tahap": str(snapshot.tahap) if snapshot.tahap else "",
+        "jejak": snapshot.jejak,  # `Jejak data <12 hex>` in the footer (ledger/jejak.py)
         "kop": kop(settings, kabupaten, kec, alamat_kop),
         "kecamatan": {"kode": snapshot.kecamatan.kode, "nama": kec},
         "kabupaten": {

@@ -7,7 +7,8 @@
 - `dokumen/…`: the kecamatan's PDFs and workbooks of the year;
 - `manifest.json`: kecamatan, tahun, `urutan` (how many times the kecamatan has reached Kirim
   this year: a Kirim after an unlock makes a newer package), the time it was made, the signing
-  key's fingerprint and the sha256 of every other member;
+  key's fingerprint, the kecamatan's jejak (ledger/jejak.py: Bappeda's ledger gives the same
+  after the merge) and the sha256 of every other member;
 - `manifest.sig`: the Ed25519 signature (base64) of the manifest's exact bytes by this
   workspace's key. The private key itself never enters a package.
 """
@@ -85,6 +86,7 @@ def write_package(ctx: Context, snap: KecamatanSnapshot, folder: Path, outputs: 
         "urutan": kirim_count(ctx, kec.kode, tahun),
         "dibuat": dt.datetime.now(ctx.tz).isoformat(timespec="seconds"),
         "kunci": kunci.fingerprint(kunci.raw(public)),
+        "jejak": snap.jejak,  # the kecamatan's ledger state (ledger/jejak.py) it carries
         "berkas": {n: hashlib.sha256(b).hexdigest() for n, b in sorted(members.items())},
     }
     manifest_bytes = json.dumps(manifest, indent=2, ensure_ascii=False).encode()

@@ -36,6 +36,7 @@ from pipeline.kecamatan.ranking import desa_rank, propose_ranking
 from pipeline.kecamatan.validation import validate_kecamatan
 from pipeline.kecamatan.workbook import write_kecamatan_workbook
 from pipeline.kecamatan.workflow import KecamatanState, check_kecamatan
+from pipeline.ledger.jejak import jejak
 from pipeline.ledger.kecamatan import KecamatanLedger, sent_on
 from pipeline.ledger.store import InputRow
 from pipeline.scans import delivery as scan_delivery
@@ -102,6 +103,7 @@ class KecamatanStages:
             desa_terkirim=self.ledger.sent_desa(kode, year),
             dikirim_pada=sent_on(ky),
             rekap_pada=self.ledger.rekap_on(kode, year) if ky else None,
+            jejak=jejak(self.ledger.db, kode, year),
         )
 
     def workbook_rows(

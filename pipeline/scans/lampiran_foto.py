@@ -22,6 +22,7 @@ from fpdf import FPDF
 from PIL import Image
 
 from pipeline.core.atomic import write_bytes
+from pipeline.core.jejak import label
 from pipeline.scans.fonts import font_path
 from pipeline.scans.limits import EXIF_TRANSPOSE, MAX_PIXELS, PAPER_MM
 from pipeline.scans.pages import exif_orientation, flatten_alpha
@@ -77,6 +78,7 @@ class KepalaLampiran:
     judul: str  # "LAMPIRAN FOTO DOKUMENTASI"
     baris: tuple[str, ...]  # "Musrenbang Desa Lau Damak, Kecamatan Bahorok, ...", ...
     dokumen: str  # "Lampiran Foto Musrenbang Desa Lau Damak 2027" (PDF title, footer)
+    jejak: str = ""  # the desa's ledger state (ledger/jejak.py): `Jejak data <hex>`, footer
 
 
 def _exif_text(value: object) -> str | None:
@@ -219,7 +221,8 @@ class _Lampiran(FPDF):
         self.set_text_color(90, 90, 90)
         self.cell(0, 4, self.kepala.dokumen, align="L")
         self.set_x(_MARGIN)
-        self.cell(0, 4, f"Halaman {self.page_no()} dari {{nb}}", align="R")
+        jejak = f" · {label(self.kepala.jejak)}" if self.kepala.jejak else ""
+        self.cell(0, 4, f"Halaman {self.page_no()} dari {{nb}}{jejak}", align="R")
         self.set_text_color(0, 0, 0)
 
     def lines(self, text: str, width: float, height: float, most: int) -> list[str]:

@@ -199,6 +199,7 @@ def field(paragraph: Paragraph, instr: str, size: float) -> None:
 
 
 def footer(doc: object) -> None:
+    """Right: the document, its page of all pages and its jejak (one line, 8 pt)."""
     section = doc.sections[0]  # type: ignore[attr-defined]
     p = section.footer.paragraphs[0]
     p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -208,6 +209,9 @@ def footer(doc: object) -> None:
     run = p.add_run(" dari ")
     run.font.size = Pt(8)
     field(p, "NUMPAGES", 8)
+    # the ledger state the document was made from (spec/documents.md, Jejak)
+    run = p.add_run("{% if jejak %} · Jejak data {{ jejak }}{% endif %}")
+    run.font.size = Pt(8)
 
 
 def keep_next(p: Paragraph) -> Paragraph:
