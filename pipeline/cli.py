@@ -287,7 +287,7 @@ def cmd_watch(args: argparse.Namespace, root: Path) -> int:
 
 
 def cmd_status(args: argparse.Namespace, root: Path) -> int:
-    from pipeline.commands import kecamatan_stages, status_rows, status_table
+    from pipeline.commands import kecamatan_angka, kecamatan_stages, status_rows, status_table
 
     if args.json:
         from pipeline.operations import status_json
@@ -300,7 +300,7 @@ def cmd_status(args: argparse.Namespace, root: Path) -> int:
 
         check_kecamatan(root, args.kecamatan)
         rows = [r for r in rows if r.kode.startswith(args.kecamatan + ".")]
-    print(status_table(tahun, rows, kecamatan_stages(root, tahun)))
+    print(status_table(tahun, rows, kecamatan_stages(root, tahun), kecamatan_angka(root, tahun)))
     for line in kunci_cmd.package_warnings(root, tahun):
         print(line)
     return EXIT_OK

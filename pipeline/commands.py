@@ -24,8 +24,10 @@ from pipeline.core.wilayah import (
     load_wilayah,
 )
 from pipeline.core.workspace import Workspace
+from pipeline.documents.formatting import rupiah
 from pipeline.kabupaten.status import build_status
 from pipeline.kecamatan.paket_kirim import init_keys
+from pipeline.ledger.agreed import BELUM_MENGIRIM
 from pipeline.ledger.store import Ledger, now_iso
 from pipeline.run.route import Stages
 
@@ -217,15 +219,35 @@ def kecamatan_stages(root: Path, tahun: int | None) -> dict[str, str]:
         return {k.region: k.stage.value for k in KecamatanLedger(ledger).years(tahun)}
 
 
-BELUM_MENGIRIM = "belum mengirim"
-
-
 def _angka(value: int | None) -> str:
     return "" if value is None else str(value)
 
 
+def kecamatan_angka(root: Path, tahun: int | None) -> dict[str, str]:
+    """Each kecamatan's figures as the status table prints them (those of `status --json`,
+    the kabupaten Rekap and, from its Rekap on, the kecamatan's own signed Rekap)."""
+    ws, settings, wilayah = open_workspace(root)
+    now = dt.datetime.now(ZoneInfo(settings.jadwal.zona_waktu))
+    with Ledger(settings.database_path(root)) as ledger:
+        status = build_status(settings, wilayah, ledger, now=now, tahun=tahun)
+    out = {}
+    for k in status.kecamatan:
+        if k.usulan is None:
+            out[k.kode] = BELUM_MENGIRIM
+            continue
+        u = k.usulan
+        out[k.kode] = (
+            f"{u.jumlah} usulan, {u.diterima} diterima, {u.ditolak} ditolak, "
+            f"{rupiah(u.biaya_diterima)} disepakati (keputusan {k.keputusan_dari})"
+        )
+    return out
+
+
 def status_table(
-    tahun: int | None, rows: list[StatusRow], kecamatan: dict[str, str] | None = None
+    tahun: int | None,
+    rows: list[StatusRow],
+    kecamatan: dict[str, str] | None = None,
+    angka: dict[str, str] | None = None,
 ) -> str:
     head = (
         "Kode",
@@ -279,7 +301,9 @@ def status_table(
         stage = (kecamatan or {}).get(kec, "belum mulai")
         lines.append(
             f"  {kec} {members[0].kecamatan}: tahap kecamatan {stage}; {done}/{len(members)} "
-            "desa/kelurahan sudah mengirim" + (f", {late} terlambat" if late else "")
+            "desa/kelurahan sudah mengirim"
+            + (f", {late} terlambat" if late else "")
+            + (f"; {angka[kec]}" if angka and kec in angka else "")
         )
     return "\n".join(lines)
 

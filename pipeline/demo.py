@@ -22,6 +22,7 @@ from pipeline.commands import (
     init_workspace,
     issue_desa_workbook,
     issue_kecamatan_workbook,
+    kecamatan_angka,
     kecamatan_stages,
     status_rows,
     status_table,
@@ -475,7 +476,8 @@ def _play(target: Path, log: Callable[[str], None]) -> int:
     bappeda = play_bappeda(target, [Kecamatan2(ws, "12.05.01", package), salapian], log)
 
     tahun_status, rows = status_rows(target, tahun)
-    log("\n" + status_table(tahun_status, rows, kecamatan_stages(target, tahun_status)))
+    stages, angka = kecamatan_stages(target, tahun_status), kecamatan_angka(target, tahun_status)
+    log("\n" + status_table(tahun_status, rows, stages, angka))
     folder = lau.current().parent
     log("\nLihat hasilnya:")
     log(f"  dokumen Lau Damak : {folder}")

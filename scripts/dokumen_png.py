@@ -39,7 +39,14 @@ DOCUMENTS = [
     ("**/Kompilasi Usulan Musrenbang Desa Lau Damak *.pdf", 1,
      "Kompilasi Usulan: every usulan by bidang, subtotals, a total kept with its last rows."),
     ("**/Lampiran Foto Musrenbang Desa Lau Damak *.pdf", 1,
-     "Lampiran Foto: photos of the musrenbang with their captions."),
+     "Lampiran Foto: two photos a page, each with its caption, the date taken (EXIF) or "
+     "received, and the file name; page numbers and the jejak in the footer."),
+    ("**/Dokumen Musrenbang Desa Lau Damak * (ditandatangani).pdf", "last",
+     "The signed Dokumen Musrenbang: the signed scans, then the Kompilasi (its last page "
+     "here) with the same jejak as every other document of the desa."),
+    ("**/Berita Acara Musrenbang Kelurahan Pekan Bahorok *.pdf", 1,
+     "Berita Acara Musrenbang Kelurahan: a kelurahan is not a desa (Lurah, Lingkungan, "
+     "Ketua LPM; no BPD), its own jejak in the footer."),
     ("**/Surat Pemberitahuan Musrenbang Desa *.pdf", 1,
      "Surat Pemberitahuan to a desa: kop, nomor, the date, time and place of its musrenbang."),
     ("**/Daftar Hadir Musrenbang Kecamatan Bahorok *.pdf", 1,
@@ -65,7 +72,9 @@ def play_demo(target: Path) -> None:
 
 def pages_of(pdf: Path) -> int:
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
-    return int(next(line.split()[-1] for line in info.stdout.splitlines() if line.startswith("Pages:")))
+    return int(
+        next(line.split()[-1] for line in info.stdout.splitlines() if line.startswith("Pages:"))
+    )
 
 
 def picture(pdf: Path, page: int, png: Path) -> None:
@@ -101,7 +110,11 @@ def main(argv: list[str]) -> int:
             "templates. Made by `.venv/bin/python scripts/dokumen_png.py`: run it again after a",
             "template changes. The rules these pages follow are in `../shared/spec/documents.md`",
             '("A Camat signs it without a correction") and are checked on every PDF by',
-            "`tests/test_layout.py` (`python -m tests.tools.layout_check <outbox>` checks any folder).",
+            "`tests/test_layout.py` (`python -m tests.tools.layout_check <outbox>` checks any folder;",
+            "`python -m tests.tools.pdf_check <outbox>` the signed PDFs and the Lampiran Foto).",
+            "Every page's footer ends with `Jejak data <12 hex>`: the digest of the ledger state of",
+            "its desa/kelurahan or kecamatan it was made from (the same on all documents of that",
+            "state; `pipeline/ledger/jejak.py`).",
             "",
         ]
         for no, (pattern, which, caption) in enumerate(DOCUMENTS, 1):
@@ -112,7 +125,9 @@ def main(argv: list[str]) -> int:
             pdf = found[0]
             total = pages_of(pdf)
             page = total if which == "last" else min(int(which), total)
-            png = OUT / f"{no:02d}-{pdf.stem.rsplit(' ', 1)[0].replace(' ', '-').lower()}-{page}.png"
+            png = (
+                OUT / f"{no:02d}-{pdf.stem.rsplit(' ', 1)[0].replace(' ', '-').lower()}-{page}.png"
+            )
             picture(pdf, page, png)
             lines += [
                 f"## {pdf.stem}, halaman {page} dari {total}",

@@ -49,6 +49,7 @@ from tests.test_convert import resave_with_writer
 from tests.test_paket_bappeda import register, run, to_kirim
 
 KEC = "12.05.01"
+KABUPATEN = "12.05"
 DESA = ("12.05.01.2002", "12.05.01.2003")
 HEX = re.compile(r"^[0-9a-f]{12}$")
 
@@ -222,6 +223,19 @@ def _region_of(path: Path, root: Path) -> str:
     return parts[1].split()[0] if len(parts) == 4 else parts[0].split()[0]
 
 
+def _rekap_jejak(root: Path) -> dict[str, str]:
+    """Kode Kecamatan -> Jejak Data of the kabupaten Rekap's per-kecamatan sheet."""
+    [rekap] = (root / "outbox").glob("Rekap Usulan Musrenbang *.xlsx")
+    rows = list(load_workbook(rekap)["Per Kecamatan"].iter_rows(values_only=True))
+    head = next(i for i, row in enumerate(rows) if row and row[0] == "Kode Kecamatan")
+    col = rows[head].index("Jejak Data")
+    return {
+        str(row[0]): row[col]
+        for row in rows[head + 1 :]
+        if row and row[0] and str(row[0]).count(".") == 2 and row[col]
+    }
+
+
 def documents_agree_with_ledger(root: Path, year: int) -> dict[str, set[str]]:
     """Every document of the workspace's outbox read back (PDF pages by pdftotext, docx
     footers, xlsx property and print footer): each shows the jejak its region has in the
@@ -232,7 +246,12 @@ def documents_agree_with_ledger(root: Path, year: int) -> dict[str, set[str]]:
     read: dict[str, set[str]] = {}
     for path in sorted(outbox.rglob("*")):
         rel = path.relative_to(outbox)
-        if rel.parts[0] == "tanda-terima" or len(rel.parts) < 3 or not path.is_file():
+        if rel.parts[0] == "tanda-terima" or not path.is_file():
+            continue
+        if len(rel.parts) == 1:  # the kabupaten's Rekap and Pemantauan
+            if path.suffix == ".xlsx":
+                assert _xlsx_jejak(path) == {jejak(db, KABUPATEN, year)}, path.name
+                read.setdefault(KABUPATEN, set()).add(path.name)
             continue
         if path.name.startswith(("Buku Kerja", "Manifest Dokumen")) or path.suffix not in (
             ".pdf",
@@ -290,6 +309,7 @@ def test_every_document_of_the_demo_shows_its_regions_jejak(demo_run: DemoRun) -
         held = kecamatan_jejak(b, "12.05", 2027)
         assert held == {**kecamatan_jejak(a, "12.05", 2027), **kecamatan_jejak(c, "12.05", 2027)}
         assert set(held) == {KEC, "12.05.02"}
+        assert _rekap_jejak(bappeda) == held  # the kabupaten Rekap lists them
         assert desa_jejak(b, KEC, 2027) == desa_jejak(a, KEC, 2027)
 
 
@@ -314,7 +334,10 @@ def test_kirim_package_carries_the_jejak_bappeda_computes_after_the_merge(
     with sqlite3.connect(bappeda.root / "musrenbang.db") as db:
         db.row_factory = sqlite3.Row
         assert jejak(db, KEC, 2027) == own
-    documents_agree_with_ledger(bappeda.root, 2027)
+    read = documents_agree_with_ledger(bappeda.root, 2027)
+    assert len(read[KABUPATEN]) == 2  # the Rekap and the Pemantauan
+    # the kabupaten Rekap lists the jejak of the kecamatan's data it counted
+    assert _rekap_jejak(bappeda.root) == {KEC: own}
 
 
 # ----------------------------------------------------------------------------- restyled

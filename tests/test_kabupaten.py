@@ -21,6 +21,7 @@ from pipeline.core.workspace import Workspace
 from pipeline.desa.workflow import deadline
 from pipeline.documents.formatting import rupiah
 from pipeline.kabupaten.recap import write_kabupaten_reports
+from pipeline.ledger.jejak import jejak
 from pipeline.ledger.store import Ledger
 from pipeline.run.batch import run_pass
 from tests.conftest import desa_inbox, make_workspace
@@ -148,15 +149,20 @@ def test_rekap_per_kecamatan_has_numeric_totals(built) -> None:
     assert header == [
         "Kode Kecamatan", "Kecamatan", "Desa/Kelurahan", "Sudah Kirim", "Usulan", "Diterima",
         "Ditolak", "Belum Diputuskan", "Perkiraan Biaya Diterima (Rp)", "Tahap Kecamatan",
+        "Jejak Data",
     ]  # fmt: skip
     [bahorok, total] = rows
     # only Lau Damak has sent: Pekan Bahorok's workbook (Verifikasi) is still a draft
-    assert bahorok == ["12.05.01", "Bahorok", 3, 1, 5, 4, 1, 0, 165_000_000, "Belum mulai"]
+    assert bahorok[:10] == ["12.05.01", "Bahorok", 3, 1, 5, 4, 1, 0, 165_000_000, "Belum mulai"]
+    # the jejak of the kecamatan's data counted: as the ledger gives it
+    with Ledger(ws.root / "musrenbang.db") as ledger:
+        assert bahorok[10] == jejak(ledger.db, "12.05.01", 2027)
+        assert wb.custom_doc_props["Jejak data"].value == jejak(ledger.db, "12.05", 2027)
     assert total[0] == "JUMLAH"
     for col in range(2, 9):
         assert isinstance(total[col], int) and total[col] == bahorok[col]
     assert sheet.freeze_panes == "A5"
-    assert sheet.auto_filter.ref and sheet.auto_filter.ref.startswith("A4:J")
+    assert sheet.auto_filter.ref and sheet.auto_filter.ref.startswith("A4:K")
     assert sheet.page_setup.orientation == "landscape"
     assert sheet.page_setup.fitToWidth == 1 and sheet.sheet_properties.pageSetUpPr.fitToPage
     assert sheet.print_title_rows == "$4:$4"

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pypdf import PdfReader, PdfWriter
 
 from pipeline.core.config import PdfSettings, Settings
 from pipeline.core.models import DesaSnapshot, KecamatanSnapshot, Peserta, Wilayah
@@ -26,12 +27,14 @@ from pipeline.documents import render as docrender
 from pipeline.documents.convert import Converter
 from pipeline.documents.render import DocumentJob, produce_documents
 from pipeline.kecamatan.documents import KECAMATAN_DOCUMENTS, produce_kecamatan_documents
+from pipeline.scans.lampiran_foto import FotoLampiran, KepalaLampiran, build_lampiran_foto
 from tests import snapshots as S
 from tests.conftest import HAS_SOFFICE, DemoRun
 from tests.test_convert import resave_with_writer
 from tests.test_render_kecamatan import hostile as kecamatan_hostile
 from tests.test_render_kecamatan import realistic as kecamatan_realistic
 from tests.tools.layout_check import check_document, document_pairs, pdf_pages
+from tests.tools.pdf_check import check_pdf, pdf_only
 
 pytestmark = [
     pytest.mark.libreoffice,
@@ -64,6 +67,59 @@ def test_every_pdf_of_the_demo(demo_run: DemoRun) -> None:
     problems, pages = problems_in(demo_run.root / "outbox", at_least=13)
     assert problems == []
     assert pages >= 25
+    # the second kecamatan's workspace (Salapian: two desa, its own kop)
+    problems, pages = problems_in(demo_run.root / "salapian" / "outbox", at_least=10)
+    assert problems == []
+
+
+def test_signed_pdfs_and_lampiran_foto_of_the_demo(demo_run: DemoRun) -> None:
+    """The PDFs with no .docx behind them (tests/tools/pdf_check.py): every signed Dokumen
+    Musrenbang (desa, kelurahan, kecamatan; both kecamatan of the demo) and every Lampiran
+    Foto, page by page: A4, no empty page, each rendered document in it whole and in order
+    with its page numbers and jejak; one or two captioned photos a page."""
+    assert demo_run.code == 0
+    pdfs = [
+        p
+        for folder in (demo_run.root / "outbox", demo_run.root / "salapian" / "outbox")
+        for p in pdf_only(folder)
+    ]
+    names = [p.name for p in pdfs]
+    assert sum("(ditandatangani)" in n for n in names) >= 4, names  # 3 desa + the kecamatan
+    assert sum(n.startswith("Lampiran Foto") for n in names) >= 2, names
+    assert any("Kelurahan" in n for n in names), names
+    problems = [problem for pdf in pdfs for problem in check_pdf(pdf)]
+    assert problems == []
+
+
+def test_the_pdf_check_sees_a_lost_page_and_a_missing_jejak(
+    demo_run: DemoRun, tmp_path: Path
+) -> None:
+    signed = next(
+        (demo_run.root / "outbox").rglob("Dokumen Musrenbang Desa * (ditandatangani).pdf")
+    )
+    reader = PdfReader(str(signed))
+    writer = PdfWriter()
+    for page in reader.pages[:-1]:  # the Kompilasi's last page lost
+        writer.add_page(page)
+    short = tmp_path / signed.name
+    with short.open("wb") as fh:
+        writer.write(fh)
+    assert any("tidak lengkap" in p for p in check_pdf(short))
+    kepala = KepalaLampiran(
+        judul="LAMPIRAN FOTO DOKUMENTASI", baris=("Desa Uji",), dokumen="Lampiran Foto Uji"
+    )
+    photos = [p for p in (demo_run.root / "arsip").rglob("*.jpg")][:3]
+    assert photos
+    bare = build_lampiran_foto(
+        [
+            FotoLampiran(path=p, judul=f"Foto uji {i}", waktu="Diambil", berkas=p.name)
+            for i, p in enumerate(photos)
+        ],
+        tmp_path / "Lampiran Foto Uji.pdf",
+        "A4",
+        kepala,  # made without a jejak
+    )
+    assert any("tanpa jejak data" in p for p in check_pdf(bare))
 
 
 # ----------------------------------------------------------------------------- variants

@@ -212,6 +212,10 @@ def test_the_table_shows_the_same_as_the_json(
     table = capsys.readouterr().out
     pekan = next(line for line in table.splitlines() if line.startswith("12.05.01.1001"))
     assert "belum mengirim" in pekan
+    salapian = next(line for line in table.splitlines() if "12.05.02 Salapian" in line)
+    assert salapian.endswith(
+        "; 3 usulan, 2 diterima, 1 ditolak, Rp 100.000.000 disepakati (keputusan kecamatan)"
+    )
 
 
 def test_the_kecamatan_decisions_count_from_rekap_on(ws_root: Path) -> None:

@@ -31,7 +31,13 @@ from pipeline.desa.figures import Tally, tally
 from pipeline.desa.workflow import PINDAIAN_WAJIB, deadline
 from pipeline.documents.xlsx_style import Column
 from pipeline.kecamatan.ringkasan import JENIS_UPT, asal_in
-from pipeline.ledger.agreed import KecamatanTruth, Oleh, agreed_usulan, belum_mengirim
+from pipeline.ledger.agreed import (
+    BELUM_MENGIRIM,
+    KecamatanTruth,
+    Oleh,
+    agreed_usulan,
+    belum_mengirim,
+)
 from pipeline.ledger.store import Ledger
 
 BELUM_MULAI = "Belum mulai"
@@ -336,9 +342,6 @@ def _desa_status(
 
 
 # ----------------------------------------------------------------------------- pemantauan figures
-
-
-BELUM_MENGIRIM = "belum mengirim"
 
 
 def angka_pantau(t: Tally | None) -> list[object]:

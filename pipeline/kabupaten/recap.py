@@ -47,6 +47,7 @@ from pipeline.documents.xlsx_style import (
     USULAN_RINCIAN,
     WRAP_CENTER,
     Column,
+    mark_jejak,
     print_setup,
 )
 from pipeline.kabupaten.data import (
@@ -72,6 +73,7 @@ from pipeline.kabupaten.data import (
 )
 from pipeline.kabupaten.pemantauan_html import build_html
 from pipeline.kecamatan.ringkasan import JENIS_UPT
+from pipeline.ledger.jejak import kabupaten_jejak, kecamatan_jejak
 from pipeline.ledger.store import Ledger
 
 __all__ = [  # the data names are re-exported for callers of the reports
@@ -231,6 +233,7 @@ KECAMATAN_COLUMNS: list[Column] = [
     ("Belum Diputuskan", 12, COUNT_FORMAT),
     ("Perkiraan Biaya Diterima (Rp)", 22, RUPIAH_FORMAT),
     ("Tahap Kecamatan", 14, None),
+    ("Jejak Data", 15, None),  # the kecamatan's ledger state counted (ledger/jejak.py)
 ]
 BIDANG_COLUMNS: list[Column] = [
     ("Bidang", 52, None),
@@ -288,7 +291,11 @@ def _bidang_figures(t: Tally) -> list[int]:
     return [t.jumlah, t.disepakati, t.ditolak, t.biaya_disepakati]
 
 
-def build_rekap(data: KabupatenYear, settings: Settings, stamp: str) -> Workbook:
+def build_rekap(
+    data: KabupatenYear, settings: Settings, stamp: str, jejak: dict[str, str] | None = None
+) -> Workbook:
+    """The Rekap workbook; `jejak`: kecamatan kode -> the jejak of its data counted."""
+    jejak = jejak or {}
     wb = _new_workbook()
     title = f"REKAP USULAN MUSRENBANG {data.kabupaten.upper()} TAHUN RENCANA {data.tahun}"
     sub = f"Dibuat {stamp}."
@@ -302,10 +309,10 @@ def build_rekap(data: KabupatenYear, settings: Settings, stamp: str) -> Workbook
         sent_total += sent
         stage = stages.get(kec.kode)
         rows.append([kec.kode, kec.nama, len(desa), sent, *_figures(figures),
-                     stage.value if stage else BELUM_MULAI])  # fmt: skip
+                     stage.value if stage else BELUM_MULAI, jejak.get(kec.kode)])  # fmt: skip
     _sheet(
         wb, SHEET_KECAMATAN, [title, sub, CATATAN_KEPUTUSAN], KECAMATAN_COLUMNS, rows,
-        settings, total=["JUMLAH", None, len(data.desa), sent_total, *_figures(t), None],
+        settings, total=["JUMLAH", None, len(data.desa), sent_total, *_figures(t), None, None],
     )  # fmt: skip
 
     per_bidang = data.per_bidang()
@@ -388,11 +395,13 @@ REKAP_FORMAT = 6
 _IDENTIFIER = re.compile(r"<dc:identifier[^>]*>([^<]*)</dc:identifier>")
 
 
-def rekap_digest(data: KabupatenYear, settings: Settings) -> str:
-    """A fingerprint of everything the Rekap workbook shows (not the time it was made)."""
+def rekap_digest(data: KabupatenYear, settings: Settings, jejak: str = "") -> str:
+    """A fingerprint of everything the Rekap workbook shows (not the time it was made), its
+    jejak (the kabupaten's, from the kecamatan's) with it."""
     h = hashlib.sha256()
     head = [
         REKAP_FORMAT,
+        jejak,
         data.tahun,
         data.kabupaten,
         settings.pdf.ukuran_kertas,
@@ -439,15 +448,20 @@ def write_kabupaten_reports(
     stamp = _stamp(now, tz)
     written: list[Path] = []
     for data in collect(settings, wilayah, ledger, now=now):
+        kab = settings.kabupaten.kode
+        per_kecamatan = kecamatan_jejak(ledger.db, kab, data.tahun)
+        jejak = kabupaten_jejak(per_kecamatan, kab, data.tahun)
         rekap_path = ws.outbox / rekap_name(settings, data.tahun)
-        digest = rekap_digest(data, settings)
+        digest = rekap_digest(data, settings, jejak)
         if stored_digest(rekap_path) != digest:
-            rekap = build_rekap(data, settings, stamp)
+            rekap = build_rekap(data, settings, stamp, per_kecamatan)
             rekap.properties.identifier = digest
+            mark_jejak(rekap, jejak)
             write_with(rekap_path, rekap.save)
         written.append(rekap_path)
         stem = pemantauan_stem(settings, data.tahun)
         pantau = build_pemantauan(data, settings, stamp)
+        mark_jejak(pantau, jejak)
         written.append(write_with(ws.outbox / f"{stem}.xlsx", pantau.save))
         today = (now.astimezone(tz) if now.tzinfo else now).date()
         page = build_html(data, stamp, today)

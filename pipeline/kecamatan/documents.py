@@ -47,12 +47,14 @@ from pipeline.kecamatan.doc_context import (
 from pipeline.kecamatan.rekap_xlsx import write_rekap_xlsx
 from pipeline.kecamatan.ringkasan import (
     JENIS_UPT,
+    desa_belum_mengirim,
     per_desa,
     ringkasan_bidang,
     ringkasan_desa,
     ringkasan_opd,
     total,
 )
+from pipeline.ledger.agreed import BELUM_MENGIRIM
 
 if TYPE_CHECKING:
     from pipeline.documents.convert import Converter
@@ -114,17 +116,13 @@ def berita_acara_context(snapshot: KecamatanSnapshot, settings: Settings) -> dic
     return ctx
 
 
-BELUM_MENGIRIM = "belum mengirim"
-
-
 def _per_desa_rows(snapshot: KecamatanSnapshot) -> list[dict[str, Any]]:
     """The recap's per-desa lines: a desa that has not sent (and has no usulan here) shows
     `belum mengirim`, never 0 or Rp 0 as if it had sent nothing."""
     out = []
-    sent = set(snapshot.desa_terkirim)
     for no, r in enumerate(ringkasan_desa(snapshot), 1):
         row = r.as_context(no)
-        row["belum_mengirim"] = r.jenis != JENIS_UPT and r.kode not in sent and not r.jumlah
+        row["belum_mengirim"] = desa_belum_mengirim(r, snapshot)
         if row["belum_mengirim"]:
             for key in list(row):
                 if key not in ("no", "nama", "jenis", "kode", "belum_mengirim"):

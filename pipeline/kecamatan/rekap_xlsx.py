@@ -33,11 +33,13 @@ from pipeline.kecamatan.ringkasan import (
     JENIS_UPT,
     Ringkasan,
     asal_of,
+    desa_belum_mengirim,
     ringkasan_bidang,
     ringkasan_desa,
     ringkasan_opd,
     total,
 )
+from pipeline.ledger.agreed import BELUM_MENGIRIM
 
 SHEET_DESA = "Per Desa"
 SHEET_BIDANG = "Per Bidang"
@@ -56,7 +58,6 @@ RINGKASAN_COLUMNS: list[tuple[str, float, str]] = [
     ("Biaya Disepakati (Rp)", 18, "#,##0"),
     ("Biaya Usulan Ditolak (Rp)", 18, "#,##0"),
 ]
-BELUM_MENGIRIM = "belum mengirim"
 
 _USULAN_WIDTH = {
     "No": 6,
@@ -148,7 +149,7 @@ def build_workbook(snapshot: KecamatanSnapshot, settings: Settings) -> Workbook:
     for no, r in enumerate(ringkasan_desa(snapshot), 1):
         upt = r.jenis == JENIS_UPT
         sent = "" if upt else ("Ya" if r.kode in snapshot.desa_terkirim else "Belum")
-        shown = r if upt or sent == "Ya" or r.jumlah else None
+        shown = None if desa_belum_mengirim(r, snapshot) else r
         desa_rows.append(([no, _text(r.nama), r.jenis, _text(r.kode), sent], shown))
     _summary_sheet(
         first,

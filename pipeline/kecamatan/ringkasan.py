@@ -12,6 +12,7 @@ from pipeline.core.standard import BIDANG_KELURAHAN, normalise
 from pipeline.desa.figures import Tally, tally
 from pipeline.desa.ordering import kelompok_bidang
 from pipeline.documents.context import _s
+from pipeline.ledger.agreed import belum_mengirim
 
 OPD_KOSONG = "(OPD Tujuan belum diisi)"
 ASAL_KOSONG = "(Asal Usulan belum diisi)"
@@ -89,6 +90,12 @@ def per_opd(snapshot: KecamatanSnapshot) -> list[tuple[str, list[UsulanKecamatan
     named = sorted((k for k in groups if k != OPD_KOSONG), key=str.casefold)
     keys = named + ([OPD_KOSONG] if OPD_KOSONG in groups else [])
     return [(k, groups[k]) for k in keys]
+
+
+def desa_belum_mengirim(r: Ringkasan, snapshot: KecamatanSnapshot) -> bool:
+    """A per-desa line that reads `belum mengirim`: the rule of the kabupaten's recap too
+    (ledger/agreed.py), so both levels show the same desa as not sent."""
+    return r.jenis != JENIS_UPT and belum_mengirim(r.kode in snapshot.desa_terkirim, r.jumlah)
 
 
 def ringkasan_desa(snapshot: KecamatanSnapshot) -> list[Ringkasan]:

@@ -23,6 +23,7 @@ from pipeline.core.standard import Tahap, TahapKecamatan
 from pipeline.core.wilayah import KODE_DESA, KODE_KECAMATAN, parent_kode
 
 Oleh = Literal["desa", "kecamatan"]
+BELUM_MENGIRIM = "belum mengirim"  # the figures of a region that has not sent
 DIPUTUSKAN = (TahapKecamatan.REKAP, TahapKecamatan.KIRIM)
 
 
