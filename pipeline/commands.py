@@ -24,12 +24,8 @@ from pipeline.core.wilayah import (
     load_wilayah,
 )
 from pipeline.core.workspace import Workspace
-from pipeline.documents.formatting import rupiah
-from pipeline.kabupaten.status import build_status
-from pipeline.kecamatan.paket_kirim import init_keys
 from pipeline.ledger.agreed import BELUM_MENGIRIM
 from pipeline.ledger.store import Ledger, now_iso
-from pipeline.run.route import Stages
 
 
 class UsageError(Exception):
@@ -98,6 +94,8 @@ def init_workspace(root: Path, wilayah_file: Path | None, kabupaten: str | None)
         ws.make_kecamatan_inbox(kec)
         for desa in wilayah.desa_in(kec.kode):
             ws.make_desa_inbox(kec, desa)
+    from pipeline.kecamatan.paket_kirim import init_keys
+
     Ledger(settings.database_path(root)).close()
     init_keys(ws, wilayah.kecamatan_in(kab.kode))
     return ws
@@ -141,6 +139,8 @@ def issue_workbooks(root: Path, kodes: list[str], tahun: int) -> list[Path]:
         if wilayah.desa(kode) is None:
             raise UsageError(f"Kode desa/kelurahan {kode} tidak ada dalam daftar wilayah.")
     paths = []
+    from pipeline.run.route import Stages  # the stages' libraries, only when needed
+
     with Ledger(settings.database_path(root)) as ledger:
         stages = Stages(ws, settings, wilayah, ledger, converter=None)
         for kode in kodes:
@@ -162,6 +162,8 @@ def issue_kecamatan_workbook(root: Path, kode: str, tahun: int) -> Path:
         raise UsageError(
             f"Kode kecamatan {kode} tidak ada dalam daftar wilayah (contoh: 12.05.01)."
         )
+    from pipeline.run.route import Stages  # the stages' libraries, only when needed
+
     with Ledger(settings.database_path(root)) as ledger:
         stages = Stages(ws, settings, wilayah, ledger, converter=None)
         snap = stages.kecamatan.snapshot(kode, tahun)
@@ -186,6 +188,8 @@ class StatusRow:
 def status_rows(root: Path, tahun: int | None) -> tuple[int | None, list[StatusRow]]:
     """Every desa's row; see kecamatan_stages for the kecamatan's own stage. The figures are
     those of `status --json` and the Pemantauan (kabupaten/status.py, read once)."""
+    from pipeline.kabupaten.status import build_status
+
     ws, settings, wilayah = open_workspace(root)
     now = dt.datetime.now(ZoneInfo(settings.jadwal.zona_waktu))
     with Ledger(settings.database_path(root)) as ledger:
@@ -226,10 +230,14 @@ def _angka(value: int | None) -> str:
 def kecamatan_angka(root: Path, tahun: int | None) -> dict[str, str]:
     """Each kecamatan's figures as the status table prints them (those of `status --json`,
     the kabupaten Rekap and, from its Rekap on, the kecamatan's own signed Rekap)."""
+    from pipeline.kabupaten.status import build_status
+
     ws, settings, wilayah = open_workspace(root)
     now = dt.datetime.now(ZoneInfo(settings.jadwal.zona_waktu))
     with Ledger(settings.database_path(root)) as ledger:
         status = build_status(settings, wilayah, ledger, now=now, tahun=tahun)
+    from pipeline.documents.formatting import rupiah
+
     out = {}
     for k in status.kecamatan:
         if k.usulan is None:

@@ -126,3 +126,60 @@ def test_calc_filled_workbook_goes_through_three_stages(
     assert [u.biaya for u in usulan_rows] == [187_500_000, 90_000_000, 15_000_000]
     assert str(usulan_rows[1].volume) == "1.5"
     assert [u.keputusan for u in usulan_rows] == ["Diterima", "Diterima dengan Revisi", "Ditolak"]
+
+
+def test_calc_row_typed_below_the_explicit_cells_is_editable_and_read(
+    workspace: Workspace, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The issued sheet has explicit unlocked, formatted cells for INPUT_ROWS rows only; below
+    them the column styles carry protection and formats. Calc (which honours column styles)
+    must see a cell far below as unlocked and formatted like the ones above, and a usulan typed
+    there is read like any other."""
+    from pipeline.intake.xlsx_write import FIRST_DATA_ROW, INPUT_ROWS
+
+    root = str(workspace.root)
+    assert main(["workbook", "desa", "12.05.01.2002", "--tahun", "2027", "--root", root]) == 0
+    issued = Path(capsys.readouterr().out.strip().splitlines()[-1])
+    work = tmp_path / "operator"
+    work.mkdir()
+    far = INPUT_ROWS + 40  # usulan number of a row well below the explicit cells
+    inside, below = usulan_cell("Perkiraan Biaya (Rp)", 1), usulan_cell("Perkiraan Biaya (Rp)", far)
+    text_inside, text_below = usulan_cell("Kode Usulan", 1), usulan_cell("Kode Usulan", far)
+    assert int(below[1:]) > FIRST_DATA_ROW + INPUT_ROWS  # no explicit cell there
+    rows: dict[str, object] = {}
+    for n, values in ((1, USULAN_TYPED[0]), (far, USULAN_TYPED[2])):
+        for label, value in zip(LABELS, values, strict=True):
+            rows[usulan_cell(label, n)] = value
+    spec = {
+        "__probe__": {"Usulan": [inside, below, text_inside, text_below, "A2"]},
+        "Identitas": {
+            identitas_cell("Tahap"): "Pelaksanaan",
+            identitas_cell("Tanggal Musrenbang"): "2026-01-13",
+            identitas_cell("Jam Mulai"): "09.00",
+            identitas_cell("Tempat"): "Balai Desa Lau Damak",
+            identitas_cell("Alamat"): "Jl. Bahorok - Bukit Lawang",
+            identitas_cell("Nama Kepala Desa/Lurah"): "Rahmat Sembiring",
+        },
+        "Usulan": rows,
+    }
+    out = calc_fill(issued, work / issued.name, spec, work)
+    seen = json.loads(Path(str(out) + ".probe.json").read_text(encoding="utf-8"))
+    assert seen["Usulan!A2"]["locked"] and seen["Usulan!A2"]["protected_sheet"]  # the header
+    for ref in (inside, below, text_inside, text_below):
+        assert not seen[f"Usulan!{ref}"]["locked"], (ref, seen)
+    assert seen[f"Usulan!{below}"]["format"] == seen[f"Usulan!{inside}"]["format"]
+    assert "Rp" in seen[f"Usulan!{below}"]["format"]
+    assert seen[f"Usulan!{text_below}"]["format"] == seen[f"Usulan!{text_inside}"]["format"] == "@"
+    shutil.copyfile(out, desa_inbox(workspace) / issued.name)
+    assert main(["run", "--root", root]) == 0
+    data = json.loads(sorted(workspace.receipts.glob("*.json"))[-1].read_text())
+    assert (data["status"], data["stage"]) == ("accepted", "Pelaksanaan"), data["issues"]
+
+    from pipeline.core.config import load_settings
+    from pipeline.ledger.store import Ledger
+
+    with Ledger(load_settings(workspace.root).database_path(workspace.root)) as ledger:
+        got = ledger.usulan_of("12.05.01.2002", 2027)
+    assert [(u.kegiatan, u.biaya) for u in got] == [
+        ("Rabat beton jalan", 187_500_000), ("Pelatihan keripik", 15_000_000)
+    ]  # fmt: skip

@@ -338,18 +338,26 @@ def test_rekap_rewritten_only_when_its_content_changes(tmp_path: Path) -> None:
         stage(ledger, "12.05.01.2002", Tahap.KIRIM, LAU_DAMAK)  # sent: its usulan count
         write_kabupaten_reports(ws, settings, wilayah, ledger, now=NOW)
         rekap, html_page = ws.outbox / REKAP, ws.outbox / f"{PANTAU}.html"
-        before = rekap.stat().st_mtime_ns, html_page.read_text()
+        pantau = ws.outbox / f"{PANTAU}.xlsx"
+        files = (rekap, html_page, pantau)
+        before = [(p.stat().st_mtime_ns, p.read_bytes()) for p in files]
         later = NOW + dt.timedelta(hours=1)
         paths = write_kabupaten_reports(ws, settings, wilayah, ledger, now=later)
-        assert rekap in paths and rekap.stat().st_mtime_ns == before[0]
-        assert html_page.read_text() != before[1]  # the monitoring page shows the new time
+        assert set(files) <= set(paths)  # up to date, and none rewritten: nothing changed
+        assert [(p.stat().st_mtime_ns, p.read_bytes()) for p in files] == before
+        html_page.write_text("dirusak", encoding="utf-8")  # a damaged page is made again
+        write_kabupaten_reports(ws, settings, wilayah, ledger, now=later)
+        assert "10 Februari 2026 pukul 10.30" in html_page.read_text()
+        assert pantau.stat().st_mtime_ns != before[2][0]
         known = [
             x.model_copy(update={"kode_usulan": f"12.05.01.2002-2027-{n:04d}"})
             for n, x in enumerate(LAU_DAMAK, start=1)
         ]
         known[0] = known[0].model_copy(update={"keputusan": Keputusan.DITOLAK})
         stage(ledger, "12.05.01.2002", Tahap.KIRIM, known)
+        page = html_page.read_text()
         write_kabupaten_reports(ws, settings, wilayah, ledger, now=later)
+        assert html_page.read_text() != page  # the figures changed: the Pemantauan too
     _, rows = table(load_workbook(rekap)["Per Kecamatan"])
     assert rows[0][5:7] == [3, 2]  # was [4, 1]  # Diterima, Ditolak after the change
 

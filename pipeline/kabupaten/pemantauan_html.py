@@ -464,6 +464,9 @@ def _cards(data: KabupatenYear) -> str:
     ) + "</div>"  # fmt: skip
 
 
+DIGEST_SLOT = "sidik-isi"  # replaced by the fingerprint of what the page shows
+
+
 def build_html(data: KabupatenYear, stamp: str, today: dt.date) -> str:
     title = f"Pemantauan Musrenbang {data.kabupaten} Tahun {data.tahun}"
     return f"""<!DOCTYPE html>
@@ -472,12 +475,13 @@ def build_html(data: KabupatenYear, stamp: str, today: dt.date) -> str:
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="musrenbang-isi" content="{DIGEST_SLOT}">
 <title>{_e(title)}</title>
 <style>{CSS}</style>
 </head>
 <body>
 <h1>{_e(title)}</h1>
-<p class="waktu">Keadaan {_e(stamp)}. Halaman ini dibuat ulang setiap kali pipeline berjalan.
+<p class="waktu">Keadaan {_e(stamp)}. Halaman ini dibuat ulang bila datanya berubah atau harinya berganti.
 Klik judul kolom untuk mengurutkan.</p>
 <h2>Terlambat / belum mengirim</h2>
 {_perhatian(data, today)}

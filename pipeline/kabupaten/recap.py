@@ -71,7 +71,7 @@ from pipeline.kabupaten.data import (
     kurang,
     ringkasan,
 )
-from pipeline.kabupaten.pemantauan_html import build_html
+from pipeline.kabupaten.pemantauan_html import DIGEST_SLOT, build_html
 from pipeline.kecamatan.ringkasan import JENIS_UPT
 from pipeline.ledger.jejak import kabupaten_jejak, kecamatan_jejak
 from pipeline.ledger.store import Ledger
@@ -358,12 +358,22 @@ def build_pemantauan(data: KabupatenYear, settings: Settings, stamp: str) -> Wor
     wb = _new_workbook()
     title = f"PEMANTAUAN MUSRENBANG {data.kabupaten.upper()} TAHUN RENCANA {data.tahun}"
     sub = f"Keadaan {stamp}"
-    summary = ringkasan(data)
+    summary, rows, total = _pemantauan_rows(data)
     _sheet(
         wb, SHEET_RINGKASAN, [title, sub], [("Uraian", 34, None), ("Jumlah", 20, COUNT_FORMAT)],
         summary, settings, notes=[CATATAN_DOKUMEN, CATATAN_TERLAMBAT],
     )  # fmt: skip
+    _sheet(
+        wb, SHEET_PER_DESA, [title, sub], PEMANTAUAN_COLUMNS, rows, settings, total=total,
+        notes=[CATATAN_DOKUMEN, CATATAN_TERLAMBAT],
+    )  # fmt: skip
+    return wb
 
+
+def _pemantauan_rows(
+    data: KabupatenYear,
+) -> tuple[list[tuple[str, int]], list[list[object]], list[object]]:
+    """The Pemantauan workbook's values: summary rows, a row per desa (and UPT line), total."""
     rows = [
         [d.desa.kode, d.desa.nama, d.kecamatan.nama, d.tahap, d.tanggal_musrenbang,
          d.batas_kirim, d.tanggal_kirim, d.terlambat, "ya" if d.dokumen_lengkap else "tidak",
@@ -381,17 +391,14 @@ def build_pemantauan(data: KabupatenYear, settings: Settings, stamp: str) -> Wor
     total[0] = "JUMLAH"
     total[1] = f"{len(data.desa)} desa/kelurahan"
     total[10:14] = angka_pantau(data.total())
-    _sheet(
-        wb, SHEET_PER_DESA, [title, sub], PEMANTAUAN_COLUMNS, rows, settings, total=total,
-        notes=[CATATAN_DOKUMEN, CATATAN_TERLAMBAT],
-    )  # fmt: skip
-    return wb
+    return ringkasan(data), rows, total
 
 
 # ----------------------------------------------------------------------------- entry point
 
-# Bump when the Rekap workbook's layout changes, so existing files are rewritten.
+# Bump when the Rekap (Pemantauan) workbook's layout changes, so existing files are rewritten.
 REKAP_FORMAT = 6
+PEMANTAUAN_FORMAT = 1
 _IDENTIFIER = re.compile(r"<dc:identifier[^>]*>([^<]*)</dc:identifier>")
 
 
@@ -418,6 +425,15 @@ def rekap_digest(data: KabupatenYear, settings: Settings, jejak: str = "") -> st
     return "sha256:" + h.hexdigest()
 
 
+def pemantauan_digest(data: KabupatenYear, settings: Settings, jejak: str, page: str) -> str:
+    """A fingerprint of what the Pemantauan shows (workbook values and the page, which tells
+    what is late as of today), without the time it was made (`page` has its stamp removed)."""
+    summary, rows, total = _pemantauan_rows(data)
+    head = [PEMANTAUAN_FORMAT, jejak, data.tahun, data.kabupaten, settings.pdf.ukuran_kertas]
+    values = json.dumps([head, summary, rows, total], ensure_ascii=False, default=str)
+    return "sha256:" + hashlib.sha256(f"{values}\n{page}".encode()).hexdigest()
+
+
 def stored_digest(path: Path) -> str | None:
     """The fingerprint kept in an existing workbook's properties (dc:identifier), if any."""
     try:
@@ -439,10 +455,11 @@ def write_kabupaten_reports(
 ) -> list[Path]:
     """Write the Rekap Usulan and Pemantauan of every year with data; returns their paths.
 
-    The Pemantauan (xlsx and html) is rewritten every time: it shows the time and what is
-    late as of `now`. The Rekap is the costly one (a row per usulan), so it is rewritten only
-    when what it shows has changed (its fingerprint is kept in the workbook's properties);
-    an unchanged Rekap is still in the returned list, since it is up to date.
+    Each is rewritten only when what it shows has changed (its fingerprint is kept in the
+    workbook's properties, and in the page): the Rekap when the ledger's data did; the
+    Pemantauan (xlsx and html) also when the day changed, since it shows what is late as of
+    today. A pass that changed nothing rewrites nothing (the time stamp in them is the time
+    of the last change); an unchanged file is still in the returned list, it is up to date.
     """
     tz = ZoneInfo(settings.jadwal.zona_waktu)
     stamp = _stamp(now, tz)
@@ -460,10 +477,22 @@ def write_kabupaten_reports(
             write_with(rekap_path, rekap.save)
         written.append(rekap_path)
         stem = pemantauan_stem(settings, data.tahun)
-        pantau = build_pemantauan(data, settings, stamp)
-        mark_jejak(pantau, jejak)
-        written.append(write_with(ws.outbox / f"{stem}.xlsx", pantau.save))
+        xlsx_path, html_path = ws.outbox / f"{stem}.xlsx", ws.outbox / f"{stem}.html"
         today = (now.astimezone(tz) if now.tzinfo else now).date()
         page = build_html(data, stamp, today)
-        written.append(write_text(ws.outbox / f"{stem}.html", page))
+        digest = pemantauan_digest(data, settings, jejak, page.replace(stamp, ""))
+        if stored_digest(xlsx_path) != digest or not _page_has(html_path, digest):
+            pantau = build_pemantauan(data, settings, stamp)
+            pantau.properties.identifier = digest
+            mark_jejak(pantau, jejak)
+            write_with(xlsx_path, pantau.save)
+            write_text(html_path, page.replace(DIGEST_SLOT, digest, 1))
+        written += [xlsx_path, html_path]
     return written
+
+
+def _page_has(path: Path, digest: str) -> bool:
+    try:
+        return f'content="{digest}"' in path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False

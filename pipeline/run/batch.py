@@ -13,11 +13,11 @@ import dataclasses
 import datetime as dt
 import os
 import shutil
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from pipeline.core import atomic
@@ -36,13 +36,14 @@ from pipeline.core.workspace import (
     region_folder,
     windows_length,
 )
-from pipeline.documents.convert import Converter
 from pipeline.kabupaten.recap import write_kabupaten_reports
 from pipeline.ledger.store import InputRow, Ledger, now_iso
 from pipeline.run import inbox, safety
 from pipeline.run.lock import workspace_lock
-from pipeline.run.route import Stages, locate
-from pipeline.run.unreadable import unreadable_receipt
+
+if TYPE_CHECKING:
+    from pipeline.documents.convert import Converter
+    from pipeline.run.route import Stages
 
 MAX_ATTEMPTS = 3  # internal errors on one input before it gets a rejection receipt
 
@@ -83,13 +84,28 @@ class Batch:
         self.tz = ZoneInfo(settings.jadwal.zona_waktu)
         self.ledger = ledger
         self.log = log
-        self.stages = Stages(ws, settings, wilayah, ledger, converter)
+        self.wilayah = wilayah
+        self._converter = converter
+
+    @cached_property
+    def stages(self) -> Stages:
+        """The stages (and their libraries: openpyxl, docx, PDF) are loaded on first use: a
+        pass with nothing new to read needs none of them."""
+        from pipeline.run.route import Stages
+
+        return Stages(self.ws, self.settings, self.wilayah, self.ledger, self._converter)
+
+    def close(self) -> None:
+        if "stages" in self.__dict__:
+            self.stages.close()
 
     def order_key(self, path: Path) -> tuple[int, float, str]:
         """Scans and documents before workbooks (a Kirim workbook in the same pass sees
         them); within each group in the order the files arrived."""
+        from pipeline.run.route import locate
+
         rel = path.relative_to(self.ws.inbox).as_posix()
-        group = 0 if locate(rel, self.stages.wilayah).area is not None else 1
+        group = 0 if locate(rel, self.wilayah).area is not None else 1
         try:
             mtime = path.stat().st_mtime
         except OSError:
@@ -104,7 +120,7 @@ class Batch:
         its deepest copy (<desa outbox>/<year>/tanda-terima/<name> (2).json) stays below
         MAX_PATH_CHARS: the region folders are the pipeline's and are never shortened."""
         deepest = windows_length("outbox/tanda-terima/") + len(" (perbaiki).xlsx")
-        wilayah = self.stages.wilayah
+        wilayah = self.wilayah
         for desa in wilayah.all_desa():
             try:
                 kec = wilayah.kecamatan_of(desa.kode)
@@ -270,7 +286,7 @@ def run_pass(
             if readiness is not None:
                 ready = readiness.ready(files)
             else:
-                ready = _ready_for_run(files, settings.watch.stabil_detik, take_incomplete)
+                ready = inbox.ready_for_run(files, settings.watch.stabil_detik, take_incomplete)
             result.deferred = len(files) - len(ready)
             for n, path in enumerate(sorted(ready, key=batch.order_key)):
                 if progress is not None:
@@ -281,7 +297,7 @@ def run_pass(
             if readiness is None or result.receipts:
                 _kabupaten_reports(batch, result, wilayah, ledger)
         finally:
-            batch.stages.close()
+            batch.close()
             ledger.close()
     return result
 
@@ -311,26 +327,6 @@ def _empty_folder(folder: Path) -> None:
                 shutil.rmtree(child, ignore_errors=True)
             else:
                 child.unlink(missing_ok=True)
-
-
-def _ready_for_run(files: list[Path], stable_seconds: float, take_incomplete: bool) -> list[Path]:
-    """Readiness for a one-shot `run`: a file quiet for `stable_seconds` is taken, whole or
-    not (a broken file then gets its rejection receipt now rather than at a later run);
-    files changed just now are watched once for that long instead of being left for the
-    next scheduled run. A lock file beside a workbook always defers it. The watcher, which
-    keeps history across polls, is stricter (see inbox.Readiness)."""
-    give_up = stable_seconds if take_incomplete else inbox.GIVE_UP_SECONDS
-    quiet = inbox.ready_once(files, stable_seconds, give_up_seconds=give_up)
-    if not take_incomplete:
-        return quiet  # the watcher looks again soon
-    taken = set(quiet)
-    young = [f for f in files if f not in taken]
-    if young and stable_seconds > 0:
-        probe = inbox.Readiness(stable_seconds=stable_seconds, give_up_seconds=stable_seconds)
-        probe.ready(young)
-        time.sleep(stable_seconds)
-        quiet += probe.ready(young)
-    return quiet
 
 
 def _take(batch: Batch, result: PassResult, path: Path) -> None:
@@ -428,6 +424,8 @@ def _put_away(batch: Batch, claim: inbox.Claim) -> None:
 def _unreadable(batch: Batch, result: PassResult, path: Path, rel: str) -> None:
     """A file this process may not read: a receipt, once per version; it stays in the inbox."""
     try:
+        from pipeline.run.unreadable import unreadable_receipt
+
         receipt = unreadable_receipt(
             batch.ws, batch.ledger, batch.stages, batch.name_budget, path, rel
         )

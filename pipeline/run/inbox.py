@@ -447,3 +447,23 @@ def release(claim: Claim) -> None:
     except FileNotFoundError:
         pass
     shutil.rmtree(claim.folder, ignore_errors=True)
+
+
+def ready_for_run(files: list[Path], stable_seconds: float, take_incomplete: bool) -> list[Path]:
+    """Readiness for a one-shot `run`: a file quiet for `stable_seconds` is taken, whole or
+    not (a broken file then gets its rejection receipt now rather than at a later run);
+    files changed just now are watched once for that long instead of being left for the
+    next scheduled run. A lock file beside a workbook always defers it. The watcher, which
+    keeps history across polls, is stricter (see Readiness)."""
+    give_up = stable_seconds if take_incomplete else GIVE_UP_SECONDS
+    quiet = ready_once(files, stable_seconds, give_up_seconds=give_up)
+    if not take_incomplete:
+        return quiet  # the watcher looks again soon
+    taken = set(quiet)
+    young = [f for f in files if f not in taken]
+    if young and stable_seconds > 0:
+        probe = Readiness(stable_seconds=stable_seconds, give_up_seconds=stable_seconds)
+        probe.ready(young)
+        time.sleep(stable_seconds)
+        quiet += probe.ready(young)
+    return quiet

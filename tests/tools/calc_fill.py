@@ -5,6 +5,10 @@ Runs under the system Python that has `uno` (Debian python3-uno):
 SPEC: {"Sheet": {"B6": value, ...}, ...}. Numbers are set as numbers; text is typed (Calc's
 own input parsing: "2026-01-13" becomes a date cell, "09.00" stays as typed). The result is
 stored by Calc's own xlsx filter. Not part of the package: a test tool.
+
+SPEC may also hold "__probe__": {"Sheet": ["B400", ...]}: how Calc sees those cells of the
+opened file (before anything is typed): whether the cell is locked (sheet protection applies
+to it) and its number format. They are written as JSON to OUT.xlsx + ".probe.json".
 """
 
 import json
@@ -60,6 +64,21 @@ def main():
         doc = desktop.loadComponentFromURL(
             uno.systemPathToFileUrl(os.path.abspath(src)), "_blank", 0, (prop("Hidden", True),)
         )
+        probes = spec.pop("__probe__", {})
+        seen = {}
+        for sheet_name, refs in probes.items():
+            sheet = doc.Sheets.getByName(sheet_name)
+            for ref in refs:
+                cell = sheet.getCellRangeByName(ref)
+                fmt = doc.NumberFormats.getByKey(cell.NumberFormat).FormatString
+                seen[f"{sheet_name}!{ref}"] = {
+                    "locked": bool(cell.CellProtection.IsLocked),
+                    "format": fmt,
+                    "protected_sheet": bool(sheet.isProtected()),
+                }
+        if probes:
+            with open(dst + ".probe.json", "w", encoding="utf-8") as fh:
+                json.dump(seen, fh)
         for sheet_name, cells in spec.items():
             sheet = doc.Sheets.getByName(sheet_name)
             for ref, value in cells.items():
