@@ -83,3 +83,29 @@ def test_a_new_input_still_refreshes_the_kabupaten_reports(tmp_path: Path) -> No
     pekan.rename(desa_inbox(ws, KELURAHAN.kode) / pekan.name)
     assert cli_run(ws.root)[0] == 0
     assert page.read_text(encoding="utf-8") != before  # Pekan Bahorok now at Verifikasi
+
+
+def test_reports_rebuilt_when_deleted_or_the_ledger_changed(tmp_path: Path) -> None:
+    """The pass skips the kabupaten reports only while they are as it left them and the
+    ledger has not changed, whoever changed it."""
+    from pipeline.ledger.store import Ledger
+
+    ws = make_workspace(tmp_path / "ws")
+    lau = make_desa_workbook(tmp_path / "Buku Kerja Musrenbang Desa Lau Damak 2027.xlsx")
+    lau.rename(desa_inbox(ws) / lau.name)
+    assert cli_run(ws.root)[0] == 0
+    page = next(ws.outbox.glob("Pemantauan*.html"))
+    shown = page.read_text(encoding="utf-8")
+    page.unlink()
+    assert cli_run(ws.root)[0] == 0
+    assert page.read_text(encoding="utf-8") == shown  # made again, the same
+    settings = load_settings(ws.root)
+    with Ledger(settings.database_path(ws.root)) as ledger:
+        mark = ledger.change_mark()
+        assert mark and ledger.change_mark() == mark  # reading changes nothing
+        with ledger.transaction() as db:  # not a pass: e.g. a tool or a merged package
+            db.execute("UPDATE tahap SET stage = 'Pelaksanaan' WHERE region = '12.05.01.2002'")
+        assert ledger.change_mark() != mark
+    assert cli_run(ws.root)[0] == 0
+    now = page.read_text(encoding="utf-8")
+    assert now != shown and "Pelaksanaan" in now

@@ -85,11 +85,12 @@ def copy_file(src: Path, final: Path) -> Path:
 def clean_stale_temps(folder: Path) -> int:
     """Remove temporary files left by a crash below `folder`; returns how many."""
     n = 0
-    if folder.exists():
-        for p in folder.rglob(TMP_PREFIX + "*"):
-            try:
-                p.unlink()
-                n += 1
-            except OSError:
-                pass
+    for parent, _dirs, names in os.walk(folder):  # os.walk: a kabupaten's outbox in ms
+        for name in names:
+            if name.startswith(TMP_PREFIX):
+                try:
+                    os.unlink(os.path.join(parent, name))
+                    n += 1
+                except OSError:
+                    pass
     return n

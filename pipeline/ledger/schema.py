@@ -164,6 +164,9 @@ CREATE TABLE IF NOT EXISTS paket_kecamatan (
 """
 
 
+_BUMP = "UPDATE meta SET value = lower(hex(randomblob(8))) WHERE key = 'perubahan';"
+
+
 class LedgerFile:
     """One connection to the ledger file, every table made. Use `transaction()` for every change."""
 
@@ -183,6 +186,44 @@ class LedgerFile:
             "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
             (str(SCHEMA_VERSION),),
         )
+        self._mark_changes()
+
+    def _mark_changes(self) -> None:
+        """Every row written, changed or deleted in any table (but meta) gives meta
+        'perubahan' a new random value (triggers, whoever writes: a pass, a merged package,
+        `unlock`), so one query tells whether the ledger changed since a value was seen. A
+        restored backup brings its own old value, never the one seen last."""
+        tables = [
+            r["name"]
+            for r in self.db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'meta' "
+                "AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
+        have = {r["name"] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}  # fmt: skip
+        script = [
+            f"CREATE TRIGGER IF NOT EXISTS {name} AFTER {op} ON {table} BEGIN {_BUMP} END;"
+            for table in tables
+            for op in ("INSERT", "UPDATE", "DELETE")
+            if (name := f"perubahan_{table}_{op.lower()}") not in have
+        ]
+        if not script:
+            return
+        try:
+            with self.transaction() as db:
+                db.execute(
+                    "INSERT OR IGNORE INTO meta (key, value) "
+                    "VALUES ('perubahan', lower(hex(randomblob(8))))"
+                )
+                for statement in script:
+                    db.execute(statement)
+        except sqlite3.OperationalError:  # a ledger this process may only read: no mark
+            pass
+
+    def change_mark(self) -> str | None:
+        """meta 'perubahan': changes whenever anything in the ledger does (see _mark_changes)."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'perubahan'").fetchone()
+        return str(row["value"]) if row else None
 
     def close(self) -> None:
         self.db.close()

@@ -36,9 +36,8 @@ from pipeline.core.workspace import (
     region_folder,
     windows_length,
 )
-from pipeline.kabupaten.recap import write_kabupaten_reports
 from pipeline.ledger.store import InputRow, Ledger, now_iso
-from pipeline.run import inbox, safety
+from pipeline.run import inbox, reports, safety
 from pipeline.run.lock import workspace_lock
 
 if TYPE_CHECKING:
@@ -292,7 +291,7 @@ def run_pass(
                 if progress is not None:
                     progress(n, len(ready))
                 _take(batch, result, path)
-            # `run` ("then recaps") always refreshes the kabupaten reports (Pemantauan shows
+            # `run` ("then recaps") always looks at the kabupaten reports (the Pemantauan shows
             # who is past the deadline today); a watcher pass only when it changed something.
             if readiness is None or result.receipts:
                 _kabupaten_reports(batch, result, wilayah, ledger)
@@ -305,11 +304,11 @@ def run_pass(
 def _kabupaten_reports(
     batch: Batch, result: PassResult, wilayah: WilayahList, ledger: Ledger
 ) -> None:
-    """A failed recap is an internal error of the pass, never a failed input."""
+    """A failed recap is an internal error of the pass, never a failed input. Reports that
+    already show what they would (run/reports.py) are neither rebuilt nor rewritten."""
     try:
-        result.reports = write_kabupaten_reports(
-            batch.ws, batch.settings, wilayah, ledger, now=dt.datetime.now(batch.tz)
-        )
+        now = dt.datetime.now(batch.tz)
+        result.reports = reports.refresh(batch.ws, batch.settings, wilayah, ledger, now)
     except Exception as exc:  # noqa: BLE001
         _log_internal(batch, "rekap kabupaten", exc)
         result.internal_errors.append(f"rekap kabupaten: {exc}")
