@@ -464,6 +464,6 @@ def write_kabupaten_reports(
         mark_jejak(pantau, jejak)
         written.append(write_with(ws.outbox / f"{stem}.xlsx", pantau.save))
         today = (now.astimezone(tz) if now.tzinfo else now).date()
-        page = build_html(data, stamp, today)
+        page = build_html(data, stamp, today, jejak)
         written.append(write_text(ws.outbox / f"{stem}.html", page))
     return written
