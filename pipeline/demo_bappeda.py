@@ -32,7 +32,13 @@ def kabupaten_list(sent: list[Kecamatan2]) -> str:
 
 
 def play_bappeda(demo: Path, sent: list[Kecamatan2], log: Callable[[str], None]) -> Path:
-    from pipeline.commands import init_workspace, kecamatan_stages, status_rows, status_table
+    from pipeline.commands import (
+        init_workspace,
+        kecamatan_angka,
+        kecamatan_stages,
+        status_rows,
+        status_table,
+    )
 
     root = demo / "bappeda"
     root.mkdir()
@@ -53,5 +59,6 @@ def play_bappeda(demo: Path, sent: list[Kecamatan2], log: Callable[[str], None])
     log(f"  Bappeda: Rekap Usulan dan Pemantauan kabupaten di {ws.outbox}")
     log(f"  kunci workspace Bappeda: {kunci.fingerprint(kunci.raw(kunci.ensure_key(root)))}")
     tahun, rows = status_rows(root, None)
-    log("\n" + status_table(tahun, rows, kecamatan_stages(root, tahun)))
+    stages, angka = kecamatan_stages(root, tahun), kecamatan_angka(root, tahun)
+    log("\n" + status_table(tahun, rows, stages, angka))
     return root

@@ -255,7 +255,7 @@ def berita_acara_kecamatan() -> Document:  # type: ignore[valid-type]
 
 
 _RINGKASAN = [
-    ("Usulan", "{{ r.jumlah }}", 1.6),
+    ("Usulan", "{{ r.jumlah }}", 2.6),  # wide enough for `belum mengirim` on one line
     ("Diterima", "{{ r.diterima }}", 1.8),
     ("Diterima dgn Revisi", "{{ r.revisi }}", 2.0),
     ("Ditolak", "{{ r.ditolak }}", 1.7),
@@ -333,13 +333,13 @@ def rekap_usulan_kecamatan() -> Document:  # type: ignore[valid-type]
     _summary_table(
         doc,
         "per_desa",
-        [("No", "{{ r.no }}", 0.9), ("Desa/Kelurahan / UPT", "{{ r.nama }}", 5.5),
+        [("No", "{{ r.no }}", 0.9), ("Desa/Kelurahan / UPT", "{{ r.nama }}", 4.5),
          ("Jenis", "{{ r.jenis }}", 2.2)],
     )  # fmt: skip
     heading(doc, "B. REKAP PER BIDANG", before=10)
-    _summary_table(doc, "per_bidang", [("No", "{{ r.no }}", 0.9), ("Bidang", "{{ r.nama }}", 7.7)])
+    _summary_table(doc, "per_bidang", [("No", "{{ r.no }}", 0.9), ("Bidang", "{{ r.nama }}", 6.7)])
     heading(doc, "C. REKAP PER OPD TUJUAN", before=10)
-    _summary_table(doc, "per_opd", [("No", "{{ r.no }}", 0.9), ("OPD Tujuan", "{{ r.nama }}", 7.7)])
+    _summary_table(doc, "per_opd", [("No", "{{ r.no }}", 0.9), ("OPD Tujuan", "{{ r.nama }}", 6.7)])
 
     heading(doc, "D. DAFTAR USULAN PER DESA/KELURAHAN DAN UPT/INSTANSI", before=10)
     columns: list[UsulanColumn] = [
