@@ -205,4 +205,4 @@ def test_one_query_per_table_for_a_large_kabupaten(ledger: Ledger) -> None:
     took = time.perf_counter() - start
     assert sum(len(t.usulan) for t in found.values()) == 12_000
     assert sum(t.oleh == "kecamatan" for t in found.values()) == 15
-    assert took < 1.0, took
+    assert took < 1.5, took  # ~0.4 s here under a load of 5 on 2 cores (bench/bench_kabupaten.py)
