@@ -59,8 +59,6 @@ def play_bappeda(demo: Path, sent: list[Kecamatan2], log: Callable[[str], None])
     log(f"  Bappeda: Rekap Usulan dan Pemantauan kabupaten di {ws.outbox}")
     log(f"  kunci workspace Bappeda: {kunci.fingerprint(kunci.raw(kunci.ensure_key(root)))}")
     tahun, rows = status_rows(root, None)
-    log(
-        "\n"
-        + status_table(tahun, rows, kecamatan_stages(root, tahun), kecamatan_angka(root, tahun))
-    )
+    stages, angka = kecamatan_stages(root, tahun), kecamatan_angka(root, tahun)
+    log("\n" + status_table(tahun, rows, stages, angka))
     return root

@@ -145,6 +145,8 @@ def test_every_malformed_package_is_paket_rusak_at_once(
     set_member_flag(package(folder / "terenkripsi.zip"), pdf, flag=0x1)
     bad_names = {"dokumen/CON.pdf": b"x", "dokumen/a:b?.pdf": b"y", "../keluar.pdf": b"z"}
     package(folder / "nama buruk.zip", members=bad_names)
+    long_names = {"../" + "x" * 5000 + ".pdf": b"z"}  # a receipt quotes at most 120 chars
+    package(folder / "nama sangat panjang.zip", members=long_names)
     whole = (folder / "utuh.zip").read_bytes()
     (folder / "terpotong.zip").write_bytes(whole[: len(whole) // 2])
     (folder / "bukan zip.zip").write_bytes(b"PK\x03\x04" + os.urandom(3000))
@@ -159,7 +161,8 @@ def test_every_malformed_package_is_paket_rusak_at_once(
             continue
         assert r["status"] == "rejected", name
         assert set(codes(r)) == {"paket-rusak"}, (name, codes(r))
-    assert len(got) == 16
+        assert all(len(i["message"]) < 400 for i in r["issues"]), name
+    assert len(got) == 17
     db = sqlite3.connect(workspace.root / "musrenbang.db")
     assert db.execute("SELECT MAX(attempts) FROM inputs").fetchone() == (0,)
     assert db.execute("SELECT DISTINCT year FROM inputs WHERE year IS NOT NULL").fetchall() == [

@@ -67,6 +67,9 @@ def test_every_pdf_of_the_demo(demo_run: DemoRun) -> None:
     problems, pages = problems_in(demo_run.root / "outbox", at_least=13)
     assert problems == []
     assert pages >= 25
+    # the second kecamatan's workspace (Salapian: two desa, its own kop)
+    problems, pages = problems_in(demo_run.root / "salapian" / "outbox", at_least=10)
+    assert problems == []
 
 
 def test_signed_pdfs_and_lampiran_foto_of_the_demo(demo_run: DemoRun) -> None:

@@ -192,14 +192,15 @@ def test_two_kecamatan_packages_give_the_figures_of_every_workbook_received(
     usulan = [r for r in want["Usulan"] if isinstance(r[0], str) and r[0][:2] == "12"]
     assert {r[0][:8] for r in usulan} == set(KECAMATAN)
     # every usulan the desa accepted, as the kecamatan decided it (ledger/agreed.py: from
-    # Rekap on the kecamatan's rows count; a desa's own rejection never reaches them)
-    desa_kodes = {
+    # Rekap on the kecamatan's rows count; a desa's own rejection never reaches them), and
+    # each kecamatan's UPT usulan
+    forwarded = {
         f"{k}-2027-{n:04d}"
         for k, rows in DESA_USULAN.items()
-        for n, row in enumerate(rows, start=1)
-        if row["Keputusan"] != "Ditolak"
+        for n, u in enumerate(rows, start=1)
+        if u["Keputusan"] != "Ditolak"
     }
-    assert desa_kodes <= {r[0] for r in usulan}
+    assert {r[0] for r in usulan} == forwarded | {f"{k}-2027-0001" for k in KECAMATAN}
     assert any(r[13] == "Diterima dengan Revisi" for r in usulan)
     per_kec = [r for r in want["Per Kecamatan"] if r[0] in KECAMATAN]
     assert len(per_kec) == 2 and all(r[4] for r in per_kec)  # usulan in both kecamatan

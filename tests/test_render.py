@@ -45,7 +45,7 @@ def docx_text(path: Path, part: str = "word/document.xml") -> str:
         lines.append("".join(texts))
     import html
 
-    # unbreakable figures (render.unbreakable) read as the plain text they show
+    # unbreakable figures (finishing.unbreakable) read as the plain text they show
     text = html.unescape("\n".join(lines))
     return text.replace("\u00a0", " ").replace("\u2011", "-")
 

@@ -254,7 +254,7 @@ def docx_text(path: Path, part: str = "word/document.xml") -> str:
     lines = []
     for p in re.findall(r"<w:p[ >].*?</w:p>", xml, flags=re.DOTALL):
         lines.append("".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", p)))
-    # unbreakable figures (render.unbreakable) read as the plain text they show
+    # unbreakable figures (finishing.unbreakable) read as the plain text they show
     text = html.unescape("\n".join(lines))
     return text.replace("\u00a0", " ").replace("\u2011", "-")
 

@@ -19,6 +19,7 @@ from pipeline.core.wilayah import WilayahList
 from pipeline.core.workspace import Workspace
 from pipeline.desa import documents as desa_docs
 from pipeline.desa.check_peserta import PesertaChecks
+from pipeline.documents import finishing
 from pipeline.documents import render as docrender
 from pipeline.documents.context import (
     NAMA_KOSONG,
@@ -330,4 +331,4 @@ def test_kop_lambang_on_every_kecamatan_document(tmp_path: Path) -> None:
     ],
 )
 def test_figures_are_unbreakable(text: str, expected: str) -> None:
-    assert docrender.unbreakable(text) == expected
+    assert finishing.unbreakable(text) == expected

@@ -29,12 +29,14 @@ from markupsafe import Markup
 
 from pipeline.core.atomic import copy_file
 from pipeline.core.config import Settings
+from pipeline.core.memory import release_memory
 from pipeline.core.report import Issue, issue
 from pipeline.core.resources import data_dir
 from pipeline.core.workspace import Workspace
 from pipeline.documents import formatting as fmt
 from pipeline.documents.context import Gambar
 from pipeline.documents.fast_template import FastTemplate
+from pipeline.documents.finishing import set_paper, unbreakable_figures
 from pipeline.documents.jejak_docx import ensure_jejak
 
 if TYPE_CHECKING:
@@ -42,8 +44,6 @@ if TYPE_CHECKING:
 
 BUILTIN_TEMPLATES = data_dir("templates")  # the checkout's templates/, or the installed copy
 
-# (width, height) in mm, portrait
-PAPER_MM: dict[str, tuple[float, float]] = {"A4": (210, 297), "F4": (215, 330)}
 
 # ----------------------------------------------------------------------------- errors
 
@@ -88,20 +88,6 @@ def _xml_literal(text: str) -> str:
     )
 
 
-_DATE_FIGURES = re.compile(r"(?<![\d.-])(\d{1,2})-(\d{1,2})-(\d{4})(?![\d-])")
-_GLUED_PREFIX = re.compile(r"\b(Rp|NIP\.|Pos) (?=[-\d])")
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-NB_HYPHEN = "\u2011"  # non-breaking hyphen: the PDF's text layer still reads '-'
-NB_SPACE = "\u00a0"
-
-
-def unbreakable(text: str) -> str:
-    """Figures that must never break across lines: '30-11-2026' (non-breaking hyphens),
-    'Rp 1.250.000', 'NIP. 1987...' (a non-breaking space after the prefix)."""
-    text = _DATE_FIGURES.sub(lambda m: NB_HYPHEN.join(m.groups()), text)
-    return _GLUED_PREFIX.sub(lambda m: m.group(1) + NB_SPACE, text)
-
-
 def _finalize(value: Any) -> Any:
     """Every `{{ value }}` passes here: None prints nothing, text is made XML-literal."""
     if value is None:
@@ -111,19 +97,6 @@ def _finalize(value: Any) -> Any:
     if isinstance(value, InlineImage):  # the lambang: the image's own run XML
         return Markup(value.__html__())
     return Markup(_xml_literal(clean_text(str(value))))
-
-
-def _unbreakable_figures(tpl: DocxTemplate) -> None:
-    """After rendering: the figures of every text run (body, headers, footers) made
-    unbreakable, whether they came from a value or were typed into the template."""
-    roots = [tpl.docx.element.body]
-    for rel in tpl.docx.part.rels.values():
-        if not rel.is_external and rel.reltype.endswith(("/header", "/footer")):
-            roots.append(rel.target_part.element)
-    for root in roots:
-        for node in root.iter(f"{{{W_NS}}}t"):
-            if node.text:
-                node.text = unbreakable(node.text)
 
 
 class _Environment(jinja2.Environment):
@@ -289,14 +262,6 @@ def _template_error(path: Path, data: bytes, exc: Exception) -> TemplateError:
     return TemplateError(path, None, f"{type(exc).__name__}: {exc}")
 
 
-def _set_paper(tpl: DocxTemplate, paper: str) -> None:
-    width, height = PAPER_MM[paper]
-    for section in tpl.docx.sections:
-        landscape = (section.page_width or 0) > (section.page_height or 0)
-        w, h = (height, width) if landscape else (width, height)
-        section.page_width, section.page_height = Mm(w), Mm(h)
-
-
 def check_docx(path: Path) -> None:
     """Raise ValueError unless `path` is a well-formed docx (one entry per name, valid XML)."""
     with zipfile.ZipFile(path) as z:
@@ -359,13 +324,14 @@ def render_docx(
     except (jinja2.TemplateError, etree.XMLSyntaxError, ValueError) as exc:
         raise _template_error(template, data, exc) from exc
     ensure_jejak(tpl.docx, context.get("jejak"))  # a restyled template dropped it
-    _unbreakable_figures(tpl)
-    _set_paper(tpl, paper)
+    unbreakable_figures(tpl)
+    set_paper(tpl, paper)
     if title:
         tpl.docx.core_properties.title = clean_text(title)
     out.parent.mkdir(parents=True, exist_ok=True)
     tpl.save(out)
     del tpl  # its element tree is the largest thing a big document holds
+    release_memory()
     try:
         check_docx(out)
     except (ValueError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:

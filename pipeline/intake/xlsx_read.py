@@ -23,13 +23,14 @@ from __future__ import annotations
 import logging
 import warnings
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.core.config import BatasSettings
@@ -249,11 +250,15 @@ def _read(path: Path, name: str, report: Report, limits: BatasSettings) -> RawWo
         # openpyxl warns about extensions it drops (x14 validations, slicers): not our business
         warnings.simplefilter("ignore")
         with open(path, "rb") as fh:  # a file object: openpyxl then ignores the file's name
-            wb = load_workbook(fh, data_only=True, keep_vba=False, keep_links=False)
-    try:
-        return _read_loaded(wb, name, macro, uncomputed, report, rowcount.row_limits(limits))
-    finally:
-        wb.close()
+            # read-only: the sheets are streamed, so a 10,000-row workbook never becomes
+            # 150,000 cell objects; the values are those of the full mode (same parser)
+            wb = load_workbook(fh, read_only=True, data_only=True, keep_links=False)
+            try:
+                return _read_loaded(
+                    wb, name, macro, uncomputed, report, rowcount.row_limits(limits)
+                )
+            finally:
+                wb.close()
 
 
 def _read_loaded(
@@ -267,7 +272,7 @@ def _read_loaded(
     sheets = {normalise(ws.title): ws for ws in wb.worksheets}
     raw = RawWorkbook(file_name=name, is_macro_enabled=macro, sheet_names=wb.sheetnames)
 
-    def grid_of(std: str) -> tuple[Worksheet, _Grid] | None:
+    def grid_of(std: str) -> tuple[Sheet, _Grid] | None:
         ws = sheets.get(normalise(std))
         if ws is None:
             return None
@@ -304,18 +309,33 @@ def _read_loaded(
     return raw
 
 
+Sheet: TypeAlias = Worksheet | ReadOnlyWorksheet
+
+
+def _filled_cells(ws: Sheet) -> Iterator[tuple[int, int, Any]]:
+    """(row, column, value) of every cell that holds a value, in file order."""
+    if isinstance(ws, Worksheet):  # a workbook loaded whole: openpyxl's sparse store
+        for (r, c), cell in ws._cells.items():
+            if cell.value is not None:
+                yield r, c, cell.value
+        return
+    ws.reset_dimensions()  # the file's own <dimension> is not trusted
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value is not None:  # EmptyCell fills gaps: value None
+                yield cell.row, cell.column, cell.value
+
+
 class _Grid:
     """The non-empty cells of one sheet, from openpyxl's sparse store (max_row is not trusted)."""
 
-    def __init__(self, ws: Worksheet, uncomputed: set[tuple[int, int]], report: Report) -> None:
+    def __init__(self, ws: Sheet, uncomputed: set[tuple[int, int]], report: Report) -> None:
         self.ws = ws
         self.values: dict[tuple[int, int], Any] = {}
         self.uncomputed = uncomputed
         beyond = 0
-        cells: dict[tuple[int, int], Any] = ws._cells  # sparse: only cells the file holds
-        for (r, c), cell in cells.items():
-            value = cell.value
-            if value is None or (isinstance(value, str) and value == ""):
+        for r, c, value in _filled_cells(ws):
+            if isinstance(value, str) and value == "":
                 continue
             if r > MAX_ROWS:
                 beyond = max(beyond, r)
@@ -358,7 +378,7 @@ def _label_index(labels: Iterable[str]) -> dict[str, str]:
     return {normalise(lbl): lbl for lbl in labels}
 
 
-def _read_identitas(ws: Worksheet, grid: _Grid) -> tuple[RawKeyValue, str]:
+def _read_identitas(ws: Sheet, grid: _Grid) -> tuple[RawKeyValue, str]:
     desa = _label_index(IDENTITAS_LABELS)
     kec = _label_index(KECAMATAN_IDENTITAS_LABELS)
     labels_seen: dict[str, int] = {}  # normalised label -> first row
@@ -406,7 +426,7 @@ def _find_header(
 
 
 def _read_table(
-    ws: Worksheet, grid: _Grid, columns: list[str], required: list[str]
+    ws: Sheet, grid: _Grid, columns: list[str], required: list[str]
 ) -> tuple[RawTable, list[str]]:
     index = _label_index(columns)
     header = _find_header(grid, index, required)

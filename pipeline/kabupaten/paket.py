@@ -63,6 +63,16 @@ class _Broken(Exception):
     """Internal: the package cannot be trusted; the text says why (Indonesian)."""
 
 
+SHOWN_CHARS = 120  # a name or detail quoted in a receipt message, at most
+
+
+def _shown(value: object) -> str:
+    """A member name or error detail as a receipt quotes it: one line, at most 120 chars
+    (a forged package can carry names and errors of any length)."""
+    text = " ".join(str(value).split())
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"
+
+
 def check_package(
     path: Path, wilayah: WilayahList, kabupaten: str, name: str, keys: KeyLookup
 ) -> tuple[Paket | None, Report]:
@@ -75,7 +85,7 @@ def check_package(
     try:
         found = _check(path, wilayah, kabupaten, name, report, keys)
     except _Broken as exc:
-        report.add("paket-rusak", f"Paket '{name}': {exc}")
+        report.add("paket-rusak", f"Paket '{name}': {_shown(exc)}")
         return None, report
     except Exception as exc:  # noqa: BLE001 - any other failure on these bytes: not whole
         if environment_error(exc):
@@ -189,17 +199,22 @@ def _check(
             if problem is None and member in members and _is_link(members[member]):
                 problem = "adalah tautan (symlink), bukan berkas"
             if problem:
-                report.add("paket-rusak", f"Paket '{name}': nama berkas '{member}' {problem}.")
+                report.add(
+                    "paket-rusak", f"Paket '{name}': nama berkas '{_shown(member)}' {problem}."
+                )
             elif member not in listed:
                 report.add(
-                    "paket-rusak", f"Paket '{name}': '{member}' tidak tercantum di manifest."
+                    "paket-rusak",
+                    f"Paket '{name}': '{_shown(member)}' tidak tercantum di manifest.",
                 )
             elif member not in members:
-                report.add("paket-rusak", f"Paket '{name}': '{member}' tercantum tetapi tidak ada.")
+                report.add(
+                    "paket-rusak", f"Paket '{name}': '{_shown(member)}' tercantum tetapi tidak ada."
+                )
             elif _member_sha256(zf, members[member], name) != listed[member]:
                 report.add(
                     "paket-rusak",
-                    f"Paket '{name}': isi '{member}' tidak cocok dengan sidik (sha256) di manifest; "
+                    f"Paket '{name}': isi '{_shown(member)}' tidak cocok dengan sidik (sha256) di manifest; "
                     "paket berubah atau rusak di jalan. Minta kecamatan mengirim ulang.",
                 )
         if report.ok:
@@ -237,7 +252,7 @@ def _record(
     except (ValueError, RecursionError) as exc:
         raise _Broken(f"{RECORD} bukan JSON yang sah.") from exc
     except ExportError as exc:
-        raise _Broken(f"{RECORD}: {exc}") from exc
+        raise _Broken(f"{RECORD}: {_shown(exc)}") from exc
 
 
 def _manifest(zf: zipfile.ZipFile) -> tuple[tuple[str, int, dict[str, str]], bytes]:
@@ -296,7 +311,7 @@ def _member_sha256(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> str
     except Exception as exc:  # noqa: BLE001 - zlib.error, BadZipFile, EOFError, ...
         if environment_error(exc):
             raise
-        raise _Broken(f"isi '{info.filename}' rusak dan tidak dapat dibuka.") from exc
+        raise _Broken(f"isi '{_shown(info.filename)}' rusak dan tidak dapat dibuka.") from exc
     return h.hexdigest()
 
 

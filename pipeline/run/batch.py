@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from pipeline.core import atomic
 from pipeline.core.config import Settings
 from pipeline.core.examined import Examined
+from pipeline.core.memory import tune_allocator
 from pipeline.core.receipts import Kind, Receipt, Status, clash_free, receipt_stem, write_receipt
 from pipeline.core.report import Issue, cap_issues, issue
 from pipeline.core.wilayah import WilayahList, load_wilayah
@@ -247,6 +248,7 @@ def run_pass(
     a file that does not yet open as what it claims until it is a minute old."""
     say = log or (lambda _line: None)
     result = PassResult()
+    tune_allocator()  # a 10,000-row input's large blocks go back to the system when freed
     with workspace_lock(ws, timeout=600):
         wilayah = load_wilayah(ws.wilayah_file)
         ledger = Ledger(settings.database_path(ws.root))

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pipeline.core.config import Settings
 from pipeline.core.examined import Examined, Place
+from pipeline.core.memory import release_memory
 from pipeline.core.receipts import Kind, Status
 from pipeline.core.report import Issue, issue
 from pipeline.core.wilayah import KODE_DESA, KODE_KECAMATAN, WilayahList
@@ -170,6 +171,7 @@ class Stages:
             if earlier is not None and (folder is None or folder.kode == earlier.region):
                 return Examined(Status.DUPLICATE, kind, kind.value, earlier.region, earlier.year)
         raw, report = read_workbook(path, self.settings.batas, display_name=row.file)
+        release_memory()  # the parsed file is gone; only its values stay
         fallback_region = folder_desa.kode if folder_desa else None
         if raw is None:
             return Examined(
