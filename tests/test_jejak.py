@@ -248,10 +248,15 @@ def documents_agree_with_ledger(root: Path, year: int) -> dict[str, set[str]]:
         rel = path.relative_to(outbox)
         if rel.parts[0] == "tanda-terima" or not path.is_file():
             continue
-        if len(rel.parts) == 1:  # the kabupaten's Rekap and Pemantauan
+        if len(rel.parts) == 1:  # the kabupaten's Rekap and Pemantauan (xlsx, html)
+            want = jejak(db, KABUPATEN, year)
             if path.suffix == ".xlsx":
-                assert _xlsx_jejak(path) == {jejak(db, KABUPATEN, year)}, path.name
-                read.setdefault(KABUPATEN, set()).add(path.name)
+                assert _xlsx_jejak(path) == {want}, path.name
+            elif path.suffix == ".html":
+                assert found_in(path.read_text(encoding="utf-8")) == [want], path.name
+            else:
+                continue  # a key file
+            read.setdefault(KABUPATEN, set()).add(path.name)
             continue
         if path.name.startswith(("Buku Kerja", "Manifest Dokumen")) or path.suffix not in (
             ".pdf",
@@ -335,7 +340,7 @@ def test_kirim_package_carries_the_jejak_bappeda_computes_after_the_merge(
         db.row_factory = sqlite3.Row
         assert jejak(db, KEC, 2027) == own
     read = documents_agree_with_ledger(bappeda.root, 2027)
-    assert len(read[KABUPATEN]) == 2  # the Rekap and the Pemantauan
+    assert len(read[KABUPATEN]) == 3  # the Rekap, the Pemantauan xlsx and its page
     # the kabupaten Rekap lists the jejak of the kecamatan's data it counted
     assert _rekap_jejak(bappeda.root) == {KEC: own}
 

@@ -389,3 +389,16 @@ def test_mixed_mode_a_desa_workbook_after_the_package_changes_nothing(
     shutil.copyfile(bad, desa_inbox(bappeda) / "Buku Kerja rusak.xlsx")
     [r] = run(bappeda).receipts
     assert (r.status.value, codes(r)) == ("rejected", ["biaya-tidak-valid"])
+    # the kecamatan's own workbook or a desa scan sent straight to Bappeda: the package holds
+    # them at Kirim, so the lock refuses them (sudah-dikirim) and the figures stay
+    from pipeline.scans.samples import make_scan
+
+    kec = KecamatanOperator(kec_ws, KEC, 2027)
+    shutil.copyfile(kec.current(), bappeda.inbox_kecamatan(kec.kec) / kec.current().name)
+    make_scan(desa_inbox(bappeda) / "pindaian" / "berita-acara" / "ba.jpg", "BA", fmt="jpg")
+    got = {r.file: (r.status.value, codes(r)) for r in run(bappeda).receipts}
+    assert got == {
+        kec.current().name: ("rejected", ["sudah-dikirim"]),
+        "ba.jpg": ("rejected", ["sudah-dikirim"]),
+    }
+    assert rekap_cells(bappeda) == before

@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pipeline.core.jejak import label as jejak_label
 from pipeline.core.standard import Tahap
 from pipeline.desa.figures import Tally
 from pipeline.documents.formatting import angka, rupiah, tanggal
@@ -49,6 +50,7 @@ TAHAP_WARNA: dict[str, str] = {
 WARNA_BELUM = "#d9dde3"
 WARNA_KIRIM = "#3aa76d"
 WARNA_BIAYA = "#4f6fde"
+DIGEST_SLOT = "sidik-isi"  # replaced by the fingerprint of what the page shows
 
 CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
@@ -464,10 +466,7 @@ def _cards(data: KabupatenYear) -> str:
     ) + "</div>"  # fmt: skip
 
 
-DIGEST_SLOT = "sidik-isi"  # replaced by the fingerprint of what the page shows
-
-
-def build_html(data: KabupatenYear, stamp: str, today: dt.date) -> str:
+def build_html(data: KabupatenYear, stamp: str, today: dt.date, jejak: str = "") -> str:
     title = f"Pemantauan Musrenbang {data.kabupaten} Tahun {data.tahun}"
     return f"""<!DOCTYPE html>
 <html lang="id">
@@ -493,6 +492,7 @@ Klik judul kolom untuk mengurutkan.</p>
 <h2>Per desa/kelurahan</h2>
 <p class="catatan">{_e(CATATAN_DOKUMEN)} {_e(CATATAN_TERLAMBAT)}</p>
 {_desa(data)}
+{f'<p class="catatan">{_e(jejak_label(jejak))}</p>' if jejak else ""}
 <script>{SORT_JS}</script>
 </body>
 </html>

@@ -479,7 +479,7 @@ def write_kabupaten_reports(
         stem = pemantauan_stem(settings, data.tahun)
         xlsx_path, html_path = ws.outbox / f"{stem}.xlsx", ws.outbox / f"{stem}.html"
         today = (now.astimezone(tz) if now.tzinfo else now).date()
-        page = build_html(data, stamp, today)
+        page = build_html(data, stamp, today, jejak)
         digest = pemantauan_digest(data, settings, jejak, page.replace(stamp, ""))
         if stored_digest(xlsx_path) != digest or not _page_has(html_path, digest):
             pantau = build_pemantauan(data, settings, stamp)

@@ -27,25 +27,25 @@ from typing import Any
 from pipeline.core.jejak import digest
 from pipeline.core.wilayah import KODE_DESA, KODE_KABUPATEN, KODE_KECAMATAN, parent_kode
 
-_LOCAL_KEYS = {"row"}  # where a value stood in the operator's sheet: not state
-
-
-def _content(value: Any) -> Any:
-    """A stored JSON value without the keys that say where it came from, not what it is."""
-    if isinstance(value, dict):
-        return {k: _content(v) for k, v in value.items() if k not in _LOCAL_KEYS}
-    if isinstance(value, list):
-        return [_content(v) for v in value]
-    return value
+_LOCAL_KEYS = ("row",)  # where a Peserta/Jadwal row stood in the operator's sheet: not state
 
 
 def _loads(text: str | None, empty: Any) -> Any:
-    return _content(json.loads(text)) if text else empty
+    return json.loads(text) if text else empty
+
+
+def _rows(text: str | None) -> list[Any]:
+    """Stored Peserta/Jadwal rows without the sheet row each came from."""
+    return [
+        {k: v for k, v in item.items() if k not in _LOCAL_KEYS} if isinstance(item, dict) else item
+        for item in _loads(text, [])
+    ]
 
 
 def _usulan(rows: list[sqlite3.Row]) -> list[dict[str, Any]]:
-    """Usulan rows (already in position order) as state: the Kode Usulan and the values."""
-    return [{"kode": r["kode"], **_loads(r["data_json"], {})} for r in rows]
+    """Usulan rows (already in position order) as state: the Kode Usulan and the values (the
+    ledger keeps no sheet row in them: Usulan.data)."""
+    return [{**_loads(r["data_json"], {}), "kode": r["kode"]} for r in rows]
 
 
 def desa_jejak(db: sqlite3.Connection, scope: str, year: int) -> dict[str, str]:
@@ -71,7 +71,7 @@ def desa_jejak(db: sqlite3.Connection, scope: str, year: int) -> dict[str, str]:
             "tingkat": r["level"],
             "tahap": r["stage"],
             "identitas": _loads(r["identitas_json"], {}),
-            "peserta": _loads(r["peserta_json"], []),
+            "peserta": _rows(r["peserta_json"]),
             "usulan": _usulan(usulan.get(r["region"], [])),
         }
         out[r["region"]] = digest(state)
@@ -87,8 +87,8 @@ def kecamatan_jejak(db: sqlite3.Connection, scope: str, year: int) -> dict[str, 
         r["region"]: {
             "tahap": r["stage"],
             "identitas": _loads(r["identitas_json"], {}),
-            "jadwal": _loads(r["jadwal_json"], []),
-            "peserta": _loads(r["peserta_json"], []),
+            "jadwal": _rows(r["jadwal_json"]),
+            "peserta": _rows(r["peserta_json"]),
         }
         for r in db.execute(
             "SELECT region, stage, identitas_json, jadwal_json, peserta_json FROM "
