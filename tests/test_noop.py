@@ -109,3 +109,17 @@ def test_reports_rebuilt_when_deleted_or_the_ledger_changed(tmp_path: Path) -> N
     assert cli_run(ws.root)[0] == 0
     now = page.read_text(encoding="utf-8")
     assert now != shown and "Pelaksanaan" in now
+
+
+def test_reports_rebuilt_when_the_settings_change(tmp_path: Path) -> None:
+    """Settings name and lay out the reports: other settings, other reports, same ledger."""
+    ws = make_workspace(tmp_path / "ws")
+    lau = make_desa_workbook(tmp_path / "Buku Kerja Musrenbang Desa Lau Damak 2027.xlsx")
+    lau.rename(desa_inbox(ws) / lau.name)
+    settings = load_settings(ws.root)
+    first = run_pass(ws, settings)
+    assert any("Kabupaten Langkat" in p.name for p in first.reports)
+    settings.kabupaten.nama = "Kabupaten Langkat Baru"
+    again = run_pass(ws, settings)
+    assert again.reports and all("Langkat Baru" in p.name for p in again.reports)
+    assert all(p.exists() for p in again.reports)
