@@ -287,22 +287,18 @@ def cmd_watch(args: argparse.Namespace, root: Path) -> int:
 
 
 def cmd_status(args: argparse.Namespace, root: Path) -> int:
-    from pipeline.commands import kecamatan_angka, kecamatan_stages, status_rows, status_table
+    from pipeline.commands import status_text
 
     if args.json:
         from pipeline.operations import status_json
 
         print(status_json(root, args.tahun, args.kecamatan))
         return EXIT_OK
-    tahun, rows = status_rows(root, args.tahun)
     if args.kecamatan:
         from pipeline.operations import check_kecamatan
 
         check_kecamatan(root, args.kecamatan)
-        rows = [r for r in rows if r.kode.startswith(args.kecamatan + ".")]
-    print(status_table(tahun, rows, kecamatan_stages(root, tahun), kecamatan_angka(root, tahun)))
-    for line in kunci_cmd.package_warnings(root, tahun):
-        print(line)
+    print(status_text(root, args.tahun, args.kecamatan))
     return EXIT_OK
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from pipeline.core import atomic
@@ -26,6 +27,9 @@ from pipeline.core.wilayah import (
 from pipeline.core.workspace import Workspace
 from pipeline.ledger.agreed import BELUM_MENGIRIM
 from pipeline.ledger.store import Ledger, now_iso
+
+if TYPE_CHECKING:
+    from pipeline.kabupaten.status import StatusMusrenbang
 
 
 class UsageError(Exception):
@@ -185,17 +189,19 @@ class StatusRow:
     pindaian_kurang: list[str]
 
 
-def status_rows(root: Path, tahun: int | None) -> tuple[int | None, list[StatusRow]]:
-    """Every desa's row; see kecamatan_stages for the kecamatan's own stage. The figures are
-    those of `status --json` and the Pemantauan (kabupaten/status.py, read once)."""
+def _status(root: Path, tahun: int | None) -> StatusMusrenbang:
+    """The figures of `status --json` and the Pemantauan (kabupaten/status.py), read once."""
     from pipeline.kabupaten.status import build_status
 
-    ws, settings, wilayah = open_workspace(root)
+    _, settings, wilayah = open_workspace(root)
     now = dt.datetime.now(ZoneInfo(settings.jadwal.zona_waktu))
     with Ledger(settings.database_path(root)) as ledger:
-        status = build_status(settings, wilayah, ledger, now=now, tahun=tahun)
+        return build_status(settings, wilayah, ledger, now=now, tahun=tahun)
+
+
+def _rows(status: StatusMusrenbang) -> list[StatusRow]:
     names = {k.kode: k.nama for k in status.kecamatan}
-    rows = [
+    return [
         StatusRow(
             kode=d.kode,
             nama=d.nama,
@@ -210,32 +216,21 @@ def status_rows(root: Path, tahun: int | None) -> tuple[int | None, list[StatusR
         )
         for d in status.desa
     ]
-    return status.tahun, rows
 
 
-def kecamatan_stages(root: Path, tahun: int | None) -> dict[str, str]:
-    from pipeline.ledger.kecamatan import KecamatanLedger
-
-    _, settings, _ = open_workspace(root)
-    if tahun is None:
-        return {}
-    with Ledger(settings.database_path(root)) as ledger:
-        return {k.region: k.stage.value for k in KecamatanLedger(ledger).years(tahun)}
+def status_rows(root: Path, tahun: int | None) -> tuple[int | None, list[StatusRow]]:
+    """Every desa's row (the kecamatan's own lines: status_text)."""
+    status = _status(root, tahun)
+    return status.tahun, _rows(status)
 
 
 def _angka(value: int | None) -> str:
     return "" if value is None else str(value)
 
 
-def kecamatan_angka(root: Path, tahun: int | None) -> dict[str, str]:
+def _kecamatan_angka(status: StatusMusrenbang) -> dict[str, str]:
     """Each kecamatan's figures as the status table prints them (those of `status --json`,
     the kabupaten Rekap and, from its Rekap on, the kecamatan's own signed Rekap)."""
-    from pipeline.kabupaten.status import build_status
-
-    ws, settings, wilayah = open_workspace(root)
-    now = dt.datetime.now(ZoneInfo(settings.jadwal.zona_waktu))
-    with Ledger(settings.database_path(root)) as ledger:
-        status = build_status(settings, wilayah, ledger, now=now, tahun=tahun)
     from pipeline.documents.formatting import rupiah
 
     out = {}
@@ -249,6 +244,19 @@ def kecamatan_angka(root: Path, tahun: int | None) -> dict[str, str]:
             f"{rupiah(u.biaya_diterima)} disepakati (keputusan {k.keputusan_dari})"
         )
     return out
+
+
+def status_text(root: Path, tahun: int | None, kecamatan: str | None = None) -> str:
+    """The `status` table: every desa (of `kecamatan` only, when given), then each
+    kecamatan's stage and figures, all from one reading of the ledger."""
+    status = _status(root, tahun)
+    rows = _rows(status)
+    if kecamatan:
+        rows = [r for r in rows if r.kode.startswith(kecamatan + ".")]
+    stages = {k.kode: k.tahap.value for k in status.kecamatan if k.tahap is not None}
+    lines = [status_table(status.tahun, rows, stages, _kecamatan_angka(status))]
+    lines += [f"Peringatan ({p.kode}): {p.pesan}" for p in status.peringatan]  # mixed mode
+    return "\n".join(lines)
 
 
 def status_table(

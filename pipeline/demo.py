@@ -22,10 +22,7 @@ from pipeline.commands import (
     init_workspace,
     issue_desa_workbook,
     issue_kecamatan_workbook,
-    kecamatan_angka,
-    kecamatan_stages,
-    status_rows,
-    status_table,
+    status_text,
 )
 from pipeline.core.config import load_settings
 from pipeline.core.standard import (
@@ -475,9 +472,7 @@ def _play(target: Path, log: Callable[[str], None]) -> int:
     salapian = play_salapian(target, tahun, days, team, log)  # a second kecamatan workspace
     bappeda = play_bappeda(target, [Kecamatan2(ws, "12.05.01", package), salapian], log)
 
-    tahun_status, rows = status_rows(target, tahun)
-    stages, angka = kecamatan_stages(target, tahun_status), kecamatan_angka(target, tahun_status)
-    log("\n" + status_table(tahun_status, rows, stages, angka))
+    log("\n" + status_text(target, tahun))
     folder = lau.current().parent
     log("\nLihat hasilnya:")
     log(f"  dokumen Lau Damak : {folder}")

@@ -34,10 +34,7 @@ def kabupaten_list(sent: list[Kecamatan2]) -> str:
 def play_bappeda(demo: Path, sent: list[Kecamatan2], log: Callable[[str], None]) -> Path:
     from pipeline.commands import (
         init_workspace,
-        kecamatan_angka,
-        kecamatan_stages,
-        status_rows,
-        status_table,
+        status_text,
     )
 
     root = demo / "bappeda"
@@ -58,7 +55,5 @@ def play_bappeda(demo: Path, sent: list[Kecamatan2], log: Callable[[str], None])
     run_pass(ws, settings, log=lambda line: log("  " + line))
     log(f"  Bappeda: Rekap Usulan dan Pemantauan kabupaten di {ws.outbox}")
     log(f"  kunci workspace Bappeda: {kunci.fingerprint(kunci.raw(kunci.ensure_key(root)))}")
-    tahun, rows = status_rows(root, None)
-    stages, angka = kecamatan_stages(root, tahun), kecamatan_angka(root, tahun)
-    log("\n" + status_table(tahun, rows, stages, angka))
+    log("\n" + status_text(root, None))
     return root

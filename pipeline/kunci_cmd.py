@@ -98,20 +98,3 @@ def register(root: Path, kode: str, berkas: Path, *, ganti: bool, alasan: str | 
                 sidik_lama=kunci.fingerprint(current) if current else None, alasan=alasan,
             )  # fmt: skip
     return fp
-
-
-def package_warnings(root: Path, tahun: int | None) -> list[str]:
-    """`status`: kecamatan whose package Bappeda holds while it also received desa workbooks
-    of that kecamatan itself (mixed mode: the package wins for that kecamatan and year)."""
-    from pipeline.commands import open_workspace
-    from pipeline.kabupaten.status import mixed_message
-    from pipeline.ledger import paket as record
-    from pipeline.ledger.store import Ledger
-
-    _, settings, wilayah = open_workspace(root)
-    with Ledger(settings.database_path(root)) as ledger:
-        mixed = record.mixed_kecamatan(ledger, tahun)
-    return [
-        f"Peringatan (paket-dan-buku-kerja): {mixed_message(wilayah, kode, year, n)}"
-        for kode, year, n in mixed
-    ]
