@@ -23,6 +23,12 @@ def parent_kode(kode: str) -> str:
     return kode.rsplit(".", 1)[0]
 
 
+def desa_of_usulan(kode_usulan: str | None) -> str:
+    """The desa kode a Kode Usulan begins with (`12.05.01.2002-2027-0001` → `12.05.01.2002`);
+    for a kode of another shape, its part before the year."""
+    return (kode_usulan or "").rsplit("-", 2)[0]
+
+
 class WilayahList:
     """An in-memory region list; lookups by kode, children by parent kode."""
 

@@ -21,6 +21,7 @@ from itertools import zip_longest
 
 from pipeline.core.models import UsulanKecamatan
 from pipeline.core.standard import Keputusan
+from pipeline.core.wilayah import desa_of_usulan
 
 DesaRank = dict[str, tuple[str, int]]  # Kode Usulan -> (kode desa, place in the desa's ranking)
 
@@ -35,7 +36,7 @@ def desa_rank(sent: Sequence[UsulanKecamatan]) -> DesaRank:
     for u in sent:
         if not u.kode_usulan:
             continue
-        desa = u.kode_usulan.rsplit("-", 2)[0]
+        desa = desa_of_usulan(u.kode_usulan)
         places[desa] = places.get(desa, 0) + 1
         out[u.kode_usulan] = (desa, places[desa])
     return out

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pipeline.core.models import KecamatanSnapshot, Usulan, UsulanKecamatan, Wilayah
 from pipeline.core.sebutan import semua_bidang
 from pipeline.core.standard import BIDANG_KELURAHAN, normalise
+from pipeline.core.wilayah import desa_of_usulan
 from pipeline.desa.figures import Tally, tally
 from pipeline.desa.ordering import kelompok_bidang
 from pipeline.documents.context import _s
@@ -43,7 +44,7 @@ def asal_of(u: UsulanKecamatan, snapshot: KecamatanSnapshot) -> Asal:
 def asal_in(u: UsulanKecamatan, desa_list: Sequence[Wilayah]) -> Asal:
     """Where `u` comes from among the kecamatan's `desa_list` (see asal_of)."""
     by_kode = {d.kode: d for d in desa_list}
-    desa = by_kode.get((u.kode_usulan or "").rsplit("-", 2)[0])
+    desa = by_kode.get(desa_of_usulan(u.kode_usulan))
     if desa is None and _s(u.desa):
         key = normalise(_s(u.desa))
         desa = next((d for d in desa_list if normalise(d.nama) == key), None)

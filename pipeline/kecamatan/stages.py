@@ -27,6 +27,7 @@ from pipeline.core.models import (
 from pipeline.core.receipts import Kind, Status
 from pipeline.core.report import Issue, Report
 from pipeline.core.standard import SHEET_IDENTITAS, TAHAP_KECAMATAN_URUTAN, TahapKecamatan
+from pipeline.core.wilayah import desa_of_usulan
 from pipeline.core.workspace import document_stem, safe_name, signed_pdf_name
 from pipeline.desa.context import Context
 from pipeline.kecamatan import documents as render_kecamatan
@@ -123,7 +124,7 @@ class KecamatanStages:
         sent = self.ledger.sent_usulan(snap.kecamatan.kode, snap.tahun)
         for u in sent:
             if u.kode_usulan not in known:
-                desa_kode = (u.kode_usulan or "").rsplit("-", 2)[0]
+                desa_kode = desa_of_usulan(u.kode_usulan)
                 usulan.append(u.model_copy(update={"desa": names.get(desa_kode, desa_kode)}))
         order = TAHAP_KECAMATAN_URUTAN
         if snap.tahap is None or order.index(snap.tahap) < order.index(TahapKecamatan.REKAP):

@@ -20,7 +20,7 @@ from typing import Literal
 
 from pipeline.core.models import UsulanKecamatan
 from pipeline.core.standard import Tahap, TahapKecamatan
-from pipeline.core.wilayah import KODE_DESA, KODE_KECAMATAN, parent_kode
+from pipeline.core.wilayah import KODE_DESA, KODE_KECAMATAN, desa_of_usulan, parent_kode
 
 Oleh = Literal["desa", "kecamatan"]
 BELUM_MENGIRIM = "belum mengirim"  # the figures of a region that has not sent
@@ -130,7 +130,7 @@ def agreed_usulan(
         if truth is None or not truth.diputuskan:
             continue
         u = _usulan(r)
-        desa = r["kode"].rsplit("-", 2)[0]
+        desa = desa_of_usulan(r["kode"])
         desa = desa if KODE_DESA.match(desa) and parent_kode(desa) == truth.kode else ""
         truth.usulan.append(AgreedUsulan(u, truth.kode, desa, "kecamatan"))
 
