@@ -35,10 +35,9 @@ from pipeline.core.standard import (
 from pipeline.core.wilayah import load_wilayah
 from pipeline.core.workspace import Workspace, buku_kerja_name
 from pipeline.demo_bappeda import play_bappeda
-from pipeline.demo_folder import DemoStopped, prepare_demo_folder
+from pipeline.demo_folder import DemoStopped, demo_pass, prepare_demo_folder
 from pipeline.demo_kecamatan2 import Kecamatan2, Operators, play_salapian
 from pipeline.demo_kop import set_demo_kop
-from pipeline.run.batch import run_pass
 
 WILAYAH_DEMO = """kode,nama
 12,Sumatera Utara
@@ -357,15 +356,8 @@ def _play(target: Path, log: Callable[[str], None]) -> int:
 
     def step(title: str) -> None:
         log(f"\n== {title}")
-        result = run_pass(ws, settings, log=lambda line: log("  " + line))
-        if not result.receipts:
+        if not demo_pass(ws, settings, log).receipts:
             log("  (tidak ada berkas)")
-        if result.internal_errors:
-            log(
-                f"\nDemo berhenti: {len(result.internal_errors)} galat internal "
-                f"(rincian: {ws.runtime / 'logs' / 'pipeline.log'})."
-            )
-            raise DemoStopped
 
     kodes = ["12.05.01.2002", "12.05.01.2003", "12.05.01.1001", "12.05.01.2004"]
     for kode in kodes:

@@ -15,9 +15,9 @@ from pathlib import Path
 from pipeline.core import kunci
 from pipeline.core.config import load_settings
 from pipeline.core.wilayah import load_wilayah
+from pipeline.demo_folder import demo_pass
 from pipeline.demo_kecamatan2 import Kecamatan2
 from pipeline.kunci_cmd import register
-from pipeline.run.batch import run_pass
 
 
 def kabupaten_list(sent: list[Kecamatan2]) -> str:
@@ -52,7 +52,7 @@ def play_bappeda(demo: Path, sent: list[Kecamatan2], log: Callable[[str], None])
         fp = register(root, kec.kode, pub, ganti=False, alasan=None)
         log(f"  kunci publik Kecamatan {nama.nama if nama else kec.kode} didaftarkan, sidik {fp}")
         shutil.copyfile(kec.package, stick / kec.package.name)  # as from a USB stick
-    run_pass(ws, settings, log=lambda line: log("  " + line))
+    demo_pass(ws, settings, log)
     log(f"  Bappeda: Rekap Usulan dan Pemantauan kabupaten di {ws.outbox}")
     log(f"  kunci workspace Bappeda: {kunci.fingerprint(kunci.raw(kunci.ensure_key(root)))}")
     log("\n" + status_text(root, None))

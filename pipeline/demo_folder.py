@@ -8,9 +8,13 @@ refused with exit code 2 and left as it was.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from pipeline.commands import UsageError
+from pipeline.core.config import Settings
+from pipeline.core.workspace import Workspace
+from pipeline.run.batch import PassResult, run_pass
 
 DEMO_MARKER = ".musrenbang-demo"
 """Marks a folder `musrenbang demo` built: only such a folder is ever emptied by a demo."""
@@ -18,6 +22,21 @@ DEMO_MARKER = ".musrenbang-demo"
 
 class DemoStopped(Exception):
     """A pass of the demo had an internal error: the demo stops (exit 3)."""
+
+
+def demo_pass(
+    ws: Workspace, settings: Settings, log: Callable[[str], None], indent: str = "  "
+) -> PassResult:
+    """One pass of a demo workspace, its lines indented; an internal error stops the demo
+    (DemoStopped) after saying where the log is."""
+    result = run_pass(ws, settings, log=lambda line: log(indent + line))
+    if result.internal_errors:
+        log(
+            f"\nDemo berhenti: {len(result.internal_errors)} galat internal "
+            f"(rincian: {ws.runtime / 'logs' / 'pipeline.log'})."
+        )
+        raise DemoStopped
+    return result
 
 
 def prepare_demo_folder(target: Path) -> None:

@@ -16,9 +16,8 @@ from typing import Any, NamedTuple
 
 from pipeline.core.config import load_settings
 from pipeline.core.workspace import Workspace
-from pipeline.demo_folder import DemoStopped
+from pipeline.demo_folder import demo_pass
 from pipeline.demo_kop import set_demo_kop
-from pipeline.run.batch import run_pass
 
 KODE = "12.05.02"
 FOLDER = "salapian"
@@ -103,10 +102,7 @@ def play_salapian(
 
     def step(title: str) -> None:
         log(f"  -- {title}")
-        result = run_pass(ws, settings, log=lambda line: log("     " + line))
-        if result.internal_errors:
-            log(f"\nDemo berhenti: galat internal (rincian: {ws.runtime / 'logs'}).")
-            raise DemoStopped
+        demo_pass(ws, settings, log, indent="     ")
 
     tanggal, tanggal_kec = days
     for kode in ("12.05.02.2008", "12.05.02.2009"):
