@@ -50,21 +50,15 @@ from pipeline.core.workspace import Workspace  # noqa: E402
 from pipeline.demo import Operator  # noqa: E402
 from pipeline.demo_operators import working_days_before  # noqa: E402
 from pipeline.documents.soffice import find_soffice  # noqa: E402
+from tests.kabupaten_acak import KEGIATAN as ACAK_KEGIATAN  # noqa: E402
 
 DATA = REPO.parent / "shared" / "data" / "wilayah-kepmendagri-2025.csv"
 KABUPATEN = "12.05"
 GOAL_PER_DOC, GOAL_RATIO, GOAL_NOOP = 0.15, 15.0, 1.0
 SEED = 1405
 
-KEGIATAN = [
-    ("Rabat beton jalan lingkungan", "meter", 750_000),
-    ("Pembangunan drainase", "meter", 800_000),
-    ("Pelatihan keterampilan pemuda", "orang", 750_000),
-    ("Posyandu: makanan tambahan balita", "bulan", 1_500_000),
-    ("Talud penahan tebing", "meter", 7_500_000),
-    ("Lampu jalan tenaga surya", "titik", 10_100_000),
-    ("Sumur bor air bersih", "unit", 45_000_000),
-    ("Peralatan olahraga", "paket", 15_000_000),
+KEGIATAN = [  # the generated kabupaten's kegiatan (tests/kabupaten_acak.py), and two more
+    *ACAK_KEGIATAN,
     ("Jalan usaha tani", "meter", 400_000),
     ("Rehabilitasi gedung PAUD", "unit", 95_000_000),
 ]
