@@ -24,10 +24,10 @@ def _libc() -> ctypes.CDLL | None:
         return None
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        libc.malloc_trim, libc.mallopt  # noqa: B018  (glibc only: musl has neither)
-    except (OSError, AttributeError):
+    except OSError:
         return None
-    return libc
+    glibc = hasattr(libc, "malloc_trim") and hasattr(libc, "mallopt")  # musl has neither
+    return libc if glibc else None
 
 
 @cache
