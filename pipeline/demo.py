@@ -205,7 +205,14 @@ class Operator:
 
         target = self.inbox / "pindaian" / jenis / f"{jenis} ditandatangani.jpg"
         target.parent.mkdir(parents=True, exist_ok=True)
-        make_scan(target, title, fmt="jpg", exif_orientation=6)
+        level = "KELURAHAN" if self.desa.level == "kelurahan" else "DESA"
+        make_scan(
+            target,
+            title,
+            fmt="jpg",
+            exif_orientation=6,
+            subtitle=f"{level} {self.desa.nama.upper()}",
+        )
         return target
 
     def photo(self, name: str, title: str, taken: dt.datetime | None = None) -> Path:
@@ -302,7 +309,7 @@ class KecamatanOperator:
 
         target = self.inbox / "pindaian" / jenis / f"{jenis} ditandatangani.pdf"
         target.parent.mkdir(parents=True, exist_ok=True)
-        make_scan(target, title, fmt="pdf")
+        make_scan(target, title, fmt="pdf", subtitle=f"KECAMATAN {self.kec.nama.upper()}")
         return target
 
 

@@ -196,8 +196,9 @@ def make_scan(
     alpha: bool = False,
     quality: int = 80,
     noise: bool = True,
+    subtitle: str = "",
 ) -> Path:
-    """A sample scan of a signed document at `path`.
+    """A sample scan of a signed document at `path`; `subtitle`: the kop's region line.
 
     fmt is "jpg", "png", "tif" or "pdf" (default: from the suffix). `size` is the upright
     page in pixels (use a landscape size for a landscape page). pages > 1 makes a multi-page
@@ -211,6 +212,7 @@ def make_scan(
             size=size,
             seed=seed + n,
             noise=noise,
+            subtitle=subtitle,
         )
         for n in range(pages)
     ]
