@@ -198,12 +198,10 @@ def make_scan(
     noise: bool = True,
     subtitle: str = "",
 ) -> Path:
-    """A sample scan of a signed document at `path`; `subtitle`: the kop's region line.
-
-    fmt is "jpg", "png", "tif" or "pdf" (default: from the suffix). `size` is the upright
-    page in pixels (use a landscape size for a landscape page). pages > 1 makes a multi-page
-    PDF or TIFF. `alpha` makes a PNG whose border (outside the skewed page) is transparent.
-    """
+    """A sample scan of a signed document at `path`; `subtitle`: the kop's region line. fmt
+    is "jpg", "png", "tif" or "pdf" (default: from the suffix). `size` is the upright page in
+    pixels (landscape size for a landscape page). pages > 1 makes a multi-page PDF or TIFF.
+    `alpha` makes a PNG whose border (outside the skewed page) is transparent."""
     kind = (fmt or path.suffix.lstrip(".")).lower()
     kind = {"jpeg": "jpg", "tiff": "tif"}.get(kind, kind)
     images = [
