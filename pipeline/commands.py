@@ -100,7 +100,7 @@ def init_workspace(root: Path, wilayah_file: Path | None, kabupaten: str | None)
             ws.make_desa_inbox(kec, desa)
     from pipeline.kecamatan.paket_kirim import init_keys
 
-    Ledger(settings.database_path(root)).close()
+    Ledger(settings.ledger_url(root)).close()
     init_keys(ws, wilayah.kecamatan_in(kab.kode))
     return ws
 
@@ -145,7 +145,7 @@ def issue_workbooks(root: Path, kodes: list[str], tahun: int) -> list[Path]:
     paths = []
     from pipeline.run.route import Stages  # the stages' libraries, only when needed
 
-    with Ledger(settings.database_path(root)) as ledger:
+    with Ledger(settings.ledger_url(root)) as ledger:
         stages = Stages(ws, settings, wilayah, ledger, converter=None)
         for kode in kodes:
             desa = wilayah.desa(kode)
@@ -168,7 +168,7 @@ def issue_kecamatan_workbook(root: Path, kode: str, tahun: int) -> Path:
         )
     from pipeline.run.route import Stages  # the stages' libraries, only when needed
 
-    with Ledger(settings.database_path(root)) as ledger:
+    with Ledger(settings.ledger_url(root)) as ledger:
         stages = Stages(ws, settings, wilayah, ledger, converter=None)
         snap = stages.kecamatan.snapshot(kode, tahun)
         assert snap is not None
@@ -195,7 +195,7 @@ def _status(root: Path, tahun: int | None) -> StatusMusrenbang:
 
     _, settings, wilayah = open_workspace(root)
     now = dt.datetime.now(ZoneInfo(settings.jadwal.zona_waktu))
-    with Ledger(settings.database_path(root)) as ledger:
+    with Ledger(settings.ledger_url(root)) as ledger:
         return build_status(settings, wilayah, ledger, now=now, tahun=tahun)
 
 
@@ -331,7 +331,7 @@ def unlock(root: Path, kode: str, tahun: int, alasan: str) -> str:
     tz = ZoneInfo(settings.jadwal.zona_waktu)
     if KODE_KECAMATAN.match(kode):
         return _unlock_kecamatan(root, settings, wilayah, kode, tahun, alasan)
-    with Ledger(settings.database_path(root)) as ledger:
+    with Ledger(settings.ledger_url(root)) as ledger:
         ry = ledger.region_year(kode, tahun)
         if ry is None:
             raise UsageError(f"Belum ada data {kode} tahun {tahun} di ledger.")
@@ -380,7 +380,7 @@ def _unlock_kecamatan(
     from pipeline.core.standard import TahapKecamatan
     from pipeline.ledger.kecamatan import KecamatanLedger
 
-    with Ledger(settings.database_path(root)) as ledger:
+    with Ledger(settings.ledger_url(root)) as ledger:
         kl = KecamatanLedger(ledger)
         ky = kl.year(kode, tahun)
         if ky is None or ky.stage is not TahapKecamatan.KIRIM:

@@ -46,7 +46,7 @@ def cmd_kunci(args: argparse.Namespace, root: Path) -> int:
         public = kunci.ensure_key(root)
         print(f"Kunci workspace ini : {kunci.fingerprint(kunci.raw(public))}")
         print(f"  (privat: {ws.rel(kunci.key_dir(root) / kunci.PRIVATE_NAME)}, jangan dibagikan)")
-        with Ledger(settings.database_path(root)) as ledger:
+        with Ledger(settings.ledger_url(root)) as ledger:
             rows = record.registered_keys(ledger)
         if rows:
             print("Kunci kecamatan terdaftar:")
@@ -79,7 +79,7 @@ def register(root: Path, kode: str, berkas: Path, *, ganti: bool, alasan: str | 
     except kunci.KunciError as exc:
         raise UsageError(str(exc)) from exc
     fp = kunci.fingerprint(raw)
-    with Ledger(settings.database_path(root)) as ledger:
+    with Ledger(settings.ledger_url(root)) as ledger:
         current = record.registered_key(ledger, kec.kode)
         if current == raw:
             return fp

@@ -36,7 +36,7 @@ def status_json(root: Path, tahun: int | None, kecamatan: str | None) -> str:
     if kecamatan is not None:
         check_kecamatan(root, kecamatan)
     now = dt.datetime.now(ZoneInfo(settings.jadwal.zona_waktu))
-    with Ledger(settings.database_path(ws.root)) as ledger:
+    with Ledger(settings.ledger_url(ws.root)) as ledger:
         status = build_status(settings, wilayah, ledger, now=now, tahun=tahun, kecamatan=kecamatan)
     return status.model_dump_json(indent=2)
 

@@ -131,15 +131,23 @@ class CadanganSettings(_Section):
 
 class LedgerSettings(_Section):
     database_url: str = Field(
-        "sqlite:///musrenbang.db", description="Lokasi ledger; path relatif terhadap root."
+        "sqlite:///musrenbang.db",
+        description="Lokasi ledger: 'sqlite:///PATH' (path relatif terhadap root) atau "
+        "'postgresql://user:sandi@host:port/db' (beberapa pekerja pada satu ledger).",
     )
 
     @field_validator("database_url")
     @classmethod
-    def _sqlite_only(cls, value: str) -> str:
-        if not value.startswith("sqlite:///"):
-            raise ValueError("hanya 'sqlite:///PATH' yang didukung saat ini")
+    def _known_database(cls, value: str) -> str:
+        if not value.startswith(("sqlite:///", "postgresql://", "postgresql+psycopg://")):
+            raise ValueError(
+                "gunakan 'sqlite:///PATH' atau 'postgresql://user@host/db' (PostgreSQL)"
+            )
         return value
+
+    @property
+    def is_postgresql(self) -> bool:
+        return self.database_url.startswith("postgresql")
 
 
 class BidangSettings(_Section):
@@ -221,7 +229,17 @@ class Settings(_Section):
     dokumen: DokumenSettings = Field(default_factory=DokumenSettings)
 
     def database_path(self, root: Path) -> Path:
+        """The SQLite ledger file (only meaningful when the ledger is SQLite)."""
         return root / self.ledger.database_url.removeprefix("sqlite:///")
+
+    def ledger_url(self, root: Path) -> str | Path:
+        """What `Ledger()` opens: the SQLite file's path, or the PostgreSQL URL (driver psycopg 3)."""
+        url = self.ledger.database_url
+        if url.startswith("postgresql://"):
+            return "postgresql+psycopg://" + url.removeprefix("postgresql://")
+        if url.startswith("postgresql+psycopg://"):
+            return url
+        return self.database_path(root)
 
 
 class SettingsError(Exception):

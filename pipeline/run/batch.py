@@ -266,7 +266,7 @@ def run_pass(
     tune_allocator()  # a 10,000-row input's large blocks go back to the system when freed
     with workspace_lock(ws, timeout=600):
         wilayah = load_wilayah(ws.wilayah_file)
-        ledger = Ledger(settings.database_path(ws.root))
+        ledger = Ledger(settings.ledger_url(ws.root))
         try:
             batch = Batch(ws, settings, wilayah, ledger, converter, say)
             atomic.clean_stale_temps(ws.outbox)
