@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import sqlite3
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -191,22 +190,43 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `musrenbang status | head`: the reader left, nothing is wrong
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
-    except sqlite3.DatabaseError as exc:
-        if environment_error(exc):  # a full or failing disk, not a broken ledger
-            return _internal(root, exc)
-        print(
-            f"Ledger tidak dapat dibaca ({exc}): berkas musrenbang.db rusak atau bukan basis "
-            "data SQLite. Hentikan pipeline dan pulihkan musrenbang.db dari cadangan.",
-            file=sys.stderr,
-        )
-        return EXIT_INTERNAL
     except Exception as exc:  # noqa: BLE001 - operators get a log path, never a traceback
         from pipeline.commands import UsageError
 
         if isinstance(exc, UsageError):
             print(str(exc), file=sys.stderr)
             return EXIT_USAGE
+        if _ledger_error(exc) is not None and not environment_error(exc):
+            print(_ledger_error(exc), file=sys.stderr)
+            return EXIT_INTERNAL
         return _internal(root, exc)
+
+
+def _ledger_error(exc: BaseException) -> str | None:
+    """What to tell the operator when the ledger itself cannot be used; None otherwise."""
+    import sqlite3
+
+    from sqlalchemy.exc import DBAPIError
+
+    orig = exc.orig if isinstance(exc, DBAPIError) else exc
+    if isinstance(orig, sqlite3.DatabaseError):
+        return (
+            f"Ledger tidak dapat dibaca ({orig}): berkas musrenbang.db rusak atau bukan basis "
+            "data SQLite. Hentikan pipeline dan pulihkan musrenbang.db dari cadangan."
+        )
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated or _cannot_connect(exc):
+        return (
+            f"Ledger PostgreSQL tidak dapat dihubungi ({str(orig).strip().splitlines()[0]}). "
+            "Periksa [ledger] database_url di musrenbang.toml, bahwa server PostgreSQL "
+            "berjalan, dan bahwa pengguna serta sandinya benar."
+        )
+    return None
+
+
+def _cannot_connect(exc: BaseException) -> bool:
+    from sqlalchemy.exc import OperationalError
+
+    return isinstance(exc, OperationalError) and "connect" in str(exc).lower()
 
 
 def _internal(root: Path, exc: BaseException) -> int:
