@@ -8,6 +8,7 @@ operators' file browsers skip them, and a crashed write leaves only such a dotfi
 from __future__ import annotations
 
 import os
+import time
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -82,14 +83,20 @@ def copy_file(src: Path, final: Path) -> Path:
     return final
 
 
-def clean_stale_temps(folder: Path) -> int:
-    """Remove temporary files left by a crash below `folder`; returns how many."""
+def clean_stale_temps(folder: Path, older_than: float | None = None) -> int:
+    """Remove temporary files left by a crash below `folder`; returns how many. With
+    `older_than` (seconds), only those not touched for that long (another worker's may be
+    being written now)."""
     n = 0
+    now = time.time()
     for parent, _dirs, names in os.walk(folder):  # os.walk: a kabupaten's outbox in ms
         for name in names:
             if name.startswith(TMP_PREFIX):
+                path = os.path.join(parent, name)
                 try:
-                    os.unlink(os.path.join(parent, name))
+                    if older_than is not None and now - os.lstat(path).st_mtime <= older_than:
+                        continue
+                    os.unlink(path)
                     n += 1
                 except OSError:
                     pass

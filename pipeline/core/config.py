@@ -110,6 +110,15 @@ class WatchSettings(_Section):
     )
 
 
+class ProsesSettings(_Section):
+    ambil_alih_detik: float = Field(
+        120,
+        ge=1,
+        description="Pekerja lain mengambil alih berkas dan wilayah seorang pekerja yang tidak "
+        "memberi tanda hidup selama ini (pekerja itu mati di tengah proses), detik.",
+    )
+
+
 class CadanganSettings(_Section):
     harian: bool = Field(
         True,
@@ -222,6 +231,7 @@ class Settings(_Section):
     kirim: KirimSettings = Field(default_factory=KirimSettings)  # type: ignore[arg-type]
     pdf: PdfSettings = Field(default_factory=PdfSettings)  # type: ignore[arg-type]
     watch: WatchSettings = Field(default_factory=WatchSettings)  # type: ignore[arg-type]
+    proses: ProsesSettings = Field(default_factory=ProsesSettings)  # type: ignore[arg-type]
     ledger: LedgerSettings = Field(default_factory=LedgerSettings)  # type: ignore[arg-type]
     cadangan: CadanganSettings = Field(default_factory=CadanganSettings)  # type: ignore[arg-type]
     batas: BatasSettings = Field(default_factory=BatasSettings)  # type: ignore[arg-type]
@@ -361,7 +371,10 @@ batas_detik = 120               # batas waktu per konversi
 polling_detik = 5
 
 [ledger]
-database_url = "sqlite:///musrenbang.db"   # relatif terhadap root
+database_url = "sqlite:///musrenbang.db"   # relatif terhadap root; atau postgresql://user:sandi@host/db
+
+[proses]
+ambil_alih_detik = 120          # pekerja yang diam selama ini diambil alih oleh pekerja lain
 
 [cadangan]
 harian = true                   # watch membuat satu cadangan sehari

@@ -1,6 +1,10 @@
 """The orchestrator: one pass over the inbox. It alone knows the order of the stages.
 
-For every input: claim it (atomic rename out of the inbox), journal it in the ledger, archive
+This process is one worker (run/pekerja.py): on SQLite it also holds the workspace lock (one
+pass at a time on the machine); on PostgreSQL several workers, on several machines, share the
+inbox, each region held by one of them at a time (run/turns.py).
+
+For every input: claim it (through the ledger, then an atomic rename out of the inbox), journal it in the ledger, archive
 it unchanged, examine it, change the ledger in one transaction, write outputs atomically,
 write its receipt, mark the journal entry done, release the claim. A pass killed at any point
 is finished by the next one: the journal row (`inputs.done = 0`) and the claimed file say
@@ -9,241 +13,38 @@ what was left, and every step after the ledger commit is idempotent.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import os
 import shutil
+import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from functools import cached_property
+from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from pipeline.core import atomic
 from pipeline.core.config import Settings
-from pipeline.core.examined import Examined
 from pipeline.core.memory import tune_allocator
-from pipeline.core.receipts import Kind, Receipt, Status, clash_free, receipt_stem, write_receipt
-from pipeline.core.report import Issue, cap_issues, issue
+from pipeline.core.receipts import Kind, Receipt, Status, write_receipt
+from pipeline.core.report import issue
 from pipeline.core.wilayah import WilayahList, load_wilayah
 from pipeline.core.workspace import (
-    MAX_PATH_CHARS,
     Workspace,
-    archive_rel,
     display_name,
-    name_bytes,
-    region_folder,
-    windows_length,
 )
-from pipeline.ledger.store import InputRow, Ledger, now_iso
-from pipeline.run import inbox, reports, safety
+from pipeline.ledger.store import InputRow, Ledger
+from pipeline.run import inbox, reports, safety, turns
+from pipeline.run.handling import Batch, PassResult, sha256_of
 from pipeline.run.lock import workspace_lock
+from pipeline.run.pekerja import REPORTS, Pekerja, RegionElsewhere
+
+__all__ = ["MAX_ATTEMPTS", "Batch", "PassResult", "run_pass", "sha256_of"]
 
 if TYPE_CHECKING:
     from pipeline.documents.convert import Converter
-    from pipeline.run.route import Stages
 
 MAX_ATTEMPTS = 3  # internal errors on one input before it gets a rejection receipt
-
-
-@dataclass
-class PassResult:
-    receipts: list[Receipt] = field(default_factory=list)
-    internal_errors: list[str] = field(default_factory=list)
-    deferred: int = 0
-    reports: list[Path] = field(default_factory=list)  # kabupaten recap and monitoring
-
-    @property
-    def exit_code(self) -> int:
-        if self.internal_errors:
-            return 3
-        if any(r.status is Status.REJECTED for r in self.receipts):
-            return 1
-        return 0
-
-
-sha256_of = safety.sha256_of  # (sha256, size) of a file, never through a link
-
-
-class Batch:
-    """One pass's shared state: the workspace, settings, region list, ledger and converter."""
-
-    def __init__(
-        self,
-        ws: Workspace,
-        settings: Settings,
-        wilayah: WilayahList,
-        ledger: Ledger,
-        converter: Converter | None,
-        log: Callable[[str], None],
-    ) -> None:
-        self.ws = ws
-        self.settings = settings
-        self.tz = ZoneInfo(settings.jadwal.zona_waktu)
-        self.ledger = ledger
-        self.log = log
-        self.wilayah = wilayah
-        self._converter = converter
-
-    @cached_property
-    def stages(self) -> Stages:
-        """The stages (and their libraries: openpyxl, docx, PDF) are loaded on first use: a
-        pass with nothing new to read needs none of them."""
-        from pipeline.run.route import Stages
-
-        return Stages(self.ws, self.settings, self.wilayah, self.ledger, self._converter)
-
-    def close(self) -> None:
-        if "stages" in self.__dict__:
-            self.stages.close()
-
-    def order_key(self, path: Path) -> tuple[int, float, str]:
-        """Scans and documents before workbooks (a Kirim workbook in the same pass sees
-        them); within each group in the order the files arrived."""
-        from pipeline.run.route import locate
-
-        rel = path.relative_to(self.ws.inbox).as_posix()
-        group = 0 if locate(rel, self.wilayah).area is not None else 1
-        try:
-            mtime = path.stat().st_mtime
-        except OSError:
-            mtime = 0.0
-        return (group, mtime, str(path))
-
-    # ------------------------------------------------------------------ one input
-
-    @cached_property
-    def name_budget(self) -> int:
-        """How many characters of the operator's file name a receipt name may keep, so that
-        its deepest copy (<desa outbox>/<year>/tanda-terima/<name> (2).json) stays below
-        MAX_PATH_CHARS: the region folders are the pipeline's and are never shortened."""
-        deepest = windows_length("outbox/tanda-terima/") + len(" (perbaiki).xlsx")
-        wilayah = self.wilayah
-        for desa in wilayah.all_desa():
-            try:
-                kec = wilayah.kecamatan_of(desa.kode)
-            except Exception:  # noqa: BLE001 - a desa without its kecamatan row
-                continue
-            folder = f"outbox/{region_folder(kec)}/{region_folder(desa)}/2027/tanda-terima/"
-            deepest = max(deepest, windows_length(folder) + len(".json"))
-        stamp, clash = len("20261122-091502-"), len(" (99)")
-        return max(24, min(120, MAX_PATH_CHARS - 1 - deepest - stamp - clash))
-
-    def journal(self, claim: inbox.Claim) -> InputRow:
-        """The input's ledger row, made on first sight: fixes its receipt name and archive path.
-
-        The claimed file is archived here, read once through a descriptor that never follows
-        a link, and the row records the sha256 of exactly the bytes archived. Names that are
-        not UTF-8 are journaled as shown (U+FFFD) with their original bytes in `raw_rel`."""
-        row = self.ledger.input_by_token(claim.token)
-        if row is not None:
-            return row
-        archived_as = archive_rel(claim.rel, claim.token)
-        sha, size = safety.archive(claim.path, self.ws.root / archived_as)
-        received_at = dt.datetime.now(self.tz)
-        file, rel = display_name(claim.name), display_name(claim.rel)
-        name = clash_free(
-            receipt_stem(received_at, file, self.name_budget),
-            lambda n: (
-                self.ledger.receipt_name_taken(n) or (self.ws.receipts / f"{n}.json").exists()
-            ),
-        )
-        return self.ledger.add_input(
-            token=claim.token,
-            file=file,
-            rel=rel,
-            sha256=sha,
-            size=size,
-            received_at=received_at,
-            receipt_name=name,
-            archived_as=archived_as,
-            raw_rel=name_bytes(claim.rel) if rel != claim.rel else None,
-        )
-
-    def release(self, claim: inbox.Claim, row: InputRow) -> None:
-        """Let the claimed file go, only once its archive copy exists and matches its sha256
-        (copied again from the claimed file when it does not; raises when that fails)."""
-        archived = self.ws.root / row.archived_as
-        if not safety.archive_matches(archived, row.sha256, row.size):
-            safety.archive(claim.path, archived, expect=row.sha256)
-            if not safety.archive_matches(archived, row.sha256, row.size):
-                raise safety.ArchiveMismatch(f"arsip {row.archived_as} tidak cocok")
-        inbox.release(claim)
-
-    def handle(self, source: Path, row: InputRow) -> Receipt:
-        archived = self.ws.root / row.archived_as
-        if source != archived and not _same_size(archived, row.size):
-            sha, size = safety.archive(source, archived)  # archive first: nothing is ever lost
-            if sha != row.sha256:
-                if row.status != "processing":
-                    raise safety.ArchiveMismatch(f"{row.file}: isi berubah setelah diperiksa")
-                self.ledger.rehash(row.id, sha, size)
-                row = dataclasses.replace(row, sha256=sha, size=size)
-        if row.status == "processing":
-            examined = self.examine(archived, row)
-        else:
-            examined = Examined.from_receipt_json(row.receipt_json or "{}")
-        if examined.year is None and examined.region:
-            # an unreadable file in a desa folder: its receipt goes to the desa's open year
-            examined.year = self.stages.default_year(examined.region)
-        outputs, extra = self.stages.produce(examined, archived, row)
-        receipt = self.receipt(row, examined, outputs, extra)
-        folders = [self.ws.receipts]
-        region_folder = self.stages.region_receipt_folder(examined)
-        if region_folder is not None:
-            folders.append(region_folder)
-        write_receipt(receipt, row.receipt_name, folders, self.stages.region_name(examined.region))
-        self.ledger.mark_done(row.id)
-        return receipt
-
-    def examine(self, archived: Path, row: InputRow) -> Examined:
-        """Decide what the input is and what it does; commit the ledger change with the outcome."""
-        examined = self.stages.examine(archived, row)
-        examined.issues = cap_issues(examined.issues)  # a 29 MB receipt helps nobody
-        with self.ledger.transaction() as db:
-            if examined.status is Status.ACCEPTED and examined.apply is not None:
-                examined.apply(db)
-            self.ledger.finish_input(
-                db,
-                row.id,
-                status=examined.status.value,
-                kind=examined.kind.value,
-                purpose=examined.purpose,
-                region=examined.region,
-                year=examined.year,
-                receipt_json=examined.to_receipt_json(),
-            )
-            self.ledger.audit(
-                db,
-                f"input-{examined.status.value}",
-                at=now_iso(self.tz),
-                region=examined.region,
-                year=examined.year,
-                file=row.file,
-                sha256=row.sha256,
-                kind=examined.kind.value,
-                issues=[i.code for i in examined.issues],
-            )
-        return examined
-
-    def receipt(
-        self, row: InputRow, examined: Examined, outputs: list[Path], extra: list[Issue]
-    ) -> Receipt:
-        stage = self.stages.stage_of(examined.region, examined.year)
-        return Receipt(
-            file=row.file,
-            sha256=row.sha256,
-            received_at=row.received_at,
-            status=examined.status,
-            kind=examined.kind,
-            region=examined.region,
-            year=examined.year,
-            stage=stage,
-            issues=[*examined.issues, *extra],
-            outputs=[self.ws.rel(p) for p in outputs],
-            archived_as=row.archived_as,
-        )
+SHARED_TEMP_AGE = 6 * 3600.0  # on a shared workspace, temp files older than this are a crash's
 
 
 def run_pass(
@@ -264,41 +65,69 @@ def run_pass(
     say = log or (lambda _line: None)
     result = PassResult()
     tune_allocator()  # a 10,000-row input's large blocks go back to the system when freed
-    with workspace_lock(ws, timeout=600):
+    shared = settings.ledger.is_postgresql  # workers on other machines: no file lock
+    with nullcontext() if shared else workspace_lock(ws, timeout=600):
         wilayah = load_wilayah(ws.wilayah_file)
         ledger = Ledger(settings.ledger_url(ws.root))
+        worker = Pekerja(ledger, settings)
+        worker.start()
         try:
-            batch = Batch(ws, settings, wilayah, ledger, converter, say)
-            atomic.clean_stale_temps(ws.outbox)
-            atomic.clean_stale_temps(ws.arsip)
-            _empty_folder(ws.tmp)  # render folders of a killed pass; we hold the lock
-            # 1. finish what a killed pass left: claimed files, then journal rows without one
+            batch = Batch(ws, settings, wilayah, ledger, converter, say, worker)
+            _clean(ws, shared)
+            # 1. finish what a killed pass (or a dead worker) left: claimed files, then
+            # journal rows without one; a live worker's claims are not ours to take
             claimed_tokens = set()
             for claim in inbox.pending_claims(ws):
-                claimed_tokens.add(claim.token)
-                _one(batch, result, claim=claim)
+                if worker.take_claim(claim.token):
+                    claimed_tokens.add(claim.token)
+                    with worker.scope(batch.region_key(ws.inbox / claim.rel)):
+                        _one(batch, result, claim=claim)
+                    worker.drop_claim(claim.token)
             for row in ledger.inputs_not_done():
-                if row.token not in claimed_tokens and (ws.root / row.archived_as).exists():
-                    _one(batch, result, row=row)
-            # 2. the inbox, ready files only
+                if row.token in claimed_tokens or not (ws.root / row.archived_as).exists():
+                    continue
+                if worker.take_claim(row.token):
+                    with worker.scope():
+                        _one(batch, result, row=row)
+                    worker.drop_claim(row.token)
+            # 2. the inbox, ready files only, region by region
             files = inbox.list_inputs(ws.inbox)
             if readiness is not None:
                 ready = readiness.ready(files)
             else:
                 ready = inbox.ready_for_run(files, settings.watch.stabil_detik, take_incomplete)
             result.deferred = len(files) - len(ready)
-            for n, path in enumerate(sorted(ready, key=batch.order_key)):
+            done = iter(range(len(ready)))
+
+            def take(path: Path) -> None:
                 if progress is not None:
-                    progress(n, len(ready))
+                    progress(next(done, len(ready)), len(ready))
                 _take(batch, result, path)
+
+            turns.take_all(worker, sorted(ready, key=batch.order_key), batch.region_key, take)
+            for claim in batch.put_aside:  # held by nobody now: each under its own region
+                with worker.scope():
+                    _one(batch, result, claim=claim)
+                worker.drop_claim(claim.token)
             # `run` ("then recaps") always looks at the kabupaten reports (the Pemantauan shows
             # who is past the deadline today); a watcher pass only when it changed something.
             if readiness is None or result.receipts:
-                _kabupaten_reports(batch, result, wilayah, ledger)
+                with worker.scope(REPORTS):
+                    _kabupaten_reports(batch, result, wilayah, ledger)
         finally:
             batch.close()
+            worker.stop()
             ledger.close()
     return result
+
+
+def _clean(ws: Workspace, shared: bool) -> None:
+    """Temporary files of a killed pass. With the workspace lock held nobody else is working;
+    on a shared workspace only what is older than any live pass's work."""
+    older = SHARED_TEMP_AGE if shared else None
+    atomic.clean_stale_temps(ws.outbox, older_than=older)
+    atomic.clean_stale_temps(ws.arsip, older_than=older)
+    _empty_folder(ws.tmp, older_than=older)  # render folders of a killed pass
 
 
 def _kabupaten_reports(
@@ -319,9 +148,11 @@ def _log_internal(batch: Batch, name: str, exc: BaseException) -> None:
     safety.log_internal(batch.ws.runtime, batch.tz, name, exc, batch.log)
 
 
-def _empty_folder(folder: Path) -> None:
+def _empty_folder(folder: Path, older_than: float | None = None) -> None:
     if folder.exists():
         for child in folder.iterdir():
+            if older_than is not None and not _older(child, older_than):
+                continue
             if child.is_dir():
                 shutil.rmtree(child, ignore_errors=True)
             else:
@@ -335,12 +166,13 @@ def _take(batch: Batch, result: PassResult, path: Path) -> None:
         if not safety.readable(path):
             _unreadable(batch, result, path, path.relative_to(batch.ws.inbox).as_posix())
             return
-        taken = inbox.claim(batch.ws, path)
+        taken = batch.take(path)
     except Exception as exc:  # noqa: BLE001 - one bad input must not stop the pass
         _failed(batch, result, display_name(path.name), exc, None, None)
         return
     if taken is not None:
-        _one(batch, result, claim=taken)
+        if _one(batch, result, claim=taken):
+            batch.worker.drop_claim(taken.token)
 
 
 def _one(
@@ -349,8 +181,9 @@ def _one(
     *,
     claim: inbox.Claim | None = None,
     row: InputRow | None = None,
-) -> None:
-    """Process one input; an internal error is logged and the pass goes on."""
+) -> bool:
+    """Process one input; an internal error is logged and the pass goes on. False when the
+    input was put aside for a region held by nobody here yet (RegionElsewhere)."""
     name = display_name(claim.name) if claim else (row.file if row else "?")
     try:
         if claim is not None:
@@ -360,14 +193,14 @@ def _one(
                 back = inbox.unclaim(batch.ws, claim)
                 if back is not None:
                     _unreadable(batch, result, back, claim.rel)
-                    return
+                    return True
                 raise
             except safety.NotRegular:
                 _put_away(batch, claim)
-                return
+                return True
             if row.done:
                 batch.release(claim, row)
-                return
+                return True
             receipt = batch.handle(claim.path, row)
         else:
             assert row is not None
@@ -376,8 +209,14 @@ def _one(
         batch.log(_line(receipt))
         if claim is not None:
             batch.release(claim, row)
+    except RegionElsewhere:
+        if claim is not None:
+            batch.put_aside.append(claim)
+            return False
+        raise  # a journal row is processed holding no region: this cannot happen
     except Exception as exc:  # noqa: BLE001 - one bad input must not stop the pass
         _failed(batch, result, name, exc, row, claim)
+    return True
 
 
 def _failed(
@@ -481,9 +320,9 @@ def _give_up(batch: Batch, result: PassResult, row: InputRow, claim: inbox.Claim
     result.receipts.append(receipt)
 
 
-def _same_size(path: Path, size: int) -> bool:
+def _older(path: Path, seconds: float) -> bool:
     try:
-        return os.lstat(path).st_size == size
+        return time.time() - os.lstat(path).st_mtime > seconds
     except OSError:
         return False
 

@@ -339,7 +339,7 @@ def _relative_to_inbox(ws: Workspace, path: Path) -> Path:
         return path.resolve().relative_to(ws.inbox.resolve())
 
 
-def claim(ws: Workspace, path: Path) -> Claim | None:
+def claim(ws: Workspace, path: Path, token: str | None = None) -> Claim | None:
     """Take `path` out of the inbox by an atomic rename into ws.claims/<token>/<rel path>.
 
     Returns None when the file is gone (another process claimed it first) or cannot be moved
@@ -349,7 +349,7 @@ def claim(ws: Workspace, path: Path) -> Claim | None:
     as <token>/<short name> with the original path in <token>/.rel.
     """
     rel = _relative_to_inbox(ws, path)
-    token = new_token()
+    token = token or new_token()
     folder = ws.claims / token
     target = folder / rel
     try:

@@ -1,8 +1,9 @@
 """Several workers on one ledger: who holds which input and which region.
 
 - `pekerja`: every worker process that ever ran (host, pid), with its last heartbeat.
-- `klaim`: an input (its claim token) taken by a worker; a claim whose worker stopped beating
-  is taken over by another worker.
+- `klaim`: an input (its claim token) taken by a worker; `berkas` names the inbox file (path,
+  size, mtime) while it is being moved out of the inbox, so only one worker ever moves it. A
+  claim whose worker stopped beating is taken over by another worker.
 - `kunci_wilayah`: the region a worker is processing; one worker per region at a time.
 - `kerja_wilayah`: the record of every hold of a region (who, from, until): what lets a test,
   or an administrator, check that no region was ever processed by two workers at once.
@@ -38,6 +39,7 @@ def upgrade() -> None:
     op.create_table(
         "klaim",
         sa.Column("token", T(), primary_key=True),
+        sa.Column("berkas", T(), nullable=True, unique=True),  # the inbox file, until moved
         sa.Column("worker", T(), nullable=False),
         sa.Column("since", F(), nullable=False),
         sa.Column("heartbeat", F(), nullable=False),

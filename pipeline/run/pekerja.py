@@ -1,0 +1,124 @@
+"""This process as one worker among several on one ledger (ledger/klaim.py).
+
+A worker has an id (host, pid, random), beats every quarter of `proses.ambil_alih_detik` from
+a thread with its own connection, and holds regions: one at a time while it waits for one (two
+workers never wait on each other), and the kabupaten reports under the pseudo-region
+`(laporan)`. A worker killed with SIGKILL stops beating; after the timeout its claims and regions
+are taken over by the next worker that asks.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from pipeline.core.config import Settings
+from pipeline.ledger import klaim
+from pipeline.ledger.db import Db
+from pipeline.ledger.store import Ledger
+
+REPORTS = "(laporan)"
+POLL_SECONDS = 0.2
+
+
+class RegionElsewhere(Exception):
+    """The input belongs to a region this worker does not hold, while it holds another: it is
+    put aside and processed once the held region is let go (waiting now could deadlock)."""
+
+
+class Pekerja:
+    def __init__(self, ledger: Ledger, settings: Settings) -> None:
+        self.ledger = ledger
+        self.timeout = settings.proses.ambil_alih_detik
+        host = socket.gethostname() or "?"
+        self.id = f"{host}:{os.getpid()}:{secrets.token_hex(3)}"
+        self.held: list[str] = []
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        klaim.register_worker(ledger.db, self.id, host, os.getpid(), time.time())
+
+    @property
+    def db(self) -> Db:
+        return self.ledger.db
+
+    def stale(self) -> float:
+        return time.time() - self.timeout
+
+    # --- heartbeat
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._beat, name="pekerja-detak", daemon=True)
+        self._thread.start()
+
+    def _beat(self) -> None:
+        target: str | Path = self.ledger.target
+        db = Db(target)
+        try:
+            while not self._stop.wait(max(0.5, self.timeout / 4)):
+                try:
+                    klaim.beat(db, self.id, time.time())
+                except Exception:  # noqa: BLE001 - a missed beat; the next one may pass
+                    pass
+        finally:
+            db.close()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        klaim.stop_worker(self.db, self.id, time.time())
+
+    # --- inputs
+    def take_file(self, berkas: str, token: str) -> str | None:
+        return klaim.take_file(self.db, berkas, token, self.id, time.time(), self.stale())
+
+    def file_moved(self, token: str) -> None:
+        klaim.file_moved(self.db, token)
+
+    def take_claim(self, token: str) -> bool:
+        return klaim.take_claim(self.db, token, self.id, time.time(), self.stale())
+
+    def drop_claim(self, token: str) -> None:
+        klaim.drop_claim(self.db, token, self.id)
+
+    # --- regions
+    def holds(self, region: str) -> bool:
+        return region in self.held
+
+    def try_hold(self, region: str) -> bool:
+        if region in self.held:
+            return True
+        if klaim.take_region(self.db, region, self.id, time.time(), self.stale()):
+            self.held.append(region)
+            return True
+        return False
+
+    def hold(self, region: str) -> None:
+        """Wait for `region`; only while holding nothing else (see RegionElsewhere)."""
+        if region in self.held:
+            return
+        if self.held:
+            raise RegionElsewhere(region)
+        while not self.try_hold(region):
+            time.sleep(POLL_SECONDS)
+
+    def let_go(self) -> None:
+        for region in reversed(self.held):
+            klaim.drop_region(self.db, region, self.id, time.time())
+        self.held.clear()
+
+    @contextmanager
+    def scope(self, region: str | None = None) -> Iterator[None]:
+        """Hold `region` (waiting for it) for the body, and let go of every region taken
+        inside it."""
+        if region is not None:
+            self.hold(region)
+        try:
+            yield
+        finally:
+            self.let_go()
