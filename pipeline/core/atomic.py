@@ -8,9 +8,9 @@ operators' file browsers skip them, and a crashed write leaves only such a dotfi
 from __future__ import annotations
 
 import os
-import time
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
