@@ -74,22 +74,7 @@ def run_pass(
         try:
             batch = Batch(ws, settings, wilayah, ledger, converter, say, worker)
             _clean(ws, shared)
-            # 1. finish what a killed pass (or a dead worker) left: claimed files, then
-            # journal rows without one; a live worker's claims are not ours to take
-            claimed_tokens = set()
-            for claim in inbox.pending_claims(ws):
-                if worker.take_claim(claim.token):
-                    claimed_tokens.add(claim.token)
-                    with worker.scope(batch.region_key(ws.inbox / claim.rel)):
-                        _one(batch, result, claim=claim)
-                    worker.drop_claim(claim.token)
-            for row in ledger.inputs_not_done():
-                if row.token in claimed_tokens or not (ws.root / row.archived_as).exists():
-                    continue
-                if worker.take_claim(row.token):
-                    with worker.scope():
-                        _one(batch, result, row=row)
-                    worker.drop_claim(row.token)
+            _recover(batch, result)  # 1. what a killed pass (or a dead worker) left
             # 2. the inbox, ready files only, region by region
             files = inbox.list_inputs(ws.inbox)
             if readiness is not None:
@@ -109,6 +94,8 @@ def run_pass(
                 with worker.scope():
                     _one(batch, result, claim=claim)
                 worker.drop_claim(claim.token)
+            if shared:  # a worker that died during this pass: its claims are stale by now
+                _recover(batch, result)
             # `run` ("then recaps") always looks at the kabupaten reports (the Pemantauan shows
             # who is past the deadline today); a watcher pass only when it changed something.
             if readiness is None or result.receipts:
@@ -119,6 +106,26 @@ def run_pass(
             worker.stop()
             ledger.close()
     return result
+
+
+def _recover(batch: Batch, result: PassResult) -> None:
+    """Finish what a killed pass or a dead worker left: claimed files, then journal rows
+    without one. A live worker's claims are not ours to take (Pekerja.take_claim)."""
+    ws, worker = batch.ws, batch.worker
+    claimed_tokens = set()
+    for claim in inbox.pending_claims(ws):
+        claimed_tokens.add(claim.token)
+        if worker.take_claim(claim.token):
+            with worker.scope():  # holding nothing: its region is taken when it is known
+                _one(batch, result, claim=claim)
+            worker.drop_claim(claim.token)
+    for row in batch.ledger.inputs_not_done():
+        if row.token in claimed_tokens or not (ws.root / row.archived_as).exists():
+            continue
+        if worker.take_claim(row.token):
+            with worker.scope():
+                _one(batch, result, row=row)
+            worker.drop_claim(row.token)
 
 
 def _clean(ws: Workspace, shared: bool) -> None:

@@ -1,0 +1,254 @@
+"""Several workers on one PostgreSQL ledger and one inbox (issue 15).
+
+Thirty desa drop ten inputs each (a Verifikasi workbook, a copy of it, two signed scans, five
+photos, a note) into one inbox at once. Three `musrenbang run` processes share the workspace
+and a PostgreSQL ledger; the same inputs go through one worker into another database. Every
+input must get exactly one receipt, the two ledgers must hold the same content, and the
+ledger's own record of region holds (`kerja_wilayah`) must show no region held by two workers
+at once, and more than one worker doing the work. A worker killed with SIGKILL mid-input is
+taken over by the next one after `proses.ambil_alih_detik`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from pipeline.commands import issue_desa_workbook
+from pipeline.demo import Operator
+from pipeline.demo_operators import working_days_before
+from pipeline.scans.samples import make_photo, make_scan
+from tests.conftest import make_workspace
+from tests.kabupaten_acak import KECAMATAN
+
+pytestmark = pytest.mark.timeout(900)
+
+KUALA = ("12.05.03", ("Kuala", ["12.05.03.1001,Pekan Kuala", "12.05.03.1019,Bela Rakyat",
+    "12.05.03.2002,Dalan Naman", "12.05.03.2003,Balai Kasih", "12.05.03.2004,Bekiung",
+    "12.05.03.2005,Blankahan", "12.05.03.2006,Besadi", "12.05.03.2007,Beruam",
+    "12.05.03.2009,Raja Tengah", "12.05.03.2011,Namo Mbelin"]))  # fmt: skip
+TAHUN = 2027
+
+
+def _wilayah() -> tuple[str, list[str]]:
+    lines, desa = ["kode,nama", "12,Sumatera Utara", "12.05,Kabupaten Langkat"], []
+    for kec, (nama, rows) in [*KECAMATAN.items(), KUALA]:
+        lines.append(f"{kec},{nama}")
+        lines += rows
+        desa += [r.split(",", 1)[0] for r in rows]
+    return "\n".join(lines) + "\n", desa
+
+
+WILAYAH, DESA = _wilayah()
+
+
+def _drop_inputs(ws: Any, kode: str, n: int) -> None:
+    """Ten inputs of one desa, each unique to it (no duplicate across desa)."""
+    op = Operator(ws, kode, TAHUN)
+    tanggal = working_days_before(dt.date.today(), 3)
+    kel = kode.split(".")[3].startswith("1")
+    book = op.drop(
+        {
+            "Tahap": "Verifikasi",
+            "Tanggal Musrenbang": tanggal,
+            "Jam Mulai": "09.00",
+            "Tempat": f"Balai {op.desa.nama}",
+            "Nama Kepala Desa/Lurah": f"Kepala {op.desa.nama}",
+            "Pimpinan Rapat": f"Ketua {op.desa.nama}",
+            "Notulen": f"Notulen {op.desa.nama}",
+            "Jumlah Peserta Laki-laki": 6,
+            "Jumlah Peserta Perempuan": 4,
+        },
+        peserta=[(f"Warga {i} {op.desa.nama}", "P" if i % 2 else "L",
+                  "Pemerintah Kelurahan" if kel else "BPD", "Anggota") for i in range(10)],
+        usulan=[("Masyarakat", "Pemberdayaan Masyarakat Kelurahan" if kel else
+                 "Pembangunan Desa", f"Rabat beton jalan {op.desa.nama} {j}", f"Dusun {j}",
+                 10 + j + n, "meter", 7_500_000 * (j + 1), "Dana Desa" if not kel else "APBD")
+                for j in range(3)],
+        decisions=[(j + 1, "Diterima", "") for j in range(3)],
+    )  # fmt: skip
+    shutil.copy2(book, book.with_name("salinan buku kerja.xlsx"))
+    title = f"Musrenbang {op.desa.nama} {TAHUN}"
+    small = {"size": (620, 877), "dpi": 75}
+    make_scan(op.inbox / "pindaian" / "berita-acara" / "ba.jpg", title, fmt="jpg", seed=n, **small)
+    make_scan(op.inbox / "pindaian" / "daftar-hadir" / "dh.pdf", title, seed=n + 1, **small)
+    for k in range(5):
+        make_photo(op.inbox / "dokumen" / "foto" / f"IMG_{k}.jpg", title, size=(320, 240),
+                   seed=100 * n + k)  # fmt: skip
+    (op.inbox / "catatan.txt").write_text(f"catatan {op.desa.nama}\n", encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The 300 inputs, made once: a copy of a workspace's inbox."""
+    ws = make_workspace(tmp_path_factory.mktemp("sumber") / "ws", wilayah=WILAYAH)
+    for n, kode in enumerate(DESA):
+        issue_desa_workbook(ws.root, kode, TAHUN)
+        _drop_inputs(ws, kode, n)
+    files = [p for p in ws.inbox.rglob("*") if p.is_file()]
+    assert len(files) == 10 * len(DESA) == 300
+    return ws.inbox
+
+
+def _workspace(root: Path, inbox: Path, url: str, takeover: float = 120) -> Path:
+    ws = make_workspace(root, wilayah=WILAYAH)
+    toml = ws.root / "musrenbang.toml"
+    text = toml.read_text(encoding="utf-8")
+    text = text.replace('database_url = "sqlite:///musrenbang.db"', f'database_url = "{url}"')
+    text = text.replace("ambil_alih_detik = 120", f"ambil_alih_detik = {takeover:g}")
+    toml.write_text(text, encoding="utf-8")
+    shutil.rmtree(ws.inbox)
+    shutil.copytree(inbox, ws.inbox, copy_function=shutil.copy2)
+    return ws.root
+
+
+def _worker(root: Path) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    return subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "run", "--root", str(root)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
+
+
+def _receipts(root: Path) -> list[dict[str, Any]]:
+    return [
+        json.loads(p.read_text(encoding="utf-8"))
+        for p in sorted((root / "outbox" / "tanda-terima").glob("*.json"))
+    ]
+
+
+def _receipt_view(r: dict[str, Any]) -> tuple[Any, ...]:
+    codes = tuple(sorted(i["code"] for i in r.get("issues", [])))
+    return (r["file"], r["sha256"], r["status"], r["kind"], r["region"], r["stage"], codes)
+
+
+# what a ledger holds, without ids, times, tokens and names that carry a time
+LEDGER_VIEW = {
+    "tahap": "SELECT region, year, level, stage, identitas_json, peserta_json, next_seq, late "
+    "FROM tahap",
+    "tahap_riwayat": "SELECT region, year, from_stage, to_stage, reason FROM tahap_riwayat",
+    "usulan": "SELECT kode, region, year, position, data_json FROM usulan",
+    "usulan_riwayat": "SELECT kode, file, field, old, new FROM usulan_riwayat",
+    "inputs": "SELECT file, rel, sha256, size, kind, purpose, region, year, status, done "
+    "FROM inputs",
+    "berkas": "SELECT region, year, kategori, jenis, file, size, sha256, folder FROM berkas",
+    "audit": "SELECT action, region, year FROM audit",
+}
+
+
+def _ledger(url: str) -> dict[str, Counter[tuple[Any, ...]]]:
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        with engine.connect() as c:
+            return {t: Counter(tuple(r) for r in c.execute(sa.text(q))) for t, q in LEDGER_VIEW.items()}  # fmt: skip
+    finally:
+        engine.dispose()
+
+
+def _holds(url: str) -> list[tuple[str, str, float, float | None]]:
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        with engine.connect() as c:
+            q = "SELECT region, worker, mulai, selesai FROM kerja_wilayah ORDER BY region, mulai"
+            return [tuple(r) for r in c.execute(sa.text(q))]  # type: ignore[misc]
+    finally:
+        engine.dispose()
+
+
+def _outputs(root: Path) -> set[str]:
+    out = root / "outbox"
+    return {
+        p.relative_to(out).as_posix()
+        for p in out.rglob("*")
+        if p.is_file() and "tanda-terima" not in p.parts
+    }
+
+
+def test_three_workers_share_one_inbox_and_ledger(inputs: Path, tmp_path: Path, pg_url) -> None:
+    one_url, three_url = pg_url(), pg_url()
+    one = _workspace(tmp_path / "satu", inputs, one_url)
+    three = _workspace(tmp_path / "tiga", inputs, three_url)
+
+    solo = _worker(one)
+    solo_out, _ = solo.communicate(timeout=800)
+    assert solo.returncode in (0, 1), solo_out
+
+    workers = [_worker(three) for _ in range(3)]
+    outs = [w.communicate(timeout=800)[0] for w in workers]
+    for w, out in zip(workers, outs, strict=True):
+        assert w.returncode in (0, 1), out
+        assert "galat internal" not in out, out
+
+    assert list((three / "inbox").rglob("*.*")) == []
+    receipts = _receipts(three)
+    assert len(receipts) == 300  # exactly one each, nothing twice
+    assert Counter(map(_receipt_view, receipts)) == Counter(map(_receipt_view, _receipts(one)))
+    assert Counter(r["status"] for r in receipts)["accepted"] >= 30 * 8
+    assert _ledger(three_url) == _ledger(one_url)
+    assert _outputs(three) == _outputs(one)
+
+    holds = _holds(three_url)
+    assert len({worker for _r, worker, _a, _b in holds}) >= 2, holds  # the work was shared
+    by_region: dict[str, list[tuple[float, float]]] = {}
+    for region, _worker_id, start, end in holds:
+        assert end is not None, (region, "never let go")
+        by_region.setdefault(region, []).append((start, end))
+    for region, spans in by_region.items():
+        for (_a0, a1), (b0, _b1) in zip(spans, spans[1:], strict=False):
+            assert a1 <= b0, f"{region} dipegang dua pekerja sekaligus: {spans}"
+    assert set(DESA) <= set(by_region)
+
+
+def test_a_killed_worker_is_taken_over(inputs: Path, tmp_path: Path, pg_url) -> None:
+    url = pg_url()
+    root = _workspace(tmp_path / "ws", inputs, url, takeover=3)
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    first = _worker(root)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:  # kill it mid-input: an input claimed, not done
+            try:
+                with engine.connect() as c:
+                    busy = c.execute(
+                        sa.text("SELECT count(*) FROM klaim k JOIN inputs i ON i.token = k.token "
+                                "WHERE i.done = 0 AND i.id > 20")  # fmt: skip
+                    ).scalar()
+            except sa.exc.DBAPIError:
+                busy = 0  # tables not made yet
+            if busy:
+                break
+            time.sleep(0.05)
+        os.kill(first.pid, signal.SIGKILL)
+        first.communicate(timeout=30)
+        with engine.connect() as c:
+            held = c.execute(sa.text("SELECT count(*) FROM kunci_wilayah")).scalar()
+            claimed = c.execute(sa.text("SELECT count(*) FROM klaim")).scalar()
+        assert held and claimed  # the dead worker's region and claim are still recorded
+        started = time.monotonic()
+        second = _worker(root)
+        out, _ = second.communicate(timeout=800)
+        assert second.returncode in (0, 1), out
+        assert time.monotonic() - started >= 3  # it waited for the dead worker's timeout
+        receipts = _receipts(root)
+        names = Counter(r["sha256"] + r["file"] for r in receipts)
+        assert len(receipts) == 300 and max(names.values()) == 1
+        with engine.connect() as c:
+            assert c.execute(sa.text("SELECT count(*) FROM inputs WHERE done = 0")).scalar() == 0
+            assert c.execute(sa.text("SELECT count(*) FROM klaim")).scalar() == 0
+    finally:
+        engine.dispose()
