@@ -32,6 +32,7 @@ from pipeline.demo_operators import working_days_before
 from pipeline.scans.samples import make_photo, make_scan
 from tests.conftest import make_workspace
 from tests.kabupaten_acak import KECAMATAN
+from tests.pg import admin_url, fresh_database, set_database_url
 
 pytestmark = pytest.mark.timeout(900)
 
@@ -65,6 +66,7 @@ def _drop_inputs(ws: Any, kode: str, n: int) -> None:
             "Tanggal Musrenbang": tanggal,
             "Jam Mulai": "09.00",
             "Tempat": f"Balai {op.desa.nama}",
+            "Alamat": f"Jl. Utama {op.desa.nama}",
             "Nama Kepala Desa/Lurah": f"Kepala {op.desa.nama}",
             "Pimpinan Rapat": f"Ketua {op.desa.nama}",
             "Notulen": f"Notulen {op.desa.nama}",
@@ -73,10 +75,10 @@ def _drop_inputs(ws: Any, kode: str, n: int) -> None:
         },
         peserta=[(f"Warga {i} {op.desa.nama}", "P" if i % 2 else "L",
                   "Pemerintah Kelurahan" if kel else "BPD", "Anggota") for i in range(10)],
-        usulan=[("Masyarakat", "Pemberdayaan Masyarakat Kelurahan" if kel else
-                 "Pembangunan Desa", f"Rabat beton jalan {op.desa.nama} {j}", f"Dusun {j}",
-                 10 + j + n, "meter", 7_500_000 * (j + 1), "Dana Desa" if not kel else "APBD")
-                for j in range(3)],
+        usulan=[("Masyarakat", "Infrastruktur dan Kewilayahan" if kel else
+                 "Pelaksanaan Pembangunan Desa", f"Rabat beton jalan {op.desa.nama} {j}",
+                 f"Dusun {j}", 10 + j + n, "meter", 7_500_000 * (j + 1),
+                 "Dana Kelurahan" if kel else "APBDes") for j in range(3)],
         decisions=[(j + 1, "Diterima", "") for j in range(3)],
     )  # fmt: skip
     shutil.copy2(book, book.with_name("salinan buku kerja.xlsx"))
@@ -104,9 +106,9 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _workspace(root: Path, inbox: Path, url: str, takeover: float = 120) -> Path:
     ws = make_workspace(root, wilayah=WILAYAH)
+    set_database_url(ws.root, url)
     toml = ws.root / "musrenbang.toml"
     text = toml.read_text(encoding="utf-8")
-    text = text.replace('database_url = "sqlite:///musrenbang.db"', f'database_url = "{url}"')
     text = text.replace("ambil_alih_detik = 120", f"ambil_alih_detik = {takeover:g}")
     toml.write_text(text, encoding="utf-8")
     shutil.rmtree(ws.inbox)
@@ -179,8 +181,12 @@ def _outputs(root: Path) -> set[str]:
     }
 
 
-def test_three_workers_share_one_inbox_and_ledger(inputs: Path, tmp_path: Path, pg_url) -> None:
-    one_url, three_url = pg_url(), pg_url()
+def test_three_workers_share_one_inbox_and_ledger(inputs: Path, tmp_path: Path) -> None:
+    with fresh_database(admin_url()) as one_url, fresh_database(admin_url()) as three_url:
+        _three_workers(inputs, tmp_path, one_url, three_url)
+
+
+def _three_workers(inputs: Path, tmp_path: Path, one_url: str, three_url: str) -> None:
     one = _workspace(tmp_path / "satu", inputs, one_url)
     three = _workspace(tmp_path / "tiga", inputs, three_url)
 
@@ -214,8 +220,8 @@ def test_three_workers_share_one_inbox_and_ledger(inputs: Path, tmp_path: Path, 
     assert set(DESA) <= set(by_region)
 
 
-def test_a_killed_worker_is_taken_over(inputs: Path, tmp_path: Path, pg_url) -> None:
-    url = pg_url()
+def test_a_killed_worker_is_taken_over(inputs: Path, tmp_path: Path, pg_url: str) -> None:
+    url = pg_url
     root = _workspace(tmp_path / "ws", inputs, url, takeover=3)
     engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
     first = _worker(root)

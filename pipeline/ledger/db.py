@@ -36,6 +36,8 @@ def engine_for(target: str | Path) -> Engine:
     if isinstance(target, Path):
         target.parent.mkdir(parents=True, exist_ok=True)
         url = sqlite_url(target)
+    elif target.startswith("postgresql://"):  # as an operator writes it: psycopg 3 drives it
+        url = "postgresql+psycopg://" + target.removeprefix("postgresql://")
     else:
         url = target
     if make_url(url).get_backend_name() == "sqlite":
