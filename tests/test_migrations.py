@@ -1,12 +1,12 @@
 """The ledger's migrations: an empty database and a ledger made by the release before
-migrations (tests/data/ledger-rilis-39303a0.db: one desa at Verifikasi with two usulan, a
-scan, its audit rows) both end at the head revision, nothing lost, and the pipeline goes on
+migrations (tests/data/rilis-39303a0.tar.gz: the workspace, made by release 39303a0, of one
+desa at Verifikasi with two usulan and a scan: its ledger, archive and outbox) both end at the head revision, nothing lost, and the pipeline goes on
 with the migrated ledger. The same migrations run on PostgreSQL (`ledger_url`: both backends).
 """
 
 from __future__ import annotations
 
-import shutil
+import tarfile
 import sqlite3
 from pathlib import Path
 
@@ -17,9 +17,10 @@ from pipeline.core.config import load_settings
 from pipeline.ledger import migrate
 from pipeline.ledger.store import Ledger
 from pipeline.run.batch import run_pass
-from tests.conftest import desa_inbox, make_workspace
+from pipeline.core.workspace import Workspace
+from tests.conftest import desa_inbox
 
-RILIS = Path(__file__).parent / "data" / "ledger-rilis-39303a0.db"
+RILIS = Path(__file__).parent / "data" / "rilis-39303a0.tar.gz"
 TABLES = ("tahap", "tahap_riwayat", "usulan", "inputs", "berkas", "audit")
 
 
@@ -32,9 +33,10 @@ def _counts(path: Path) -> dict[str, int]:
 
 
 def test_a_release_ledger_is_migrated_in_place(tmp_path: Path) -> None:
-    ws = make_workspace(tmp_path / "ws")
+    with tarfile.open(RILIS) as tar:
+        tar.extractall(tmp_path, filter="data")
+    ws = Workspace(tmp_path / "ws")
     ledger_file = ws.root / "musrenbang.db"
-    shutil.copy(RILIS, ledger_file)
     before = _counts(ledger_file)
     assert before["usulan"] == 2 and before["inputs"] == 2
     with sqlite3.connect(ledger_file) as db:  # made before migrations existed
@@ -46,7 +48,7 @@ def test_a_release_ledger_is_migrated_in_place(tmp_path: Path) -> None:
         assert migrate.current(ledger.db) == migrate.head()
         row = ledger.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         assert row is not None and row["value"] == "2"
-        stage = ledger.stage("12.05.01.2002", 2027)
+        stage = ledger.region_year("12.05.01.2002", 2027)
         assert stage is not None and stage.stage == "Verifikasi"
         mark = ledger.change_mark()
         with pytest.raises(DBAPIError, match="append-only"):
@@ -57,7 +59,7 @@ def test_a_release_ledger_is_migrated_in_place(tmp_path: Path) -> None:
 
     # the pipeline goes on with it: the same workbook again is a duplicate, a new scan counts
     src = desa_inbox(ws)
-    (src / "pindaian" / "berita-acara").mkdir(parents=True)
+    (src / "pindaian" / "berita-acara").mkdir(parents=True, exist_ok=True)
     from pipeline.scans.samples import make_scan
 
     make_scan(src / "pindaian" / "berita-acara" / "ba.jpg", "Berita Acara", fmt="jpg",

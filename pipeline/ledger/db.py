@@ -12,7 +12,7 @@ Statements are portable SQL text with named `:name` parameters (pipeline/core/sq
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -115,6 +115,19 @@ class Rows:
         return iter(self.fetchall())
 
 
+def _named(sql: str, values: Sequence[Any]) -> tuple[str, dict[str, Any]]:
+    out, n, quoted = [], 0, False
+    for ch in sql:
+        if ch == "'":
+            quoted = not quoted
+        if ch == "?" and not quoted:
+            out.append(f":_{n}")
+            n += 1
+        else:
+            out.append(ch)
+    return "".join(out), {f"_{i}": v for i, v in enumerate(values)}
+
+
 class Db:
     """The one ledger connection: `execute(sql, params)` and `transaction()`."""
 
@@ -128,7 +141,9 @@ class Db:
     def is_sqlite(self) -> bool:
         return self.dialect == "sqlite"
 
-    def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> Rows:
+    def execute(self, sql: str, params: Mapping[str, Any] | Sequence[Any] | None = None) -> Rows:
+        if params is not None and not isinstance(params, Mapping):  # TRANSITIONAL: `?` marks
+            sql, params = _named(sql, params)
         result: CursorResult[Any] = self.connection.execute(text(sql), dict(params or {}))
         if not result.returns_rows:
             return Rows([], result.rowcount)
