@@ -6,18 +6,18 @@ with the migrated ledger. The same migrations run on PostgreSQL (`ledger_url`: b
 
 from __future__ import annotations
 
-import tarfile
 import sqlite3
+import tarfile
 from pathlib import Path
 
 import pytest
 from sqlalchemy.exc import DBAPIError
 
 from pipeline.core.config import load_settings
+from pipeline.core.workspace import Workspace
 from pipeline.ledger import migrate
 from pipeline.ledger.store import Ledger
 from pipeline.run.batch import run_pass
-from pipeline.core.workspace import Workspace
 from tests.conftest import desa_inbox
 
 RILIS = Path(__file__).parent / "data" / "rilis-39303a0.tar.gz"

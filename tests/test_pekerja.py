@@ -231,8 +231,10 @@ def test_a_killed_worker_is_taken_over(inputs: Path, tmp_path: Path, pg_url: str
             try:
                 with engine.connect() as c:
                     busy = c.execute(
-                        sa.text("SELECT count(*) FROM klaim k JOIN inputs i ON i.token = k.token "
-                                "WHERE i.done = 0 AND i.id > 20")  # fmt: skip
+                        sa.text(
+                            "SELECT count(*) FROM klaim k JOIN inputs i ON i.token = k.token "
+                            "WHERE i.done = 0 AND i.id > 20"
+                        )  # fmt: skip
                     ).scalar()
             except sa.exc.DBAPIError:
                 busy = 0  # tables not made yet

@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.exc import IntegrityError
+
 from pipeline.core.config import Settings
 from pipeline.core.examined import Examined
 from pipeline.core.receipts import Receipt, Status, clash_free, receipt_stem, write_receipt
@@ -173,23 +175,29 @@ class Batch:
         sha, size = safety.archive(claim.path, self.ws.root / archived_as)
         received_at = dt.datetime.now(self.tz)
         file, rel = display_name(claim.name), display_name(claim.rel)
-        name = clash_free(
-            receipt_stem(received_at, file, self.name_budget),
-            lambda n: (
-                self.ledger.receipt_name_taken(n) or (self.ws.receipts / f"{n}.json").exists()
-            ),
-        )
-        return self.ledger.add_input(
-            token=claim.token,
-            file=file,
-            rel=rel,
-            sha256=sha,
-            size=size,
-            received_at=received_at,
-            receipt_name=name,
-            archived_as=archived_as,
-            raw_rel=name_bytes(claim.rel) if rel != claim.rel else None,
-        )
+        for _attempt in range(20):
+            name = clash_free(
+                receipt_stem(received_at, file, self.name_budget),
+                lambda n: (
+                    self.ledger.receipt_name_taken(n) or (self.ws.receipts / f"{n}.json").exists()
+                ),
+            )
+            try:
+                return self.ledger.add_input(
+                    token=claim.token,
+                    file=file,
+                    rel=rel,
+                    sha256=sha,
+                    size=size,
+                    received_at=received_at,
+                    receipt_name=name,
+                    archived_as=archived_as,
+                    raw_rel=name_bytes(claim.rel) if rel != claim.rel else None,
+                )
+            except IntegrityError:  # another worker took that receipt name just now
+                if self.ledger.input_by_token(claim.token) is not None:
+                    raise
+        raise RuntimeError(f"nama tanda terima untuk {file} tidak dapat dipilih")
 
     def release(self, claim: inbox.Claim, row: InputRow) -> None:
         """Let the claimed file go, only once its archive copy exists and matches its sha256
