@@ -8,6 +8,8 @@ killed mid-input is taken over). Times are seconds since the epoch from the work
 
 from __future__ import annotations
 
+import time
+
 from pipeline.ledger.db import Db
 
 _TAKE = (
@@ -114,9 +116,9 @@ def take_region(db: Db, region: str, worker: str, now: float, stale: float) -> b
                     "AND worker = :w AND selesai IS NULL",
                     {"now": now, "r": region, "w": before["worker"]},
                 )
-            db.execute(
+            db.execute(  # the clock read after the hold is ours: the record never overlaps
                 "INSERT INTO kerja_wilayah (region, worker, mulai) VALUES (:r, :w, :now)",
-                {"r": region, "w": worker, "now": now},
+                {"r": region, "w": worker, "now": time.time()},
             )
     return True
 
@@ -127,13 +129,14 @@ def drop_region(db: Db, region: str, worker: str, now: float) -> None:
 
 
 def _drop_region(db: Db, region: str, worker: str, now: float) -> None:
-    db.execute(
-        "DELETE FROM kunci_wilayah WHERE region = :r AND worker = :w", {"r": region, "w": worker}
-    )
+    del now  # the end is read last, just before the hold is given up (see take_region)
     db.execute(
         "UPDATE kerja_wilayah SET selesai = :now WHERE region = :r AND worker = :w "
         "AND selesai IS NULL",
-        {"now": now, "r": region, "w": worker},
+        {"now": time.time(), "r": region, "w": worker},
+    )
+    db.execute(
+        "DELETE FROM kunci_wilayah WHERE region = :r AND worker = :w", {"r": region, "w": worker}
     )
 
 
