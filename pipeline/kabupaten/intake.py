@@ -79,7 +79,7 @@ class PackageIntake:
             "SELECT COUNT(*) FROM inputs WHERE region LIKE :under AND year = :year "
             "AND purpose = 'workbook-desa' AND status = 'accepted'",
             {"under": kode + ".%", "year": tahun},
-        ).fetchone()[0]
+        ).one()[0]
         if direct:
             issues.append(
                 issue(

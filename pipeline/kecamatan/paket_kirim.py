@@ -58,7 +58,7 @@ def kirim_count(ctx: Context, kode: str, year: int) -> int:
         "SELECT COUNT(*) FROM tahap_riwayat WHERE region = :region AND year = :year"
         " AND to_stage = 'Kirim'",
         {"region": kode, "year": year},
-    ).fetchone()
+    ).one()
     return int(row[0])
 
 

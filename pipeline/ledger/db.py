@@ -12,7 +12,7 @@ Statements are portable SQL text with named `:name` parameters (pipeline/core/sq
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,8 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import CursorResult, make_url
 from sqlalchemy.pool import NullPool
+
+from pipeline.core.sql import SqlRow
 
 __all__ = ["Db", "Row", "Rows", "engine_for", "sqlite_url"]
 
@@ -95,37 +97,31 @@ class Row:
 class Rows:
     """Every row of a statement, fetched at once (the connection is free again at once)."""
 
-    def __init__(self, rows: list[Row], rowcount: int) -> None:
+    def __init__(self, rows: list[SqlRow], rowcount: int) -> None:
         self._rows = rows
         self._next = 0
         self.rowcount = rowcount
 
-    def fetchone(self) -> Row | None:
+    def fetchone(self) -> SqlRow | None:
         if self._next >= len(self._rows):
             return None
         self._next += 1
         return self._rows[self._next - 1]
 
-    def fetchall(self) -> list[Row]:
+    def one(self) -> SqlRow:
+        """The next row, which must exist (an aggregate, RETURNING of a row just written)."""
+        row = self.fetchone()
+        if row is None:
+            raise LookupError("pernyataan SQL tidak mengembalikan baris")
+        return row
+
+    def fetchall(self) -> list[SqlRow]:
         rest = self._rows[self._next :]
         self._next = len(self._rows)
         return rest
 
-    def __iter__(self) -> Iterator[Row]:
+    def __iter__(self) -> Iterator[SqlRow]:
         return iter(self.fetchall())
-
-
-def _named(sql: str, values: Sequence[Any]) -> tuple[str, dict[str, Any]]:
-    out, n, quoted = [], 0, False
-    for ch in sql:
-        if ch == "'":
-            quoted = not quoted
-        if ch == "?" and not quoted:
-            out.append(f":_{n}")
-            n += 1
-        else:
-            out.append(ch)
-    return "".join(out), {f"_{i}": v for i, v in enumerate(values)}
 
 
 class Db:
@@ -141,14 +137,13 @@ class Db:
     def is_sqlite(self) -> bool:
         return self.dialect == "sqlite"
 
-    def execute(self, sql: str, params: Mapping[str, Any] | Sequence[Any] | None = None) -> Rows:
-        if params is not None and not isinstance(params, Mapping):  # TRANSITIONAL: `?` marks
-            sql, params = _named(sql, params)
+    def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> Rows:
         result: CursorResult[Any] = self.connection.execute(text(sql), dict(params or {}))
         if not result.returns_rows:
             return Rows([], result.rowcount)
         keys = tuple(result.keys())
-        return Rows([Row(keys, tuple(r)) for r in result], result.rowcount)
+        rows: list[SqlRow] = [Row(keys, tuple(r)) for r in result]
+        return Rows(rows, result.rowcount)
 
     @contextmanager
     def transaction(self) -> Iterator[Db]:

@@ -129,7 +129,7 @@ class Journal(LedgerFile):
             row = db.execute(
                 "UPDATE inputs SET attempts = attempts + 1 WHERE id = :id RETURNING attempts",
                 {"id": input_id},
-            ).fetchone()
+            ).one()
         return int(row["attempts"])
 
     def give_up(self, input_id: int, receipt_json: str) -> None:
