@@ -231,43 +231,79 @@ def _three_workers(inputs: Path, tmp_path: Path, one_url: str, three_url: str) -
     assert set(DESA) <= set(by_region)
 
 
-def test_a_killed_worker_is_taken_over(inputs: Path, tmp_path: Path, pg_url: str) -> None:
-    url = pg_url
-    root = _workspace(tmp_path / "ws", inputs, url, takeover=3, only=4)
-    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+def _kill_mid_input(root: Path, engine: sa.Engine) -> None:
+    """Start a worker and SIGKILL it while an input is claimed and not done."""
     first = _worker(root)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            with engine.connect() as c:
+                busy = c.execute(
+                    sa.text(
+                        "SELECT count(*) FROM klaim k JOIN inputs i ON i.token = k.token "
+                        "WHERE i.done = 0 AND i.id > 6"
+                    )  # fmt: skip
+                ).scalar()
+        except sa.exc.DBAPIError:
+            busy = 0  # tables not made yet
+        if busy:
+            break
+        time.sleep(0.05)
+    os.kill(first.pid, signal.SIGKILL)
+    first.communicate(timeout=30)
+    with engine.connect() as c:
+        held = c.execute(sa.text("SELECT count(*) FROM kunci_wilayah")).scalar()
+        claimed = c.execute(sa.text("SELECT count(*) FROM klaim")).scalar()
+    assert held and claimed  # the dead worker's region and claim are still recorded
+
+
+def _finish(root: Path, engine: sa.Engine, n_inputs: int) -> float:
+    """Run a second worker to the end; every input exactly once. Returns its seconds."""
+    started = time.monotonic()
+    second = _worker(root)
+    out, _ = second.communicate(timeout=800)
+    seconds = time.monotonic() - started
+    assert second.returncode in (0, 1), out
+    receipts = _receipts(root)
+    names = Counter(r["sha256"] + r["file"] for r in receipts)
+    assert len(receipts) == n_inputs and max(names.values()) == 1
+    with engine.connect() as c:
+        assert c.execute(sa.text("SELECT count(*) FROM inputs WHERE done = 0")).scalar() == 0
+        assert c.execute(sa.text("SELECT count(*) FROM klaim")).scalar() == 0
+        assert c.execute(sa.text("SELECT count(*) FROM kunci_wilayah")).scalar() == 0
+    return seconds
+
+
+def test_a_killed_worker_on_another_machine_is_taken_over_after_the_timeout(
+    inputs: Path, tmp_path: Path, pg_url: str
+) -> None:
+    root = _workspace(tmp_path / "ws", inputs, pg_url, takeover=4, only=3)
+    engine = sa.create_engine(pg_url.replace("postgresql://", "postgresql+psycopg://", 1))
     try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:  # kill it mid-input: an input claimed, not done
-            try:
-                with engine.connect() as c:
-                    busy = c.execute(
-                        sa.text(
-                            "SELECT count(*) FROM klaim k JOIN inputs i ON i.token = k.token "
-                            "WHERE i.done = 0 AND i.id > 20"
-                        )  # fmt: skip
-                    ).scalar()
-            except sa.exc.DBAPIError:
-                busy = 0  # tables not made yet
-            if busy:
-                break
-            time.sleep(0.05)
-        os.kill(first.pid, signal.SIGKILL)
-        first.communicate(timeout=30)
-        with engine.connect() as c:
-            held = c.execute(sa.text("SELECT count(*) FROM kunci_wilayah")).scalar()
-            claimed = c.execute(sa.text("SELECT count(*) FROM klaim")).scalar()
-        assert held and claimed  # the dead worker's region and claim are still recorded
-        started = time.monotonic()
-        second = _worker(root)
-        out, _ = second.communicate(timeout=800)
-        assert second.returncode in (0, 1), out
-        assert time.monotonic() - started >= 3  # it waited for the dead worker's timeout
-        receipts = _receipts(root)
-        names = Counter(r["sha256"] + r["file"] for r in receipts)
-        assert len(receipts) == 40 and max(names.values()) == 1
-        with engine.connect() as c:
-            assert c.execute(sa.text("SELECT count(*) FROM inputs WHERE done = 0")).scalar() == 0
-            assert c.execute(sa.text("SELECT count(*) FROM klaim")).scalar() == 0
+        _kill_mid_input(root, engine)
+        with engine.begin() as c:  # as if it had run on another PC: no pid to look at
+            c.execute(sa.text("UPDATE pekerja SET host = 'pc-lain'"))
+            region, dead, beat = c.execute(
+                sa.text("SELECT region, worker, heartbeat FROM kunci_wilayah")
+            ).one()
+        _finish(root, engine, 30)
+        with engine.connect() as c:  # its region was taken only once the timeout had passed
+            taken = c.execute(
+                sa.text("SELECT min(mulai) FROM kerja_wilayah WHERE region = :r AND worker != :w"),
+                {"r": region, "w": dead},
+            ).scalar()
+        assert taken is not None and taken >= beat + 4 - 0.1, (taken, beat)
+    finally:
+        engine.dispose()
+
+
+def test_a_killed_worker_on_this_machine_is_taken_over_at_once(
+    inputs: Path, tmp_path: Path, pg_url: str
+) -> None:
+    root = _workspace(tmp_path / "ws", inputs, pg_url, takeover=600, only=3)
+    engine = sa.create_engine(pg_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        _kill_mid_input(root, engine)
+        assert _finish(root, engine, 30) < 300  # its pid is gone: no 600 s wait
     finally:
         engine.dispose()

@@ -32,6 +32,22 @@ def register_worker(db: Db, worker: str, host: str, pid: int, now: float) -> Non
         )
 
 
+def local_workers(db: Db, host: str) -> list[tuple[str, int, float]]:
+    """(worker, pid, started) of this host's workers that did not stop."""
+    rows = db.execute(
+        "SELECT worker, pid, started FROM pekerja WHERE host = :host AND stopped IS NULL",
+        {"host": host},
+    ).fetchall()
+    return [(str(r["worker"]), int(r["pid"]), float(r["started"])) for r in rows]
+
+
+def declare_dead(db: Db, worker: str) -> None:
+    """A worker known dead (its process is gone): its claims and regions are free at once."""
+    with db.transaction():
+        for table in ("pekerja", "klaim", "kunci_wilayah"):
+            db.execute(f"UPDATE {table} SET heartbeat = 0 WHERE worker = :w", {"w": worker})
+
+
 def beat(db: Db, worker: str, now: float) -> None:
     """The worker is alive: its row, its claims and its regions."""
     with db.transaction():

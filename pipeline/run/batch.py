@@ -69,7 +69,7 @@ def run_pass(
     with nullcontext() if shared else workspace_lock(ws, timeout=600):
         wilayah = load_wilayah(ws.wilayah_file)
         ledger = Ledger(settings.ledger_url(ws.root))
-        worker = Pekerja(ledger, settings)
+        worker = Pekerja(ledger, settings, exclusive=not shared)
         worker.start()
         try:
             batch = Batch(ws, settings, wilayah, ledger, converter, say, worker)

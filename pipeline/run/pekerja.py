@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import psutil
+
 from pipeline.core.config import Settings
 from pipeline.ledger import klaim
 from pipeline.ledger.db import Db
@@ -33,8 +35,11 @@ class RegionElsewhere(Exception):
 
 
 class Pekerja:
-    def __init__(self, ledger: Ledger, settings: Settings) -> None:
+    def __init__(self, ledger: Ledger, settings: Settings, *, exclusive: bool = False) -> None:
+        """`exclusive`: this process holds the workspace lock (SQLite), so no other pass runs
+        and every claim it finds is a dead pass's, to be taken at once."""
         self.ledger = ledger
+        self.exclusive = exclusive
         self.timeout = settings.proses.ambil_alih_detik
         host = socket.gethostname() or "?"
         self.id = f"{host}:{os.getpid()}:{secrets.token_hex(3)}"
@@ -42,12 +47,32 @@ class Pekerja:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         klaim.register_worker(ledger.db, self.id, host, os.getpid(), time.time())
+        self._bury(host)
+
+    def _bury(self, host: str) -> None:
+        """Workers of this machine whose process is gone (killed, the PC restarted) need not
+        be waited for: their claims and regions are taken over at once, not after the
+        timeout. A pid now used by a younger process is gone too."""
+        for worker, pid, started in klaim.local_workers(self.db, host):
+            if worker == self.id:
+                continue
+            try:
+                alive = psutil.Process(pid).create_time() <= started + 1
+            except psutil.AccessDenied:  # another user's live process
+                alive = True
+            except (psutil.NoSuchProcess, ValueError):
+                alive = False
+            if not alive:
+                klaim.declare_dead(self.db, worker)
 
     @property
     def db(self) -> Db:
         return self.ledger.db
 
     def stale(self) -> float:
+        """Heartbeats older than this are a dead worker's."""
+        if self.exclusive:
+            return time.time() + 1.0
         return time.time() - self.timeout
 
     # --- heartbeat
