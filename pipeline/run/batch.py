@@ -70,7 +70,6 @@ def run_pass(
         wilayah = load_wilayah(ws.wilayah_file)
         ledger = Ledger(settings.ledger_url(ws.root))
         worker = Pekerja(ledger, settings, exclusive=not shared)
-        worker.start()
         try:
             batch = Batch(ws, settings, wilayah, ledger, converter, say, worker)
             _clean(ws, shared)
@@ -99,7 +98,7 @@ def run_pass(
             # `run` ("then recaps") always looks at the kabupaten reports (the Pemantauan shows
             # who is past the deadline today); a watcher pass only when it changed something.
             if readiness is None or result.receipts:
-                with worker.scope(REPORTS):
+                with worker.scope(REPORTS if shared else None):
                     _kabupaten_reports(batch, result, wilayah, ledger)
         finally:
             batch.close()

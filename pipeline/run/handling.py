@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -74,10 +75,10 @@ class Batch:
         ledger: Ledger,
         converter: Converter | None,
         log: Callable[[str], None],
-        worker: Pekerja,
+        worker: Pekerja | None = None,
     ) -> None:
         self.ws = ws
-        self.worker = worker
+        self.worker = worker or Pekerja(ledger, settings, exclusive=True)
         self.put_aside: list[inbox.Claim] = []  # inputs of a region held by nobody here yet
         self.settings = settings
         self.tz = ZoneInfo(settings.jadwal.zona_waktu)
@@ -133,7 +134,9 @@ class Batch:
         worker whose claim row holds the file's name, size and time may move it."""
         st = path.lstat()
         rel = path.relative_to(self.ws.inbox).as_posix()
-        token = self.worker.take_file(f"{rel}|{st.st_size}|{st.st_mtime_ns}", inbox.new_token())
+        # the name as bytes, hashed: a name that is not UTF-8 has no text for the database
+        name = hashlib.sha256(os.fsencode(rel)).hexdigest()
+        token = self.worker.take_file(f"{name}|{st.st_size}|{st.st_mtime_ns}", inbox.new_token())
         if token is None:
             return None  # a live worker is moving it
         taken = inbox.claim(self.ws, path, token)

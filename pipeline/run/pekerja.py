@@ -42,12 +42,22 @@ class Pekerja:
         self.exclusive = exclusive
         self.timeout = settings.proses.ambil_alih_detik
         host = socket.gethostname() or "?"
+        self.host = host
         self.id = f"{host}:{os.getpid()}:{secrets.token_hex(3)}"
         self.held: list[str] = []
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        klaim.register_worker(ledger.db, self.id, host, os.getpid(), time.time())
-        self._bury(host)
+        self._registered = False
+
+    def _register(self) -> None:
+        """On the first claim or hold: a pass with nothing to do writes nothing."""
+        if self._registered:
+            return
+        self._registered = True
+        klaim.register_worker(self.db, self.id, self.host, os.getpid(), time.time())
+        self._bury(self.host)
+        self._thread = threading.Thread(target=self._beat, name="pekerja-detak", daemon=True)
+        self._thread.start()
 
     def _bury(self, host: str) -> None:
         """Workers of this machine whose process is gone (killed, the PC restarted) need not
@@ -76,10 +86,6 @@ class Pekerja:
         return time.time() - self.timeout
 
     # --- heartbeat
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._beat, name="pekerja-detak", daemon=True)
-        self._thread.start()
-
     def _beat(self) -> None:
         target: str | Path = self.ledger.target
         db = Db(target)
@@ -93,6 +99,8 @@ class Pekerja:
             db.close()
 
     def stop(self) -> None:
+        if not self._registered:
+            return
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
@@ -100,12 +108,14 @@ class Pekerja:
 
     # --- inputs
     def take_file(self, berkas: str, token: str) -> str | None:
+        self._register()
         return klaim.take_file(self.db, berkas, token, self.id, time.time(), self.stale())
 
     def file_moved(self, token: str) -> None:
         klaim.file_moved(self.db, token)
 
     def take_claim(self, token: str) -> bool:
+        self._register()
         return klaim.take_claim(self.db, token, self.id, time.time(), self.stale())
 
     def drop_claim(self, token: str) -> None:
@@ -118,6 +128,7 @@ class Pekerja:
     def try_hold(self, region: str) -> bool:
         if region in self.held:
             return True
+        self._register()
         if klaim.take_region(self.db, region, self.id, time.time(), self.stale()):
             self.held.append(region)
             return True
