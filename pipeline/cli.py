@@ -159,8 +159,8 @@ def _parser() -> argparse.ArgumentParser:
         "cadangan",
         "cadangkan ledger, pengaturan dan daftar wilayah",
         "Satu berkas zip bertanggal berisi salinan ledger yang konsisten (backup daring "
-        "SQLite), musrenbang.toml dan wilayah.csv. Aman selagi watch berjalan. Cara "
-        "memulihkan: docs/operasi.md.",
+        "SQLite, atau pg_dump untuk ledger PostgreSQL), musrenbang.toml dan wilayah.csv. "
+        "Aman selagi watch berjalan. Cara memulihkan: docs/operasi.md.",
     )
     s.add_argument(
         "--ke",

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Set up a fresh Debian/Ubuntu machine: LibreOffice + metric-compatible fonts (apt), then a
-# virtual environment in .venv with the project and its test tools. Safe to run again.
+# Set up a fresh Debian/Ubuntu machine: LibreOffice + metric-compatible fonts and PostgreSQL
+# (apt), then a virtual environment in .venv with the project and its test tools. Safe to run
+# again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(libreoffice-writer-nogui libreoffice-calc-nogui fonts-liberation2
   fonts-crosextra-carlito fonts-crosextra-caladea poppler-utils python3-uno
-  chromium chromium-driver)  # chromium: the Pemantauan page tested in a real browser
+  chromium chromium-driver  # chromium: the Pemantauan page tested in a real browser
+  postgresql postgresql-client)  # PostgreSQL: the ledger tests run on it too (scripts/postgres.sh)
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then

@@ -15,6 +15,11 @@ from pipeline.commands import init_workspace
 from pipeline.core.config import load_settings
 from pipeline.core.workspace import Workspace
 from pipeline.run.batch import PassResult, run_pass
+from tests import pg
+
+# PostgreSQL (tests/pg.py): a fresh database per test, and a ledger over SQLite and PostgreSQL
+pg_url = pg.pg_url
+ledger_url = pg.ledger_url
 
 # A few rows of ../shared/data/wilayah-kepmendagri-2025.csv (Kabupaten Langkat, Kec. Bahorok).
 WILAYAH_CSV = """kode,nama

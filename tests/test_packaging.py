@@ -54,7 +54,7 @@ def test_version_and_metadata() -> None:
 def test_every_runtime_dependency_has_a_line_in_the_readme() -> None:
     readme = (CHECKOUT / "README.md").read_text(encoding="utf-8")
     table = readme[readme.index("### Dependencies") :]
-    for name in ("psutil", "rich", "selenium", "build"):
+    for name in ("psutil", "rich", "selenium", "build", "sqlalchemy", "alembic", "psycopg"):
         assert f"| {name}" in table or f", {name} |" in table, name
 
 

@@ -9,9 +9,11 @@ never written over a good backup. The zip is written under a temporary name and 
 complete, so a file named `cadangan-*.zip` is always whole.
 
 The seam for other databases: DUMPERS maps the scheme of `[ledger] database_url` to a
-function that writes the ledger's dump into a work folder. A PostgreSQL ledger gets a
-`postgresql` entry running `pg_dump` (a later task); everything around it (the zip, the
-manifest, daily backups and pruning) stays as it is.
+function that writes the ledger's dump into a work folder. A PostgreSQL ledger is dumped by
+`pg_dump --format=custom` (pipeline/ledger/pgdump.py: the password only in the child's
+environment, the dump taken from a snapshot the row counts are read in, checked with
+`pg_restore --list`); everything around it (the zip, the manifest, daily backups and
+pruning) is the same for both.
 
 Restoring is written up in docs/operasi.md ("Cadangan dan pemulihan").
 """
@@ -48,7 +50,7 @@ class BackupError(Exception):
 class LedgerDump:
     member: str  # name inside the zip
     path: Path  # the dumped file in the work folder
-    kind: str  # "sqlite" (later also "postgresql")
+    kind: str  # "sqlite" or "postgresql"
     restore_to: str  # where the member goes back, relative to the root
     details: dict[str, object]
 
@@ -95,7 +97,26 @@ def _dump_sqlite(settings: Settings, root: Path, work: Path) -> LedgerDump:
     return LedgerDump(src.name, out, "sqlite", restore_to, details)
 
 
-DUMPERS: dict[str, Dumper] = {"sqlite": _dump_sqlite}
+def _dump_postgresql(settings: Settings, root: Path, work: Path) -> LedgerDump:
+    from pipeline.ledger.pgdump import PgDumpError, dump
+
+    try:
+        done = dump(settings.ledger.database_url, work)
+    except PgDumpError as exc:
+        raise BackupError(str(exc)) from exc
+    details: dict[str, object] = {
+        "pg_restore_list": done.entries,
+        "schema_version": done.schema_version,
+        "baris": done.rows,
+    }
+    return LedgerDump(done.path.name, done.path, "postgresql", done.where, details)
+
+
+DUMPERS: dict[str, Dumper] = {
+    "sqlite": _dump_sqlite,
+    "postgresql": _dump_postgresql,
+    "postgresql+psycopg": _dump_postgresql,
+}
 
 
 def _version() -> str | None:
@@ -137,7 +158,8 @@ def make_backup(
     dumper = DUMPERS.get(_scheme(settings.ledger.database_url))
     if dumper is None:
         raise BackupError(
-            f"Cadangan untuk ledger {settings.ledger.database_url} belum tersedia (hanya SQLite)."
+            f"Cadangan untuk ledger {settings.ledger.database_url} belum tersedia "
+            "(hanya SQLite dan PostgreSQL)."
         )
     tz = ZoneInfo(settings.jadwal.zona_waktu)
     when = (now or dt.datetime.now(tz)).astimezone(tz)
@@ -189,8 +211,10 @@ def daily_backup(
     """watch's daily backup: made when `[cadangan] harian` is on and none exists for today;
     then the oldest daily backups beyond `[cadangan] simpan` are removed. Returns the new
     backup, or None when nothing was due."""
-    if not settings.cadangan.harian or not settings.database_path(ws.root).is_file():
+    if not settings.cadangan.harian:
         return None
+    if not settings.ledger.is_postgresql and not settings.database_path(ws.root).is_file():
+        return None  # a SQLite ledger not made yet; a PostgreSQL one is always asked
     tz = ZoneInfo(settings.jadwal.zona_waktu)
     when = (now or dt.datetime.now(tz)).astimezone(tz)
     folder = backup_folder(ws, settings)
