@@ -6,13 +6,13 @@ Shared by the orchestrator (run/) and every level, so it lives below them.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pipeline.core.models import Wilayah
 from pipeline.core.receipts import Kind, Status
 from pipeline.core.report import Issue
+from pipeline.core.sql import Sql
 
 
 @dataclass
@@ -23,7 +23,7 @@ class Examined:
     region: str | None = None
     year: int | None = None
     issues: list[Issue] = field(default_factory=list)
-    apply: Callable[[sqlite3.Connection], None] | None = None  # the ledger change, if accepted
+    apply: Callable[[Sql], None] | None = None  # the ledger change, if accepted
     # Sheet rows of the dropped workbook's usulan and peserta, in order, so that warnings can
     # be marked on the matching rows of the current workbook.
     usulan_rows: list[int | None] = field(default_factory=list)

@@ -26,4 +26,6 @@ class SqlResult(Protocol):
 
 
 class Sql(Protocol):
-    def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> SqlResult: ...
+    # positional, so that today's sqlite3.Connection (ledger/schema.py) fits until ledger/db.py
+    # takes over; a connection may offer more (a keyword, None), callers pass `(sql, {...})`
+    def execute(self, sql: str, params: Mapping[str, Any] = ..., /) -> SqlResult: ...

@@ -8,7 +8,6 @@ Lampiran Foto.
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from pipeline.core.models import BukuKerjaDesa, DesaSnapshot, IdentitasDesa, Raw
 from pipeline.core.receipts import Kind, Status
 from pipeline.core.report import Issue, Report
 from pipeline.core.sebutan import level_of
+from pipeline.core.sql import Sql
 from pipeline.core.standard import SHEET_IDENTITAS, Tahap
 from pipeline.core.wilayah import parent_kode
 from pipeline.core.workspace import buku_kerja_name, document_stem, signed_pdf_name
@@ -146,14 +146,14 @@ class DesaStages:
 
     def _apply_workbook(
         self, wb: BukuKerjaDesa, tahap: Tahap, terlambat: bool, row: InputRow
-    ) -> Callable[[sqlite3.Connection], None]:
+    ) -> Callable[[Sql], None]:
         kode, year = wb.identitas.kode or "", wb.identitas.tahun or 0
         desa = self.wilayah.desa(kode)
         level = desa.level if desa else "desa"
         at = row.received_at.astimezone(self.tz).isoformat(timespec="seconds")
         identitas = wb.identitas.model_copy(update={"tahap": tahap})
 
-        def apply(db: sqlite3.Connection) -> None:
+        def apply(db: Sql) -> None:
             before = self.ledger.region_year(kode, year)
             self.ledger.set_stage(
                 db,

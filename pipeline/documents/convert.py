@@ -19,6 +19,7 @@ import contextlib
 import json
 import os
 import queue
+import socket
 import subprocess
 import sys
 import threading
@@ -30,11 +31,14 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from filelock import FileLock
 from pypdf import PdfReader
 
 from pipeline.core.config import PdfSettings
 from pipeline.documents import processes
 from pipeline.documents.processes import group_members
+from pipeline.documents.profiles import claim_profile as _claim_profile
+from pipeline.documents.profiles import release_profile as _release_profile
 from pipeline.documents.soffice import find_soffice
 
 __all__ = ["PID_FILE", "Converter", "check_pdf", "find_soffice", "group_members"]
@@ -86,18 +90,27 @@ def check_pdf(path: Path) -> bool:
 
 
 _PID_LOCK = threading.Lock()  # one lock for every converter of this process
+_HOST = socket.gethostname()
+
+
+def _elsewhere(entry: object) -> bool:
+    """A group another machine started (older entries carry no host: this machine's)."""
+    return isinstance(entry, dict) and entry.get("host", _HOST) != _HOST
 
 
 class _PidFile:
     """The process groups this workspace's converters started, for reaping after a crash.
 
     Each entry: group id -> {"marker": profile URI on its command line, "owner": pid of the
-    pipeline that started it}. Only groups whose owner is gone are reaped, and only when one
-    of their processes still carries the marker (a reused pid is never killed).
+    pipeline that started it, "host": its machine}. Only groups whose owner is gone are
+    reaped, and only when one of their processes still carries the marker (a reused pid is
+    never killed). Several processes share the file (a lock file beside it); entries of
+    another machine (workers sharing the root over NFS) are left to that machine.
     """
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.lock = FileLock(path.with_name(path.name + ".lock"), thread_local=False)
 
     def _read(self) -> dict[str, Any]:
         try:
@@ -113,15 +126,15 @@ class _PidFile:
         os.replace(tmp, self.path)
 
     def add(self, pgid: int, marker: str) -> None:
-        with _PID_LOCK:
+        with _PID_LOCK, self.lock:
             data = self._read()
-            data[str(pgid)] = {"marker": marker, "owner": os.getpid()}
+            data[str(pgid)] = {"marker": marker, "owner": os.getpid(), "host": _HOST}
             self._write(data)
 
     def remove(self, pgid: int) -> None:
-        with _PID_LOCK:
+        with _PID_LOCK, self.lock:
             data = self._read()
-            if data.pop(str(pgid), None) is not None:
+            if not _elsewhere(data.get(str(pgid))) and data.pop(str(pgid), None) is not None:
                 self._write(data)
 
     def reap(self) -> int:
@@ -133,13 +146,15 @@ class _PidFile:
         killed only when one of them carries that marker (a reused pid is never killed),
         and never when they descend from a pipeline that still runs."""
         killed = 0
-        with _PID_LOCK:
+        with _PID_LOCK, self.lock:
             data = self._read()
             keep: dict[str, Any] = {}
             live: set[int] = set()
             for key, entry in data.items():
                 owner = entry.get("owner") if isinstance(entry, dict) else None
-                if isinstance(owner, int) and processes.alive(owner):
+                if _elsewhere(entry):
+                    keep[key] = entry  # another machine's: its pipeline judges it
+                elif isinstance(owner, int) and processes.alive(owner):
                     keep[key] = entry  # its pipeline still runs: not an orphan
                     live.add(owner)
             for key, entry in data.items():
@@ -161,25 +176,6 @@ class _PidFile:
 
 
 # ----------------------------------------------------------------------------- workers
-
-_ACTIVE_PROFILES: set[Path] = set()  # profiles in use by a live worker of this process
-
-
-def _claim_profile(runtime_dir: Path, prefix: str) -> Path:
-    """The first free profile folder (two LibreOffice on one profile collide)."""
-    base = runtime_dir / "libreoffice"
-    with _PID_LOCK:
-        n = 0
-        while (base / f"{prefix}-{n}").resolve() in _ACTIVE_PROFILES:
-            n += 1
-        profile = (base / f"{prefix}-{n}").resolve()
-        _ACTIVE_PROFILES.add(profile)
-    return profile
-
-
-def _release_profile(profile: Path) -> None:
-    with _PID_LOCK:
-        _ACTIVE_PROFILES.discard(profile)
 
 
 class _Worker:

@@ -11,7 +11,6 @@ under a second here.
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections import Counter
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
@@ -19,6 +18,7 @@ from zoneinfo import ZoneInfo
 from pipeline.core.config import Settings
 from pipeline.core.models import IdentitasDesa, UsulanKecamatan, Wilayah
 from pipeline.core.sebutan import semua_bidang
+from pipeline.core.sql import SqlRow
 from pipeline.core.standard import (
     BIDANG,
     BIDANG_KELURAHAN,
@@ -223,8 +223,8 @@ def collect(
         r
         for r in db.execute(
             "SELECT region, year, stage, identitas_json, sent_at, late FROM tahap"
-            " WHERE region LIKE ? ORDER BY region, year",
-            (prefix + "%",),
+            " WHERE region LIKE :prefix ORDER BY region, year",
+            {"prefix": prefix + "%"},
         )
         if r["region"].startswith(prefix)
     ]
@@ -239,8 +239,8 @@ def collect(
     scans: dict[tuple[str, int | None], set[str]] = {}
     for r in db.execute(
         "SELECT DISTINCT region, year, jenis FROM berkas WHERE kategori = 'pindaian'"
-        " AND region LIKE ?",
-        (prefix + "%",),
+        " AND region LIKE :prefix",
+        {"prefix": prefix + "%"},
     ):
         year = None if r["year"] is None else int(r["year"])
         scans.setdefault((r["region"], year), set()).add(r["jenis"])
@@ -312,7 +312,7 @@ def collect(
 def _desa_status(
     desa: Wilayah,
     kec: Wilayah,
-    row: sqlite3.Row | None,
+    row: SqlRow | None,
     year: int,
     scans: dict[tuple[str, int | None], set[str]],
     settings: Settings,

@@ -9,12 +9,12 @@ held one (`paket-menggantikan`); one not newer than the held one is `paket-usang
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from pipeline.core.examined import Examined
 from pipeline.core.receipts import Kind, Status
 from pipeline.core.report import issue
+from pipeline.core.sql import Sql
 from pipeline.core.workspace import safe_name
 from pipeline.desa.context import Context
 from pipeline.kabupaten import paket
@@ -76,9 +76,9 @@ class PackageIntake:
                 )
             )
         direct = self.ledger.db.execute(
-            "SELECT COUNT(*) FROM inputs WHERE region LIKE ? || '.%' AND year = ? "
+            "SELECT COUNT(*) FROM inputs WHERE region LIKE :under AND year = :year "
             "AND purpose = 'workbook-desa' AND status = 'accepted'",
-            (kode, tahun),
+            {"under": kode + ".%", "year": tahun},
         ).fetchone()[0]
         if direct:
             issues.append(
@@ -90,7 +90,7 @@ class PackageIntake:
             )
         at = row.received_at.astimezone(self.tz).isoformat(timespec="seconds")
 
-        def apply(db: sqlite3.Connection) -> None:
+        def apply(db: Sql) -> None:
             written = record.merge_record(db, found.record, kode, tahun, row.id)
             self.ledger.add_berkas(
                 db, input_id=row.id, region=kode, year=tahun, kategori="paket",

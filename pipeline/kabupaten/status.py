@@ -308,8 +308,8 @@ def _kecamatan_scans(ledger: Ledger, year: int | None) -> dict[str, set[str]]:
         return {}
     found: dict[str, set[str]] = {}
     for r in ledger.db.execute(
-        "SELECT DISTINCT region, jenis FROM berkas WHERE kategori = 'pindaian' AND year = ?",
-        (year,),
+        "SELECT DISTINCT region, jenis FROM berkas WHERE kategori = 'pindaian' AND year = :year",
+        {"year": year},
     ):
         found.setdefault(r["region"], set()).add(r["jenis"])
     return found

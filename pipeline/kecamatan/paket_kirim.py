@@ -55,8 +55,9 @@ def init_keys(ws: Workspace, kecamatan: list[Wilayah]) -> None:
 
 def kirim_count(ctx: Context, kode: str, year: int) -> int:
     row = ctx.ledger.db.execute(
-        "SELECT COUNT(*) FROM tahap_riwayat WHERE region = ? AND year = ? AND to_stage = 'Kirim'",
-        (kode, year),
+        "SELECT COUNT(*) FROM tahap_riwayat WHERE region = :region AND year = :year"
+        " AND to_stage = 'Kirim'",
+        {"region": kode, "year": year},
     ).fetchone()
     return int(row[0])
 

@@ -9,7 +9,6 @@ for Bappeda (step 7). Called by run/route.Stages, which dispatches by the input'
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from pipeline.core.models import (
 )
 from pipeline.core.receipts import Kind, Status
 from pipeline.core.report import Issue, Report
+from pipeline.core.sql import Sql
 from pipeline.core.standard import SHEET_IDENTITAS, TAHAP_KECAMATAN_URUTAN, TahapKecamatan
 from pipeline.core.wilayah import desa_of_usulan
 from pipeline.core.workspace import document_stem, safe_name, signed_pdf_name
@@ -243,12 +243,12 @@ class KecamatanStages:
 
     def _apply(
         self, wb: BukuKerjaKecamatan, tahap: TahapKecamatan, row: InputRow
-    ) -> Callable[[sqlite3.Connection], None]:
+    ) -> Callable[[Sql], None]:
         kode, year = wb.identitas.kode or "", wb.identitas.tahun or 0
         at = row.received_at.astimezone(self.ctx.tz).isoformat(timespec="seconds")
         identitas = wb.identitas.model_copy(update={"tahap": tahap})
 
-        def apply(db: sqlite3.Connection) -> None:
+        def apply(db: Sql) -> None:
             before = self.ledger.year(kode, year)
             self.ledger.set_stage(
                 db, region=kode, year=year, stage=tahap, at=at, input_id=row.id,

@@ -14,11 +14,11 @@ desa/figures.py (Tally); nothing here adds money up.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, field
 from typing import Literal
 
 from pipeline.core.models import UsulanKecamatan
+from pipeline.core.sql import Sql, SqlRow
 from pipeline.core.standard import Tahap, TahapKecamatan
 from pipeline.core.wilayah import KODE_DESA, KODE_KECAMATAN, desa_of_usulan, parent_kode
 
@@ -77,7 +77,7 @@ def belum_mengirim(dikirim: bool, jumlah: int) -> bool:
     return not dikirim and jumlah == 0
 
 
-def _usulan(row: sqlite3.Row) -> UsulanKecamatan:
+def _usulan(row: SqlRow) -> UsulanKecamatan:
     u = UsulanKecamatan.model_validate_json(row["data_json"])
     u.kode_usulan = row["kode"]  # a fresh model of our own: no copy needed
     return u
@@ -88,12 +88,15 @@ def _in(region: str, prefix: str) -> bool:
 
 
 def agreed_usulan(
-    db: sqlite3.Connection, prefix: str, year: int | None = None
+    db: Sql, prefix: str, year: int | None = None
 ) -> dict[tuple[str, int], KecamatanTruth]:
     """Every kecamatan and year under `prefix` (a kabupaten or kecamatan kode) that the ledger
     knows, with the usulan that count, keyed by (kecamatan kode, year)."""
-    like = prefix + "%"
-    where_year, args = ("", [like]) if year is None else (" AND year = ?", [like, year])
+    args: dict[str, object] = {"like": prefix + "%"}  # a prefix of region kode
+    where_year = ""
+    if year is not None:
+        where_year = " AND year = :year"
+        args["year"] = year
     out: dict[tuple[str, int], KecamatanTruth] = {}
 
     def entry(kec: str, y: int) -> KecamatanTruth:
@@ -103,25 +106,25 @@ def agreed_usulan(
         return found
 
     for r in db.execute(
-        "SELECT region, year, stage FROM tahap WHERE region LIKE ?" + where_year, args
+        "SELECT region, year, stage FROM tahap WHERE region LIKE :like" + where_year, args
     ):
         if KODE_DESA.match(r["region"]) and _in(r["region"], prefix):
             entry(parent_kode(r["region"]), int(r["year"])).desa_tahap[r["region"]] = Tahap(
                 r["stage"]
             )
     for r in db.execute(
-        "SELECT region, year, stage FROM kecamatan_tahap WHERE region LIKE ?" + where_year, args
+        "SELECT region, year, stage FROM kecamatan_tahap WHERE region LIKE :like" + where_year, args
     ):
         if KODE_KECAMATAN.match(r["region"]) and _in(r["region"], prefix):
             entry(r["region"], int(r["year"])).tahap = TahapKecamatan(r["stage"])
     for r in db.execute(
-        "SELECT region, year FROM paket_kecamatan WHERE region LIKE ?" + where_year, args
+        "SELECT region, year FROM paket_kecamatan WHERE region LIKE :like" + where_year, args
     ):
         if KODE_KECAMATAN.match(r["region"]) and _in(r["region"], prefix):
             entry(r["region"], int(r["year"])).paket = True
 
     for r in db.execute(
-        "SELECT kode, region, year, data_json FROM kecamatan_usulan WHERE region LIKE ?"
+        "SELECT kode, region, year, data_json FROM kecamatan_usulan WHERE region LIKE :like"
         + where_year
         + " ORDER BY region, year, position",
         args,
@@ -135,7 +138,7 @@ def agreed_usulan(
         truth.usulan.append(AgreedUsulan(u, truth.kode, desa, "kecamatan"))
 
     for r in db.execute(
-        "SELECT kode, region, year, data_json FROM usulan WHERE region LIKE ?"
+        "SELECT kode, region, year, data_json FROM usulan WHERE region LIKE :like"
         + where_year
         + " ORDER BY region, year, position",
         args,
@@ -150,7 +153,7 @@ def agreed_usulan(
     return dict(sorted(out.items()))
 
 
-def agreed_of(db: sqlite3.Connection, kecamatan: str, year: int) -> KecamatanTruth:
+def agreed_of(db: Sql, kecamatan: str, year: int) -> KecamatanTruth:
     """One kecamatan and year (empty when the ledger knows nothing of it)."""
     found = agreed_usulan(db, kecamatan, year).get((kecamatan, year))
     return found or KecamatanTruth(kecamatan, year)

@@ -21,10 +21,10 @@ ledger is read with one query per table, whatever the size of the region.
 from __future__ import annotations
 
 import json
-import sqlite3
 from typing import Any
 
 from pipeline.core.jejak import digest
+from pipeline.core.sql import Sql, SqlRow
 from pipeline.core.wilayah import KODE_DESA, KODE_KABUPATEN, KODE_KECAMATAN, parent_kode
 
 _LOCAL_KEYS = ("row",)  # where a Peserta/Jadwal row stood in the operator's sheet: not state
@@ -42,18 +42,18 @@ def _rows(text: str | None) -> list[Any]:
     ]
 
 
-def _usulan(rows: list[sqlite3.Row]) -> list[dict[str, Any]]:
+def _usulan(rows: list[SqlRow]) -> list[dict[str, Any]]:
     """Usulan rows (already in position order) as state: the Kode Usulan and the values (the
     ledger keeps no sheet row in them: Usulan.data)."""
     return [{**_loads(r["data_json"], {}), "kode": r["kode"]} for r in rows]
 
 
-def desa_jejak(db: sqlite3.Connection, scope: str, year: int) -> dict[str, str]:
+def desa_jejak(db: Sql, scope: str, year: int) -> dict[str, str]:
     """The jejak of every desa/kelurahan of `scope` (a desa kode: that desa; a kecamatan or
     kabupaten kode: every desa below it) that the ledger holds for `year`."""
-    where = "(region = :r OR region LIKE :r || '.%') AND year = :y"
-    args = {"r": scope, "y": year}
-    usulan: dict[str, list[sqlite3.Row]] = {}
+    where = "(region = :r OR region LIKE :r_under) AND year = :y"
+    args = {"r": scope, "r_under": scope + ".%", "y": year}
+    usulan: dict[str, list[SqlRow]] = {}
     for r in db.execute(
         f"SELECT region, kode, data_json FROM usulan WHERE {where} ORDER BY region, position, kode",
         args,
@@ -78,11 +78,11 @@ def desa_jejak(db: sqlite3.Connection, scope: str, year: int) -> dict[str, str]:
     return out
 
 
-def kecamatan_jejak(db: sqlite3.Connection, scope: str, year: int) -> dict[str, str]:
+def kecamatan_jejak(db: Sql, scope: str, year: int) -> dict[str, str]:
     """The jejak of every kecamatan of `scope` (a kecamatan kode, or a kabupaten kode: each
     kecamatan below it with a row of its own or a desa in the ledger) for `year`."""
-    where = "(region = :r OR region LIKE :r || '.%') AND year = :y"
-    args = {"r": scope, "y": year}
+    where = "(region = :r OR region LIKE :r_under) AND year = :y"
+    args = {"r": scope, "r_under": scope + ".%", "y": year}
     own = {
         r["region"]: {
             "tahap": r["stage"],
@@ -96,7 +96,7 @@ def kecamatan_jejak(db: sqlite3.Connection, scope: str, year: int) -> dict[str, 
             args,
         )
     }
-    usulan: dict[str, list[sqlite3.Row]] = {}
+    usulan: dict[str, list[SqlRow]] = {}
     for r in db.execute(
         f"SELECT region, kode, data_json FROM kecamatan_usulan WHERE {where} "
         "ORDER BY region, position, kode",
@@ -121,7 +121,7 @@ def kecamatan_jejak(db: sqlite3.Connection, scope: str, year: int) -> dict[str, 
     }
 
 
-def jejak(db: sqlite3.Connection, region: str, year: int) -> str:
+def jejak(db: Sql, region: str, year: int) -> str:
     """The jejak of one region and year: a desa/kelurahan, a kecamatan or a kabupaten (by
     the shape of its kode)."""
     if KODE_DESA.match(region):

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from pipeline.core.sql import Sql, SqlRow
 from pipeline.ledger.schema import LedgerFile
 
 
@@ -38,11 +38,15 @@ class Journal(LedgerFile):
     # ----------------------------------------------------------------- inputs (journal)
 
     def input_by_token(self, token: str) -> InputRow | None:
-        row = self.db.execute("SELECT * FROM inputs WHERE token = ?", (token,)).fetchone()
+        row = self.db.execute(
+            "SELECT * FROM inputs WHERE token = :token", {"token": token}
+        ).fetchone()
         return _input(row) if row else None
 
     def receipt_name_taken(self, name: str) -> bool:
-        row = self.db.execute("SELECT 1 FROM inputs WHERE receipt_name = ?", (name,)).fetchone()
+        row = self.db.execute(
+            "SELECT 1 FROM inputs WHERE receipt_name = :name", {"name": name}
+        ).fetchone()
         return row is not None
 
     def add_input(
@@ -61,18 +65,19 @@ class Journal(LedgerFile):
         with self.transaction() as db:
             db.execute(
                 "INSERT INTO inputs (token, file, rel, sha256, size, received_at, receipt_name,"
-                " archived_as, raw_rel) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    token,
-                    file,
-                    rel,
-                    sha256,
-                    size,
-                    received_at.isoformat(),
-                    receipt_name,
-                    archived_as,
-                    raw_rel,
-                ),
+                " archived_as, raw_rel) VALUES (:token, :file, :rel, :sha256, :size, :received_at,"
+                " :receipt_name, :archived_as, :raw_rel)",
+                {
+                    "token": token,
+                    "file": file,
+                    "rel": rel,
+                    "sha256": sha256,
+                    "size": size,
+                    "received_at": received_at.isoformat(),
+                    "receipt_name": receipt_name,
+                    "archived_as": archived_as,
+                    "raw_rel": raw_rel,
+                },
             )
         found = self.input_by_token(token)
         assert found is not None
@@ -81,15 +86,15 @@ class Journal(LedgerFile):
     def accepted_before(self, sha256: str, purpose: str) -> InputRow | None:
         """The earlier accepted input with these exact bytes for this purpose, if any."""
         row = self.db.execute(
-            "SELECT * FROM inputs WHERE sha256 = ? AND purpose = ? AND status = 'accepted'"
-            " ORDER BY id LIMIT 1",
-            (sha256, purpose),
+            "SELECT * FROM inputs WHERE sha256 = :sha256 AND purpose = :purpose"
+            " AND status = 'accepted' ORDER BY id LIMIT 1",
+            {"sha256": sha256, "purpose": purpose},
         ).fetchone()
         return _input(row) if row else None
 
     def finish_input(
         self,
-        db: sqlite3.Connection,
+        db: Sql,
         input_id: int,
         *,
         status: str,
@@ -101,27 +106,38 @@ class Journal(LedgerFile):
     ) -> None:
         """Record the outcome; called inside the transaction that changes the ledger."""
         db.execute(
-            "UPDATE inputs SET status = ?, kind = ?, purpose = ?, region = ?, year = ?,"
-            " receipt_json = ? WHERE id = ?",
-            (status, kind, purpose, region, year, receipt_json, input_id),
+            "UPDATE inputs SET status = :status, kind = :kind, purpose = :purpose,"
+            " region = :region, year = :year, receipt_json = :receipt_json WHERE id = :id",
+            {
+                "status": status,
+                "kind": kind,
+                "purpose": purpose,
+                "region": region,
+                "year": year,
+                "receipt_json": receipt_json,
+                "id": input_id,
+            },
         )
 
     def mark_done(self, input_id: int) -> None:
         with self.transaction() as db:
-            db.execute("UPDATE inputs SET done = 1 WHERE id = ?", (input_id,))
+            db.execute("UPDATE inputs SET done = 1 WHERE id = :id", {"id": input_id})
 
     def count_failure(self, input_id: int) -> int:
         """One more failed try of this input; returns how many there have been."""
         with self.transaction() as db:
-            db.execute("UPDATE inputs SET attempts = attempts + 1 WHERE id = ?", (input_id,))
-            row = db.execute("SELECT attempts FROM inputs WHERE id = ?", (input_id,)).fetchone()
+            row = db.execute(
+                "UPDATE inputs SET attempts = attempts + 1 WHERE id = :id RETURNING attempts",
+                {"id": input_id},
+            ).fetchone()
         return int(row["attempts"])
 
     def give_up(self, input_id: int, receipt_json: str) -> None:
         with self.transaction() as db:
             db.execute(
-                "UPDATE inputs SET status = 'rejected', receipt_json = ?, done = 1 WHERE id = ?",
-                (receipt_json, input_id),
+                "UPDATE inputs SET status = 'rejected', receipt_json = :receipt_json, done = 1"
+                " WHERE id = :id",
+                {"receipt_json": receipt_json, "id": input_id},
             )
 
     def add_unreadable(
@@ -144,15 +160,18 @@ class Journal(LedgerFile):
             db.execute(
                 "INSERT INTO inputs (token, file, rel, sha256, size, received_at, receipt_name,"
                 " archived_as, kind, purpose, status, receipt_json, done, raw_rel)"
-                " VALUES (?, ?, ?, '', ?, ?, ?, '', 'unknown', ?, 'rejected', ?, 1, ?)",
-                (token, file, rel, size, received_at.isoformat(), receipt_name,
-                 f"tidak-terbaca/{signature}", receipt_json, raw_rel),
+                " VALUES (:token, :file, :rel, '', :size, :received_at, :receipt_name, '',"
+                " 'unknown', :purpose, 'rejected', :receipt_json, 1, :raw_rel)",
+                {"token": token, "file": file, "rel": rel, "size": size,
+                 "received_at": received_at.isoformat(), "receipt_name": receipt_name,
+                 "purpose": f"tidak-terbaca/{signature}", "receipt_json": receipt_json,
+                 "raw_rel": raw_rel},
             )  # fmt: skip
 
     def unreadable_seen(self, rel: str, signature: str) -> bool:
         row = self.db.execute(
-            "SELECT 1 FROM inputs WHERE rel = ? AND purpose = ?",
-            (rel, f"tidak-terbaca/{signature}"),
+            "SELECT 1 FROM inputs WHERE rel = :rel AND purpose = :purpose",
+            {"rel": rel, "purpose": f"tidak-terbaca/{signature}"},
         ).fetchone()
         return row is not None
 
@@ -161,8 +180,9 @@ class Journal(LedgerFile):
         the journal takes the bytes actually archived, before anything was examined."""
         with self.transaction() as db:
             db.execute(
-                "UPDATE inputs SET sha256 = ?, size = ? WHERE id = ? AND status = 'processing'",
-                (sha256, size, input_id),
+                "UPDATE inputs SET sha256 = :sha256, size = :size"
+                " WHERE id = :id AND status = 'processing'",
+                {"sha256": sha256, "size": size, "id": input_id},
             )
 
     def inputs_not_done(self) -> list[InputRow]:
@@ -173,7 +193,7 @@ class Journal(LedgerFile):
 
     def audit(
         self,
-        db: sqlite3.Connection,
+        db: Sql,
         action: str,
         *,
         at: str,
@@ -182,19 +202,26 @@ class Journal(LedgerFile):
         **details: Any,
     ) -> None:
         db.execute(
-            "INSERT INTO audit (at, action, region, year, details_json) VALUES (?, ?, ?, ?, ?)",
-            (at, action, region, year, json.dumps(details, ensure_ascii=False, default=str)),
+            "INSERT INTO audit (at, action, region, year, details_json)"
+            " VALUES (:at, :action, :region, :year, :details_json)",
+            {
+                "at": at,
+                "action": action,
+                "region": region,
+                "year": year,
+                "details_json": json.dumps(details, ensure_ascii=False, default=str),
+            },
         )
 
-    def audit_log(self, region: str | None = None) -> list[sqlite3.Row]:
+    def audit_log(self, region: str | None = None) -> list[SqlRow]:
         if region:
             return self.db.execute(
-                "SELECT * FROM audit WHERE region = ? ORDER BY id", (region,)
+                "SELECT * FROM audit WHERE region = :region ORDER BY id", {"region": region}
             ).fetchall()
         return self.db.execute("SELECT * FROM audit ORDER BY id").fetchall()
 
 
-def _input(row: sqlite3.Row) -> InputRow:
+def _input(row: SqlRow) -> InputRow:
     return InputRow(
         id=row["id"],
         token=row["token"],

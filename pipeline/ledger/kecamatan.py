@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from dataclasses import dataclass
 
 from pipeline.core.models import IdentitasKecamatan, JadwalDesa, Peserta, UsulanKecamatan
+from pipeline.core.sql import Sql
 from pipeline.core.standard import Tahap, TahapKecamatan
 from pipeline.ledger.store import Ledger
 
@@ -36,7 +36,8 @@ class KecamatanLedger:
 
     def year(self, region: str, year: int) -> KecamatanYear | None:
         row = self.db.execute(
-            "SELECT * FROM kecamatan_tahap WHERE region = ? AND year = ?", (region, year)
+            "SELECT * FROM kecamatan_tahap WHERE region = :region AND year = :year",
+            {"region": region, "year": year},
         ).fetchone()
         if row is None:
             return None
@@ -55,17 +56,17 @@ class KecamatanLedger:
         earlier stage: the date its Rekap is signed on."""
         rekap = (TahapKecamatan.REKAP.value, TahapKecamatan.KIRIM.value)
         rows = self.db.execute(
-            "SELECT from_stage, to_stage, at FROM tahap_riwayat WHERE region = ? AND year = ?"
-            " ORDER BY id",
-            (region, year),
+            "SELECT from_stage, to_stage, at FROM tahap_riwayat"
+            " WHERE region = :region AND year = :year ORDER BY id",
+            {"region": region, "year": year},
         ).fetchall()
         found = [r["at"] for r in rows if r["to_stage"] in rekap and r["from_stage"] not in rekap]
         return dt.datetime.fromisoformat(found[-1]).date() if found else None
 
     def years(self, year: int | None = None) -> list[KecamatanYear]:
-        sql, args = "SELECT region, year FROM kecamatan_tahap", []
+        sql, args = "SELECT region, year FROM kecamatan_tahap", {}
         if year is not None:
-            sql, args = sql + " WHERE year = ?", [year]
+            sql, args = sql + " WHERE year = :year", {"year": year}
         rows = self.db.execute(sql + " ORDER BY region, year", args).fetchall()
         found = [self.year(r["region"], r["year"]) for r in rows]
         return [k for k in found if k is not None]
@@ -73,9 +74,9 @@ class KecamatanLedger:
     def sent_desa(self, kecamatan: str, year: int) -> list[str]:
         """Kode of the kecamatan's desa whose year stands at Kirim."""
         rows = self.db.execute(
-            "SELECT region FROM tahap WHERE region LIKE ? AND year = ? AND stage = ?"
-            " ORDER BY region",
-            (kecamatan + ".%", year, Tahap.KIRIM.value),
+            "SELECT region FROM tahap WHERE region LIKE :prefix AND year = :year"
+            " AND stage = :stage ORDER BY region",
+            {"prefix": kecamatan + ".%", "year": year, "stage": Tahap.KIRIM.value},
         ).fetchall()
         return [r["region"] for r in rows]
 
@@ -102,9 +103,9 @@ class KecamatanLedger:
 
     def usulan_of(self, kecamatan: str, year: int) -> list[UsulanKecamatan]:
         rows = self.db.execute(
-            "SELECT kode, data_json FROM kecamatan_usulan WHERE region = ? AND year = ?"
-            " ORDER BY position",
-            (kecamatan, year),
+            "SELECT kode, data_json FROM kecamatan_usulan WHERE region = :region"
+            " AND year = :year ORDER BY position",
+            {"region": kecamatan, "year": year},
         ).fetchall()
         return [
             UsulanKecamatan.model_validate_json(r["data_json"]).model_copy(
@@ -115,7 +116,7 @@ class KecamatanLedger:
 
     def set_stage(
         self,
-        db: sqlite3.Connection,
+        db: Sql,
         *,
         region: str,
         year: int,
@@ -130,41 +131,44 @@ class KecamatanLedger:
         current = self.year(region, year)
         if current is None:
             db.execute(
-                "INSERT INTO kecamatan_tahap (region, year, stage, updated_at) VALUES (?, ?, ?, ?)",
-                (region, year, stage.value, at),
+                "INSERT INTO kecamatan_tahap (region, year, stage, updated_at)"
+                " VALUES (:region, :year, :stage, :at)",
+                {"region": region, "year": year, "stage": stage.value, "at": at},
             )
             db.execute(  # scans that came before the first kecamatan workbook
-                "UPDATE berkas SET year = ? WHERE region = ? AND year IS NULL", (year, region)
+                "UPDATE berkas SET year = :year WHERE region = :region AND year IS NULL",
+                {"year": year, "region": region},
             )
         if current is None or current.stage is not stage:
             db.execute(
                 "INSERT INTO tahap_riwayat (region, year, from_stage, to_stage, at, input_id,"
-                " reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (region, year, current.stage.value if current else None, stage.value, at,
-                 input_id, reason),
+                " reason) VALUES (:region, :year, :from_stage, :to_stage, :at, :input_id, :reason)",
+                {"region": region, "year": year,
+                 "from_stage": current.stage.value if current else None,
+                 "to_stage": stage.value, "at": at, "input_id": input_id, "reason": reason},
             )  # fmt: skip
-        sets, args = ["stage = ?", "updated_at = ?"], [stage.value, at]
+        sets = ["stage = :stage", "updated_at = :at"]
+        args: dict[str, object] = {"stage": stage.value, "at": at, "region": region, "year": year}
         for column, value in (
             ("identitas_json", identitas.model_dump_json() if identitas else None),
             ("jadwal_json", _dump(jadwal)),
             ("peserta_json", _dump(peserta)),
         ):
             if value is not None:
-                sets.append(f"{column} = ?")
-                args.append(value)
+                sets.append(f"{column} = :{column}")
+                args[column] = value
         if stage is TahapKecamatan.KIRIM:
-            sets.append("sent_at = ?")
-            args.append(at)
+            sets.append("sent_at = :at")
         elif current is not None and current.stage is TahapKecamatan.KIRIM:
             sets.append("sent_at = NULL")
         db.execute(
-            f"UPDATE kecamatan_tahap SET {', '.join(sets)} WHERE region = ? AND year = ?",
-            (*args, region, year),
+            f"UPDATE kecamatan_tahap SET {', '.join(sets)} WHERE region = :region AND year = :year",
+            args,
         )
 
     def save_usulan(
         self,
-        db: sqlite3.Connection,
+        db: Sql,
         *,
         region: str,
         year: int,
@@ -175,15 +179,17 @@ class KecamatanLedger:
     ) -> list[UsulanKecamatan]:
         """Store the kecamatan's usulan in its order; UPT rows get the next kecamatan Kode
         Usulan. Changed fields go to usulan_riwayat (kode + field + old + new)."""
+        key = {"region": region, "year": year}
         row = db.execute(
-            "SELECT next_seq FROM kecamatan_tahap WHERE region = ? AND year = ?", (region, year)
+            "SELECT next_seq FROM kecamatan_tahap WHERE region = :region AND year = :year", key
         ).fetchone()
         next_seq = int(row["next_seq"]) if row else 1
         existing = {
             r["kode"]: json.loads(r["data_json"])
             for r in db.execute(
-                "SELECT kode, data_json FROM kecamatan_usulan WHERE region = ? AND year = ?",
-                (region, year),
+                "SELECT kode, data_json FROM kecamatan_usulan"
+                " WHERE region = :region AND year = :year",
+                key,
             )
         }
         out = []
@@ -198,22 +204,33 @@ class KecamatanLedger:
             for field, new in changed.items():
                 db.execute(
                     "INSERT INTO usulan_riwayat (kode, at, input_id, file, field, old, new)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (kode, at, input_id, file, f"kecamatan.{field}",
-                     _text(old.get(field)) if old else None, _text(new)),
+                    " VALUES (:kode, :at, :input_id, :file, :field, :old, :new)",
+                    {"kode": kode, "at": at, "input_id": input_id, "file": file,
+                     "field": f"kecamatan.{field}",
+                     "old": _text(old.get(field)) if old else None, "new": _text(new)},
                 )  # fmt: skip
             db.execute(
                 "INSERT INTO kecamatan_usulan (kode, region, year, position, data_json,"
-                " updated_at, input_id) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                " updated_at, input_id) VALUES (:kode, :region, :year, :position, :data_json,"
+                " :at, :input_id)"
                 " ON CONFLICT (kode, region) DO UPDATE SET position = excluded.position,"
                 " data_json = excluded.data_json, updated_at = excluded.updated_at,"
                 " input_id = excluded.input_id",
-                (kode, region, year, position, json.dumps(data), at, input_id),
+                {
+                    "kode": kode,
+                    "region": region,
+                    "year": year,
+                    "position": position,
+                    "data_json": json.dumps(data),
+                    "at": at,
+                    "input_id": input_id,
+                },
             )
             out.append(u.model_copy(update={"kode_usulan": kode}))
         db.execute(
-            "UPDATE kecamatan_tahap SET next_seq = ? WHERE region = ? AND year = ?",
-            (next_seq, region, year),
+            "UPDATE kecamatan_tahap SET next_seq = :next_seq WHERE region = :region"
+            " AND year = :year",
+            {**key, "next_seq": next_seq},
         )
         return out
 

@@ -13,14 +13,14 @@ per kecamatan and year (`paket_kecamatan`).
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from pipeline.core.sql import Sql, SqlRow
 from pipeline.ledger.store import Ledger
 
 EXPORT_FORMAT = 1
-_REGION = "(region = :k OR region LIKE :k || '.%') AND year = :y"
+_REGION = "(region = :k OR region LIKE :k_under) AND year = :y"  # k_under: kecamatan + ".%"
 _KODES = (
     f"kode IN (SELECT kode FROM usulan WHERE {_REGION}) OR kode IN "
     "(SELECT kode FROM kecamatan_usulan WHERE region = :k AND year = :y)"
@@ -34,6 +34,13 @@ TABLES: dict[str, str] = {
     "berkas": _REGION + " AND kategori != 'paket'",
     "kecamatan_tahap": "region = :k AND year = :y",
     "kecamatan_usulan": "region = :k AND year = :y",
+}
+# the order rows are exported in: the row id where a table has one, else its primary key
+ORDER: dict[str, str] = {
+    "tahap": "region, year",
+    "usulan": "kode",
+    "kecamatan_tahap": "region, year",
+    "kecamatan_usulan": "kode, region",
 }
 _LOCAL = {"id"}  # row ids are the ledger's own
 _SCALARS = (str, int, float, type(None))
@@ -53,8 +60,14 @@ class HeldPackage:
     fingerprint: str
 
 
-def _columns(db: sqlite3.Connection, table: str) -> list[str]:
+def _columns(db: Sql, table: str) -> list[str]:
+    # LEAD: columns -- SQLite only; to be read from the table metadata
     return [r["name"] for r in db.execute(f"PRAGMA table_info({table})")]
+
+
+def _scope(kecamatan: str, year: int) -> dict[str, object]:
+    """The parameters of _REGION and _KODES."""
+    return {"k": kecamatan, "k_under": kecamatan + ".%", "y": year}
 
 
 def export_record(ledger: Ledger, kecamatan: str, year: int) -> dict[str, Any]:
@@ -63,12 +76,12 @@ def export_record(ledger: Ledger, kecamatan: str, year: int) -> dict[str, Any]:
     tables: dict[str, Any] = {}
     for table, where in TABLES.items():
         cols = [c for c in _columns(db, table) if c not in _LOCAL]
-        order = "id" if "id" in _columns(db, table) else "rowid"
+        order = ORDER.get(table, "id")
         rows = db.execute(
             f"SELECT {', '.join(cols)} FROM {table} WHERE {where} ORDER BY {order}",
-            {"k": kecamatan, "y": year},
+            _scope(kecamatan, year),
         ).fetchall()
-        tables[table] = {"kolom": cols, "baris": [list(r) for r in rows]}
+        tables[table] = {"kolom": cols, "baris": [[r[c] for c in cols] for r in rows]}
     return {"format": EXPORT_FORMAT, "kecamatan": kecamatan, "tahun": year, "tabel": tables}
 
 
@@ -120,11 +133,11 @@ def _in_scope(table: str, row: dict[str, Any], kecamatan: str, year: int) -> Non
 
 
 def merge_record(
-    db: sqlite3.Connection, record: dict[str, Any], kecamatan: str, year: int, input_id: int
+    db: Sql, record: dict[str, Any], kecamatan: str, year: int, input_id: int
 ) -> dict[str, int]:
     """Replace Bappeda's rows of the kecamatan and year by the package's (inside the caller's
     transaction); returns rows written per table."""
-    params = {"k": kecamatan, "y": year}
+    params = _scope(kecamatan, year)
     tables = record["tabel"]
     # history first: its scope is read from the usulan rows about to go
     db.execute(f"DELETE FROM usulan_riwayat WHERE {_KODES}", params)
@@ -139,12 +152,14 @@ def merge_record(
         if not cols:
             continue
         at_input = cols.index("input_id") if "input_id" in cols else None
-        sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+        # column names checked (check_record) and known to this ledger; values by :v0, :v1, ...
+        marks = ", ".join(f":v{n}" for n in range(len(cols)))
+        sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({marks})"
         for row in body["baris"]:
             values = [row[i] for i in keep]
             if at_input is not None:
                 values[at_input] = input_id  # the rows came with this package
-            db.execute(sql, values)
+            db.execute(sql, {f"v{n}": v for n, v in enumerate(values)})
         written[table] = len(body["baris"])
     return written
 
@@ -154,29 +169,29 @@ def merge_record(
 
 def registered_key(ledger: Ledger, kecamatan: str) -> bytes | None:
     row = ledger.db.execute(
-        "SELECT public_key FROM kunci_kecamatan WHERE region = ?", (kecamatan,)
+        "SELECT public_key FROM kunci_kecamatan WHERE region = :region", {"region": kecamatan}
     ).fetchone()
     return bytes(row["public_key"]) if row else None
 
 
-def registered_keys(ledger: Ledger) -> list[sqlite3.Row]:
+def registered_keys(ledger: Ledger) -> list[SqlRow]:
     return ledger.db.execute("SELECT * FROM kunci_kecamatan ORDER BY region").fetchall()
 
 
-def register_key(
-    db: sqlite3.Connection, kecamatan: str, raw_key: bytes, fingerprint: str, at: str
-) -> None:
+def register_key(db: Sql, kecamatan: str, raw_key: bytes, fingerprint: str, at: str) -> None:
     db.execute(
         "INSERT INTO kunci_kecamatan (region, public_key, fingerprint, registered_at) "
-        "VALUES (?, ?, ?, ?) ON CONFLICT (region) DO UPDATE SET public_key = excluded.public_key, "
-        "fingerprint = excluded.fingerprint, registered_at = excluded.registered_at",
-        (kecamatan, raw_key, fingerprint, at),
+        "VALUES (:region, :public_key, :fingerprint, :at) ON CONFLICT (region) DO UPDATE SET "
+        "public_key = excluded.public_key, fingerprint = excluded.fingerprint, "
+        "registered_at = excluded.registered_at",
+        {"region": kecamatan, "public_key": raw_key, "fingerprint": fingerprint, "at": at},
     )
 
 
 def held_package(ledger: Ledger, kecamatan: str, year: int) -> HeldPackage | None:
     row = ledger.db.execute(
-        "SELECT * FROM paket_kecamatan WHERE region = ? AND year = ?", (kecamatan, year)
+        "SELECT * FROM paket_kecamatan WHERE region = :region AND year = :year",
+        {"region": kecamatan, "year": year},
     ).fetchone()
     if row is None:
         return None
@@ -185,26 +200,27 @@ def held_package(ledger: Ledger, kecamatan: str, year: int) -> HeldPackage | Non
     )
 
 
-def hold_package(db: sqlite3.Connection, held: HeldPackage, input_id: int, at: str) -> None:
+def hold_package(db: Sql, held: HeldPackage, input_id: int, at: str) -> None:
     db.execute(
         "INSERT INTO paket_kecamatan (region, year, urutan, dibuat, sha256, fingerprint, "
-        "input_id, merged_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (region, year) DO "
+        "input_id, merged_at) VALUES (:region, :year, :urutan, :dibuat, :sha256, :fingerprint, "
+        ":input_id, :at) ON CONFLICT (region, year) DO "
         "UPDATE SET urutan = excluded.urutan, dibuat = excluded.dibuat, sha256 = excluded.sha256, "
         "fingerprint = excluded.fingerprint, input_id = excluded.input_id, "
         "merged_at = excluded.merged_at",
-        (held.region, held.year, held.urutan, held.dibuat, held.sha256, held.fingerprint,
-         input_id, at),
+        {"region": held.region, "year": held.year, "urutan": held.urutan, "dibuat": held.dibuat,
+         "sha256": held.sha256, "fingerprint": held.fingerprint, "input_id": input_id, "at": at},
     )  # fmt: skip
 
 
 def mixed_kecamatan(ledger: Ledger, year: int | None = None) -> list[tuple[str, int, int]]:
     """(kecamatan, year, workbooks) where Bappeda holds a package and also received desa
     workbooks of that kecamatan itself: the package wins, `status` warns."""
+    where, args = ("", {}) if year is None else ("WHERE p.year = :y ", {"y": year})
     rows = ledger.db.execute(
         "SELECT p.region, p.year, COUNT(i.id) AS n FROM paket_kecamatan p JOIN inputs i ON "
         "i.region LIKE p.region || '.%' AND i.year = p.year AND i.purpose = 'workbook-desa' "
-        "AND i.status = 'accepted' WHERE (:y IS NULL OR p.year = :y) GROUP BY p.region, p.year "
-        "ORDER BY p.region, p.year",
-        {"y": year},
+        f"AND i.status = 'accepted' {where}GROUP BY p.region, p.year ORDER BY p.region, p.year",
+        args,
     ).fetchall()
     return [(r["region"], r["year"], r["n"]) for r in rows]

@@ -3,13 +3,13 @@ year they belong to, and their checks. Both levels take them the same way."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from pipeline.core.examined import Examined, Place
 from pipeline.core.models import Wilayah
 from pipeline.core.receipts import Kind, Status
 from pipeline.core.report import Issue, Report, issue
+from pipeline.core.sql import Sql
 from pipeline.core.standard import JENIS_DOKUMEN, JENIS_PINDAIAN
 from pipeline.core.wilayah import KODE_KECAMATAN
 from pipeline.desa.context import Context
@@ -135,7 +135,7 @@ class BerkasIntake:
         folder = str(Path(row.rel).parent.as_posix())
         at = row.received_at.astimezone(self.tz).isoformat(timespec="seconds")
 
-        def apply(db: sqlite3.Connection) -> None:
+        def apply(db: Sql) -> None:
             self.ledger.add_berkas(
                 db,
                 input_id=row.id,
