@@ -25,8 +25,7 @@ from typing import TYPE_CHECKING
 from pipeline.core import atomic
 from pipeline.core.config import Settings
 from pipeline.core.memory import tune_allocator
-from pipeline.core.receipts import Kind, Receipt, Status, write_receipt
-from pipeline.core.report import issue
+from pipeline.core.receipts import Receipt, Status
 from pipeline.core.wilayah import WilayahList, load_wilayah
 from pipeline.core.workspace import (
     Workspace,
@@ -34,9 +33,11 @@ from pipeline.core.workspace import (
 )
 from pipeline.ledger.store import InputRow, Ledger
 from pipeline.run import inbox, reports, safety, turns
+from pipeline.run.give_up import give_up
 from pipeline.run.handling import Batch, PassResult, sha256_of
 from pipeline.run.lock import workspace_lock
 from pipeline.run.pekerja import REPORTS, Pekerja, RegionElsewhere
+from pipeline.run.pending import Waiting, region_key
 
 __all__ = ["MAX_ATTEMPTS", "Batch", "PassResult", "run_pass", "sha256_of"]
 
@@ -88,13 +89,26 @@ def run_pass(
                     progress(next(done, len(ready)), len(ready))
                 _take(batch, result, path)
 
-            turns.take_all(worker, sorted(ready, key=batch.order_key), batch.region_key, take)
+            def key_of(path: Path) -> str | None:
+                return region_key(path.relative_to(ws.inbox).as_posix(), wilayah)
+
+            def let_go(key: str | None) -> None:
+                if key is None:  # the inbox root: whatever its file's region was, now
+                    batch.pending.drain()
+                    worker.let_go()
+                else:  # once the receipts of the region's inputs are written (FIFO)
+                    batch.pending.add(Waiting({key}, [], lambda: worker.let_go(key)))
+
+            turns.take_all(worker, sorted(ready, key=batch.order_key), key_of, take, let_go)
+            batch.pending.drain()
+            worker.let_go()
             for claim in batch.put_aside:  # held by nobody now: each under its own region
                 with worker.scope():
                     _one(batch, result, claim=claim)
-                worker.drop_claim(claim.token)
+                    batch.pending.drain()
             if shared:  # a worker that died during this pass: its claims are stale by now
                 _recover(batch, result)
+            batch.pending.drain()  # every receipt written before the recaps
             # `run` ("then recaps") always looks at the kabupaten reports (the Pemantauan shows
             # who is past the deadline today); a watcher pass only when it changed something.
             if readiness is None or result.receipts:
@@ -117,14 +131,14 @@ def _recover(batch: Batch, result: PassResult) -> None:
         if worker.take_claim(claim.token):
             with worker.scope():  # holding nothing: its region is taken when it is known
                 _one(batch, result, claim=claim)
-            worker.drop_claim(claim.token)
+                batch.pending.drain()
     for row in batch.ledger.inputs_not_done():
         if row.token in claimed_tokens or not (ws.root / row.archived_as).exists():
             continue
         if worker.take_claim(row.token):
             with worker.scope():
                 _one(batch, result, row=row)
-            worker.drop_claim(row.token)
+                batch.pending.drain()
 
 
 def _clean(ws: Workspace, shared: bool) -> None:
@@ -177,8 +191,7 @@ def _take(batch: Batch, result: PassResult, path: Path) -> None:
         _failed(batch, result, display_name(path.name), exc, None, None)
         return
     if taken is not None:
-        if _one(batch, result, claim=taken):
-            batch.worker.drop_claim(taken.token)
+        _one(batch, result, claim=taken)
 
 
 def _one(
@@ -187,10 +200,18 @@ def _one(
     *,
     claim: inbox.Claim | None = None,
     row: InputRow | None = None,
-) -> bool:
-    """Process one input; an internal error is logged and the pass goes on. False when the
-    input was put aside for a region held by nobody here yet (RegionElsewhere)."""
+) -> None:
+    """Process one input; an internal error is logged and the pass goes on. Its receipt is
+    written once its conversions are done (run/pending.py); then, or when it failed, this
+    worker's claim on it ends. An input of a region held by nobody here while another is
+    held is put aside (RegionElsewhere), its claim kept."""
     name = display_name(claim.name) if claim else (row.file if row else "?")
+    token = claim.token if claim is not None else (row.token if row is not None else None)
+
+    def done() -> None:
+        if token is not None:
+            batch.worker.drop_claim(token)
+
     try:
         if claim is not None:
             try:
@@ -199,30 +220,54 @@ def _one(
                 back = inbox.unclaim(batch.ws, claim)
                 if back is not None:
                     _unreadable(batch, result, back, claim.rel)
-                    return True
+                    done()
+                    return
                 raise
             except safety.NotRegular:
                 _put_away(batch, claim)
-                return True
+                done()
+                return
             if row.done:
                 batch.release(claim, row)
-                return True
-            receipt = batch.handle(claim.path, row)
+                done()
+                return
+            source = claim.path
         else:
             assert row is not None
-            receipt = batch.handle(batch.ws.root / row.archived_as, row)
-        result.receipts.append(receipt)
-        batch.log(_line(receipt))
-        if claim is not None:
-            batch.release(claim, row)
+            source = batch.ws.root / row.archived_as
+        key = region_key(row.rel, batch.wilayah)
+        batch.pending.wait_for(key)  # an earlier input of this region completes first
+        finish, laters, region = batch.handle(source, row)
     except RegionElsewhere:
-        if claim is not None:
-            batch.put_aside.append(claim)
-            return False
-        raise  # a journal row is processed holding no region: this cannot happen
+        if claim is None:
+            raise  # a journal row is processed holding no region: this cannot happen
+        batch.put_aside.append(claim)
+        return
     except Exception as exc:  # noqa: BLE001 - one bad input must not stop the pass
         _failed(batch, result, name, exc, row, claim)
-    return True
+        _safely(batch, name, done)
+        return
+    journaled = row
+
+    def complete() -> None:
+        try:
+            receipt = finish()
+            result.receipts.append(receipt)
+            batch.log(_line(receipt))
+            if claim is not None:
+                batch.release(claim, journaled)
+        except Exception as exc:  # noqa: BLE001 - one bad input must not stop the pass
+            _failed(batch, result, name, exc, journaled, claim)
+        _safely(batch, name, done)
+
+    batch.pending.add(Waiting({key, region}, laters, complete))
+
+
+def _safely(batch: Batch, name: str, step: Callable[[], None]) -> None:
+    try:
+        step()
+    except Exception as exc:  # noqa: BLE001 - the ledger itself may be what fails
+        _log_internal(batch, f"{name} (melepas klaim)", exc)
 
 
 def _failed(
@@ -248,7 +293,10 @@ def _failed(
         if current is None or current.done:
             return
         if batch.ledger.count_failure(current.id) >= MAX_ATTEMPTS:
-            _give_up(batch, result, current, claim)
+            say = lambda n, e: _log_internal(batch, n, e)  # noqa: E731
+            receipt = give_up(batch.ws, batch.ledger, current, claim, MAX_ATTEMPTS, say)
+            if receipt is not None:
+                result.receipts.append(receipt)
     except Exception as inner:  # noqa: BLE001 - the disk itself may be what fails
         _log_internal(batch, f"{name} (mencatat galat)", inner)
 
@@ -281,49 +329,6 @@ def _unreadable(batch: Batch, result: PassResult, path: Path, rel: str) -> None:
         return
     result.receipts.append(receipt)
     batch.log(_line(receipt))
-
-
-def _give_up(batch: Batch, result: PassResult, row: InputRow, claim: inbox.Claim | None) -> None:
-    """After MAX_ATTEMPTS internal errors the operator still gets a receipt, and the input
-    stops being retried; it stays in the archive for the administrator. Only when the archive
-    copy exists and matches the journaled sha256: otherwise the input stays claimed and is
-    retried, and nothing claims it was archived. Never raises."""
-    archived = batch.ws.root / row.archived_as
-    try:
-        if not safety.archive_matches(archived, row.sha256, row.size):
-            if claim is None:
-                return
-            safety.archive(claim.path, archived, expect=row.sha256)
-            if not safety.archive_matches(archived, row.sha256, row.size):
-                return
-        receipt = Receipt(
-            file=row.file,
-            sha256=row.sha256,
-            received_at=row.received_at,
-            status=Status.REJECTED,
-            kind=Kind(row.kind) if row.kind else Kind.UNKNOWN,
-            region=row.region,
-            year=row.year,
-            stage=None,
-            issues=[
-                issue(
-                    "galat-internal",
-                    f"Berkas '{row.file}' gagal diproses {MAX_ATTEMPTS} kali karena galat "
-                    "sistem. Berkas sudah diarsip; hubungi admin Bappeda/kecamatan (lihat "
-                    ".musrenbang/logs/pipeline.log). Tidak perlu mengirim ulang.",
-                )
-            ],
-            outputs=[],
-            archived_as=row.archived_as,
-        )
-        write_receipt(receipt, row.receipt_name, [batch.ws.receipts], None)
-        batch.ledger.give_up(row.id, receipt.model_dump_json())
-        if claim is not None:
-            inbox.release(claim)
-    except Exception as exc:  # noqa: BLE001 - the disk itself may be what fails; retry next pass
-        _log_internal(batch, f"{row.file} (tanda terima galat)", exc)
-        return
-    result.receipts.append(receipt)
 
 
 def _older(path: Path, seconds: float) -> bool:

@@ -7,6 +7,7 @@ Before an input's ledger change or outputs, its region is held by this worker (`
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
@@ -34,9 +35,11 @@ from pipeline.core.workspace import (
     region_folder,
     windows_length,
 )
+from pipeline.documents import deferred
 from pipeline.ledger.store import InputRow, Ledger, now_iso
 from pipeline.run import inbox, safety
 from pipeline.run.pekerja import Pekerja
+from pipeline.run.pending import Pending
 
 if TYPE_CHECKING:
     from pipeline.documents.convert import Converter
@@ -86,6 +89,7 @@ class Batch:
         self.log = log
         self.wilayah = wilayah
         self._converter = converter
+        self.pending = Pending(2 * (settings.pdf.pekerja or os.cpu_count() or 1))
 
     @cached_property
     def stages(self) -> Stages:
@@ -96,6 +100,7 @@ class Batch:
         return Stages(self.ws, self.settings, self.wilayah, self.ledger, self._converter)
 
     def close(self) -> None:
+        self.pending.drain()
         if "stages" in self.__dict__:
             self.stages.close()
 
@@ -111,14 +116,6 @@ class Batch:
         except OSError:
             mtime = 0.0
         return (group, mtime, str(path))
-
-    def region_key(self, path: Path) -> str | None:
-        """The region the file's inbox folder names (its desa, else its kecamatan), if any."""
-        from pipeline.run.route import locate
-
-        place = locate(path.relative_to(self.ws.inbox).as_posix(), self.wilayah)
-        region = place.desa or place.kecamatan
-        return region.kode if region is not None else None
 
     def guard(self, region: str | None) -> bool:
         """Hold `region` before its ledger changes or outputs: True when it had to be taken
@@ -212,7 +209,11 @@ class Batch:
                 raise safety.ArchiveMismatch(f"arsip {row.archived_as} tidak cocok")
         inbox.release(claim)
 
-    def handle(self, source: Path, row: InputRow) -> Receipt:
+    def handle(
+        self, source: Path, row: InputRow
+    ) -> tuple[Callable[[], Receipt], list[deferred.Later], str | None]:
+        """Examine and produce; returns the step that writes the receipt and marks the input
+        done (to run once the conversions `laters` are done), and the examined region."""
         archived = self.ws.root / row.archived_as
         if source != archived and not _same_size(archived, row.size):
             sha, size = safety.archive(source, archived)  # archive first: nothing is ever lost
@@ -229,15 +230,29 @@ class Batch:
         if examined.year is None and examined.region:
             # an unreadable file in a desa folder: its receipt goes to the desa's open year
             examined.year = self.stages.default_year(examined.region)
-        outputs, extra = self.stages.produce(examined, archived, row)
-        receipt = self.receipt(row, examined, outputs, extra)
-        folders = [self.ws.receipts]
-        region_folder = self.stages.region_receipt_folder(examined)
-        if region_folder is not None:
-            folders.append(region_folder)
-        write_receipt(receipt, row.receipt_name, folders, self.stages.region_name(examined.region))
-        self.ledger.mark_done(row.id)
-        return receipt
+        with deferred.collecting() as laters:
+            try:
+                outputs, extra = self.stages.produce(examined, archived, row)
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    deferred.settle()  # what was handed over is published, as before
+                raise
+
+        def finish() -> Receipt:
+            outs, issues = outputs, extra
+            for later in laters:  # only once its outputs exist
+                outs, issues = later.apply(outs, issues)
+            receipt = self.receipt(row, examined, outs, issues)
+            folders = [self.ws.receipts]
+            region_folder = self.stages.region_receipt_folder(examined)
+            if region_folder is not None:
+                folders.append(region_folder)
+            region_name = self.stages.region_name(examined.region)
+            write_receipt(receipt, row.receipt_name, folders, region_name)
+            self.ledger.mark_done(row.id)
+            return receipt
+
+        return finish, laters, examined.region
 
     def examine(self, archived: Path, row: InputRow) -> Examined:
         """Decide what the input is and what it does; commit the ledger change with the outcome."""

@@ -143,10 +143,12 @@ class Pekerja:
         while not self.try_hold(region):
             time.sleep(POLL_SECONDS)
 
-    def let_go(self) -> None:
-        for region in reversed(self.held):
-            klaim.drop_region(self.db, region, self.id, time.time())
-        self.held.clear()
+    def let_go(self, region: str | None = None) -> None:
+        """Give up `region`, or every region held."""
+        for held in reversed(list(self.held)):
+            if region is None or held == region:
+                klaim.drop_region(self.db, held, self.id, time.time())
+                self.held.remove(held)
 
     @contextmanager
     def scope(self, region: str | None = None) -> Iterator[None]:

@@ -44,8 +44,10 @@ def take_all(
     files: list[Path],
     key_of: Callable[[Path], str | None],
     take: Callable[[Path], None],
+    let_go: Callable[[str | None], None],
 ) -> None:
-    """Process every file through `take`, group by group, each region by one worker."""
+    """Process every file through `take`, group by group, each region by one worker;
+    `let_go(key)` after each group gives its region up (once its receipts are written)."""
     waiting = groups(files, key_of)
     while waiting:
         later: list[tuple[str | None, list[Path]]] = []
@@ -58,7 +60,7 @@ def take_all(
                     if path.exists() or path.is_symlink():
                         take(path)
             finally:
-                worker.let_go()
+                let_go(key)
         if later and len(later) == len(waiting):
             time.sleep(POLL_SECONDS)
         waiting = later
