@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import sqlite3
 import threading
 import time
 import zipfile
@@ -27,8 +26,10 @@ from pypdf import PdfReader
 from pipeline.core.atomic import TMP_PREFIX
 from pipeline.core.models import Wilayah
 from pipeline.core.workspace import Workspace
+from pipeline.ledger.store import Ledger
 from pipeline.run.inbox import list_inputs, pending_claims
 from tests.conftest import HAS_SOFFICE, make_workspace
+from tests.pg import set_database_url
 from tests.test_watch import (
     LAU_DAMAK,
     WatcherProcess,
@@ -119,11 +120,14 @@ def _check_outputs_whole(ws: Workspace) -> None:
 
 @pytest.mark.slow
 @pytest.mark.timeout(240)
-def test_repeated_sigkill_then_clean_run(tmp_path: Path) -> None:
+def test_repeated_sigkill_then_clean_run(tmp_path: Path, ledger_url: Path | str) -> None:
+    """On SQLite and on PostgreSQL (where the watcher holds no workspace lock, and the
+    claims of a killed watcher are taken over because its pid is gone)."""
     seed = int(os.environ.get("CRASH_SEED", time.time_ns() % 100_000))
     print(f"CRASH_SEED={seed}")
     rng = random.Random(seed)
     ws = make_workspace(tmp_path / "ws", pdf=HAS_SOFFICE)
+    set_database_url(ws.root, ledger_url)
     toml = ws.root / "musrenbang.toml"
     text = toml.read_text(encoding="utf-8")
     text = text.replace("polling_detik = 5", "polling_detik = 0.5")
@@ -193,17 +197,17 @@ def test_repeated_sigkill_then_clean_run(tmp_path: Path) -> None:
     assert status["Buku Kerja Pekan Bahorok.xlsx"] == "accepted"
 
     # the ledger: one finished row per input, no duplicate usulan
-    db = sqlite3.connect(ws.root / "musrenbang.db")
-    try:
+    with Ledger(ledger_url) as ledger:
+        db = ledger.db
         rows = db.execute("SELECT file, done, status FROM inputs").fetchall()
         assert Counter(r[0] for r in rows) == Counter(names.keys())
         assert all(r[1] == 1 for r in rows)
-        per_region = dict(db.execute("SELECT region, count(*) FROM usulan GROUP BY region"))
+        query = "SELECT region, count(*) FROM usulan GROUP BY region"
+        per_region = {r[0]: r[1] for r in db.execute(query)}
         assert per_region == {DESA.kode: 5, TIMBANG_LAWAN.kode: 5, KELURAHAN.kode: 5}
-        stages = dict(db.execute("SELECT region, stage FROM tahap WHERE year = 2027"))
+        query = "SELECT region, stage FROM tahap WHERE year = 2027"
+        stages = {r[0]: r[1] for r in db.execute(query)}
         assert {stages[k] for k in per_region} == {"Verifikasi"}
-    finally:
-        db.close()
     _check_outputs_whole(ws)
     if HAS_SOFFICE:  # the documents of the three accepted workbooks, converted after all
         pdfs = [p for p in ws.outbox.rglob("Berita Acara Musrenbang*.pdf")]

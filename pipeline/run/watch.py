@@ -20,6 +20,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -160,7 +161,10 @@ def watch(
         first = True
         while not stop.is_set():
             try:
-                with workspace_lock(ws, timeout=LOCK_WAIT_SECONDS):
+                # on PostgreSQL several watchers share the inbox (run/turns.py): no file lock
+                shared = settings.ledger.is_postgresql
+                lock = nullcontext() if shared else workspace_lock(ws, timeout=LOCK_WAIT_SECONDS)
+                with lock:
                     busy_said = False
                     _one_pass(
                         run_pass,
