@@ -278,11 +278,15 @@ def cmd_workbook(args: argparse.Namespace, root: Path) -> int:
 def cmd_run(args: argparse.Namespace, root: Path) -> int:
     from pipeline.commands import open_workspace
     from pipeline.progress import PassProgress
+    from pipeline.run import anak
     from pipeline.run.batch import run_pass
 
     ws, settings, _ = open_workspace(root)
     with PassProgress() as shown:  # a bar on a terminal, a line per file everywhere
         result = run_pass(ws, settings, log=shown.line, progress=shown.update)
+    if anak.is_child():  # a worker process of a bigger pass: its receipts to the parent
+        print(anak.hand_back(result.receipts, result.internal_errors), flush=True)
+        return result.exit_code
     counts = {s: 0 for s in ("accepted", "rejected", "duplicate")}
     for r in result.receipts:
         counts[r.status.value] += 1

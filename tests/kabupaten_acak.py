@@ -34,6 +34,7 @@ from pipeline.core.standard import BIDANG, BIDANG_KELURAHAN, DISEPAKATI_COLUMNS
 from pipeline.demo import OPD, KecamatanOperator, Operator
 from pipeline.demo_operators import working_days_before
 from pipeline.run.batch import run_pass
+from tests.pg import set_database_url
 
 SEED = 20270
 
@@ -153,7 +154,8 @@ def _kecamatan_edit(rng: random.Random) -> Any:
     return edit
 
 
-def build(target: Path, seed: int = SEED) -> Kabupaten:
+def build(target: Path, seed: int = SEED, database_url: str | None = None) -> Kabupaten:
+    """`database_url`: the ledger elsewhere than the workspace's SQLite file (PostgreSQL)."""
     rng = random.Random(seed)
     target.mkdir(parents=True)
     csv = target.parent / "wilayah-acak.csv"
@@ -167,6 +169,8 @@ def build(target: Path, seed: int = SEED) -> Kabupaten:
         "wajib_pindaian = true", "wajib_pindaian = false"
     )
     toml.write_text(text, encoding="utf-8")
+    if database_url is not None:
+        set_database_url(target, database_url)
     settings = load_settings(target)
     settings.watch.stabil_detik = 0
     today = dt.datetime.now(ZoneInfo(settings.jadwal.zona_waktu)).date()

@@ -112,6 +112,7 @@ def _workspace(
     toml = ws.root / "musrenbang.toml"
     text = toml.read_text(encoding="utf-8")
     text = text.replace("ambil_alih_detik = 120", f"ambil_alih_detik = {takeover:g}")
+    text = text.replace("pekerja = 0                     # proses", "pekerja = 1  # proses")
     toml.write_text(text, encoding="utf-8")
     shutil.rmtree(ws.inbox)
     shutil.copytree(inbox, ws.inbox, copy_function=shutil.copy2)

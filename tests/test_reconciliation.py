@@ -19,6 +19,7 @@ total of every region agree in every document that shows them, read back from th
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ import pytest
 
 from tests.conftest import HAS_SOFFICE, DemoRun
 from tests.kabupaten_acak import Kabupaten, build, status_json
+from tests.pg import admin_url, fresh_database
 from tests.tools import figures as F
 from tests.tools.figures import BELUM, Angka, Figures
 
@@ -110,23 +112,32 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
     return _scenario(kab.root, kab.tahun, kab)
 
 
+@pytest.fixture(scope="module")
+def generated_pg(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scenario]:
+    """The same generated kabupaten, its ledger on PostgreSQL."""
+    with fresh_database(admin_url()) as url:
+        kab = build(tmp_path_factory.mktemp("kabupaten-acak-pg") / "ws", database_url=url)
+        yield _scenario(kab.root, kab.tahun, kab)
+
+
 def _get(request: pytest.FixtureRequest, name: str) -> Scenario:
     """The demo's workspaces (Bahorok, Salapian, Bappeda holding both packages), or the
     generated kabupaten."""
-    if name == "kabupaten":
-        generated: Scenario = request.getfixturevalue("generated")
+    if name in ("kabupaten", "kabupaten-pg"):
+        fixture = "generated" if name == "kabupaten" else "generated_pg"
+        generated: Scenario = request.getfixturevalue(fixture)
         return generated
     demo_run: DemoRun = request.getfixturevalue("demo_run")
     assert demo_run.code == 0
     return _scenario(demo_run.root / name.removeprefix("demo").lstrip("/"), None)
 
 
-@pytest.fixture(params=["demo", "demo/salapian", "demo/bappeda", "kabupaten"])
+@pytest.fixture(params=["demo", "demo/salapian", "demo/bappeda", "kabupaten", "kabupaten-pg"])
 def scenario(request: pytest.FixtureRequest) -> Scenario:
     return _get(request, request.param)
 
 
-@pytest.fixture(params=["demo", "demo/salapian", "kabupaten"])
+@pytest.fixture(params=["demo", "demo/salapian", "kabupaten", "kabupaten-pg"])
 def desa_scenario(request: pytest.FixtureRequest) -> Scenario:
     """Workspaces holding the desa's own documents (Bappeda holds the kecamatan's only)."""
     return _get(request, request.param)
@@ -354,3 +365,30 @@ def test_before_the_kecamatan_decides_the_desa_figures_are_the_truth(
         problems += disagreements(kec, total, {s: up[s].get(kec) for s in KECAMATAN_SOURCES},
                                   usulan=False)  # fmt: skip
     assert problems == []
+
+
+def test_the_ledger_on_postgresql_gives_the_same_figures(
+    generated: Scenario, generated_pg: Scenario
+) -> None:
+    """The generated kabupaten built twice from the same seed, once on each ledger: the same
+    status and every cell of the kabupaten Rekap and Pemantauan (time stamps masked)."""
+    drop = ("dibuat",)
+    a = {k: v for k, v in generated.status.items() if k not in drop}
+    b = {k: v for k, v in generated_pg.status.items() if k not in drop}
+    assert a == b
+    for stem in ("Rekap Usulan Musrenbang Kabupaten", "Pemantauan Musrenbang Kabupaten"):
+        assert _cells(generated.root, stem) == _cells(generated_pg.root, stem), stem
+
+
+def _cells(root: Path, stem: str) -> dict[str, list[tuple[Any, ...]]]:
+    from openpyxl import load_workbook
+
+    [path] = (root / "outbox").glob(f"{stem} *.xlsx")
+    masked = ("Dibuat ", "Keadaan ")
+    return {
+        sheet.title: [
+            tuple("<waktu>" if isinstance(v, str) and v.startswith(masked) else v for v in row)
+            for row in sheet.iter_rows(values_only=True)
+        ]
+        for sheet in load_workbook(path).worksheets
+    }

@@ -111,6 +111,12 @@ class WatchSettings(_Section):
 
 
 class ProsesSettings(_Section):
+    pekerja: int = Field(
+        0,
+        ge=0,
+        description="Jumlah proses pekerja untuk satu run besar (banyak wilayah sekaligus); "
+        "0 = jumlah inti CPU, 1 = satu proses saja.",
+    )
     ambil_alih_detik: float = Field(
         120,
         ge=1,
@@ -374,6 +380,7 @@ polling_detik = 5
 database_url = "sqlite:///musrenbang.db"   # relatif terhadap root; atau postgresql://user:sandi@host/db
 
 [proses]
+pekerja = 0                     # proses pekerja untuk run besar; 0 = jumlah inti CPU
 ambil_alih_detik = 120          # pekerja yang diam selama ini diambil alih oleh pekerja lain
 
 [cadangan]

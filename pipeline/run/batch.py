@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import subprocess
 import time
 from collections.abc import Callable
 from contextlib import nullcontext
@@ -32,7 +33,7 @@ from pipeline.core.workspace import (
     display_name,
 )
 from pipeline.ledger.store import InputRow, Ledger
-from pipeline.run import inbox, reports, safety, turns
+from pipeline.run import anak, inbox, reports, safety, turns
 from pipeline.run.give_up import give_up
 from pipeline.run.handling import Batch, PassResult, sha256_of
 from pipeline.run.lock import workspace_lock
@@ -67,13 +68,16 @@ def run_pass(
     result = PassResult()
     tune_allocator()  # a 10,000-row input's large blocks go back to the system when freed
     shared = settings.ledger.is_postgresql  # workers on other machines: no file lock
-    with nullcontext() if shared else workspace_lock(ws, timeout=600):
+    child = anak.is_child()  # a worker process of a parent that holds the lock (run/anak.py)
+    with nullcontext() if shared or child else workspace_lock(ws, timeout=600):
         wilayah = load_wilayah(ws.wilayah_file)
         ledger = Ledger(settings.ledger_url(ws.root))
-        worker = Pekerja(ledger, settings, exclusive=not shared)
+        worker = Pekerja(ledger, settings, exclusive=not (shared or child))
+        children: list[subprocess.Popen[str]] = []
         try:
             batch = Batch(ws, settings, wilayah, ledger, converter, say, worker)
-            _clean(ws, shared)
+            if not child:
+                _clean(ws, shared)
             _recover(batch, result)  # 1. what a killed pass (or a dead worker) left
             # 2. the inbox, ready files only, region by region
             files = inbox.list_inputs(ws.inbox)
@@ -99,22 +103,32 @@ def run_pass(
                 else:  # once the receipts of the region's inputs are written (FIFO)
                     batch.pending.add(Waiting({key}, [], lambda: worker.let_go(key)))
 
-            turns.take_all(worker, sorted(ready, key=batch.order_key), key_of, take, let_go)
+            ordered = sorted(ready, key=batch.order_key)
+            if not child and (extra := anak.how_many(settings, len(turns.groups(ordered, key_of)))):
+                worker.exclusive = False  # the children's claims are live ones now
+                children = anak.spawn(ws.root, extra)
+            turns.take_all(worker, ordered, key_of, take, let_go)
             batch.pending.drain()
             worker.let_go()
+            anak.collect(children, result.receipts, result.internal_errors, say)
+            if children:
+                worker.bury_dead()  # a child that died: its claims are taken over below
             for claim in batch.put_aside:  # held by nobody now: each under its own region
                 with worker.scope():
                     _one(batch, result, claim=claim)
                     batch.pending.drain()
-            if shared:  # a worker that died during this pass: its claims are stale by now
+            if shared or children:  # a worker that died during this pass: taken over now
                 _recover(batch, result)
             batch.pending.drain()  # every receipt written before the recaps
             # `run` ("then recaps") always looks at the kabupaten reports (the Pemantauan shows
             # who is past the deadline today); a watcher pass only when it changed something.
-            if readiness is None or result.receipts:
+            if not child and (readiness is None or result.receipts):
                 with worker.scope(REPORTS if shared else None):
                     _kabupaten_reports(batch, result, wilayah, ledger)
         finally:
+            for process in children:  # an error above: none is left running
+                if process.poll() is None:
+                    process.kill()
             batch.close()
             worker.stop()
             ledger.close()

@@ -55,15 +55,15 @@ class Pekerja:
             return
         self._registered = True
         klaim.register_worker(self.db, self.id, self.host, os.getpid(), time.time())
-        self._bury(self.host)
+        self.bury_dead()
         self._thread = threading.Thread(target=self._beat, name="pekerja-detak", daemon=True)
         self._thread.start()
 
-    def _bury(self, host: str) -> None:
+    def bury_dead(self) -> None:
         """Workers of this machine whose process is gone (killed, the PC restarted) need not
         be waited for: their claims and regions are taken over at once, not after the
         timeout. A pid now used by a younger process is gone too."""
-        for worker, pid, started in klaim.local_workers(self.db, host):
+        for worker, pid, started in klaim.local_workers(self.db, self.host):
             if worker == self.id:
                 continue
             try:
