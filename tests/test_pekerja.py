@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -105,14 +106,20 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _workspace(
-    root: Path, inbox: Path, url: str, takeover: float = 120, only: int | None = None
+    root: Path,
+    inbox: Path,
+    url: str,
+    takeover: float = 120,
+    only: int | None = None,
+    processes: int = 1,
 ) -> Path:
     ws = make_workspace(root, wilayah=WILAYAH)
     set_database_url(ws.root, url)
     toml = ws.root / "musrenbang.toml"
     text = toml.read_text(encoding="utf-8")
     text = text.replace("ambil_alih_detik = 120", f"ambil_alih_detik = {takeover:g}")
-    text = text.replace("pekerja = 0                     # proses", "pekerja = 1  # proses")
+    # [proses] pekerja: one process per worker unless a test asks for more
+    text = re.sub(r"(?m)^pekerja = 0 +# proses.*$", f"pekerja = {processes}", text)
     toml.write_text(text, encoding="utf-8")
     shutil.rmtree(ws.inbox)
     shutil.copytree(inbox, ws.inbox, copy_function=shutil.copy2)
@@ -308,3 +315,28 @@ def test_a_killed_worker_on_this_machine_is_taken_over_at_once(
         assert _finish(root, engine, 30) < 300  # its pid is gone: no 600 s wait
     finally:
         engine.dispose()
+
+
+def test_a_big_run_on_sqlite_puts_a_second_process_to_work(inputs: Path, tmp_path: Path) -> None:
+    """`[proses] pekerja = 2`: a run over sixteen desa starts one child process; together they
+    process every input exactly once, each region held by one of them at a time, and the
+    run reports every receipt (its own and the child's)."""
+    ledger_file = tmp_path / "musrenbang.db"
+    url = f"sqlite:///{ledger_file}"
+    root = _workspace(tmp_path / "ws", inputs, url, only=16, processes=2)
+    run = _worker(root)
+    out, _ = run.communicate(timeout=800)
+    assert run.returncode in (0, 1), out
+    assert "Selesai: 160 berkas diproses" in out, out
+    receipts = _receipts(root)
+    assert len(receipts) == 160
+    holds = _holds(url)
+    workers = {worker for _r, worker, _a, _b in holds}
+    assert len(workers) == 2, holds  # the parent and its child both held regions
+    spans: dict[str, list[tuple[float, float]]] = {}
+    for region, _w, start, end in holds:
+        assert end is not None
+        spans.setdefault(region, []).append((start, end))
+    for region, held in spans.items():
+        for (_a0, a1), (b0, _b1) in zip(held, held[1:], strict=False):
+            assert a1 <= b0, f"{region}: {held}"
