@@ -35,9 +35,9 @@ def ws_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with Ledger(settings.database_path(root)) as ledger, ledger.transaction() as db:
         db.execute(
             "INSERT INTO kecamatan_tahap (region, year, stage, identitas_json, sent_at,"
-            " updated_at) VALUES (?, 2027, ?, ?, ?, ?)",
-            ("12.05.02", TahapKecamatan.KIRIM.value,
-             json.dumps({"tanggal_musrenbang": "2026-02-05"}), AT, AT),
+            " updated_at) VALUES (:region, 2027, :stage, :identitas_json, :at, :at)",
+            {"region": "12.05.02", "stage": TahapKecamatan.KIRIM.value,
+             "identitas_json": json.dumps({"tanggal_musrenbang": "2026-02-05"}), "at": AT},
         )  # fmt: skip
     with Ledger(settings.database_path(root)) as ledger:
         for jenis in ("berita-acara", "daftar-hadir", "rekap"):
