@@ -26,6 +26,7 @@ from pipeline.desa.lampiran import FOTO_EXTENSIONS, FotoMasuk, write_lampiran_fo
 from pipeline.desa.validation import validate_desa
 from pipeline.desa.workbook import write_desa_workbook
 from pipeline.desa.workflow import LedgerState, check_workbook
+from pipeline.documents import deferred
 from pipeline.ledger.jejak import jejak
 from pipeline.ledger.paket import held_package
 from pipeline.ledger.store import InputRow
@@ -292,6 +293,7 @@ class DesaStages:
 
     def signed_pdf(self, kode: str, year: int) -> list[Path]:
         """Rebuild the one signed PDF: the newest delivery of each scan, then the kompilasi."""
+        deferred.settle()  # the kompilasi PDF of this input is published first
         desa = self.wilayah.desa(kode)
         if desa is None:
             return []

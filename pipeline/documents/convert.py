@@ -26,7 +26,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -335,6 +335,7 @@ class Converter:
         self._workers: list[_Worker] = []
         self._lock = threading.Lock()
         self._closed = False
+        self._later: ThreadPoolExecutor | None = None  # convert_later's threads
 
     def __enter__(self) -> Converter:
         return self
@@ -456,8 +457,22 @@ class Converter:
                 targets[src].unlink(missing_ok=True)  # never leave a half-written PDF
         return result
 
+    def convert_later(
+        self, docx_paths: list[Path], outdir: Path
+    ) -> Future[dict[Path, Path | None]]:
+        """`convert_many` on a background thread: the caller goes on meanwhile."""
+        with self._lock:
+            if self._later is None:
+                n = self.size if self.mode == "uno" else 1  # cli: one batch of starts at a time
+                self._later = ThreadPoolExecutor(max_workers=n, thread_name_prefix="konversi")
+            return self._later.submit(self.convert_many, docx_paths, outdir)
+
     def close(self) -> None:
         """Stop every worker (LibreOffice quits; stragglers are killed)."""
+        with self._lock:
+            later, self._later = self._later, None
+        if later is not None:
+            later.shutdown(wait=True)  # conversions already handed over finish first
         self._closed = True
         with self._lock:
             workers, self._workers = self._workers, []

@@ -17,6 +17,7 @@ import tempfile
 import threading
 import zipfile
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,12 +28,12 @@ from docxtpl import DocxTemplate, InlineImage
 from lxml import etree
 from markupsafe import Markup
 
-from pipeline.core.atomic import copy_file
 from pipeline.core.config import Settings
 from pipeline.core.memory import release_memory
 from pipeline.core.report import Issue, issue
 from pipeline.core.resources import data_dir
 from pipeline.core.workspace import Workspace
+from pipeline.documents import deferred
 from pipeline.documents import formatting as fmt
 from pipeline.documents.context import Gambar
 from pipeline.documents.fast_template import FastTemplate
@@ -390,8 +391,11 @@ def produce_documents(
     paper = settings.pdf.ukuran_kertas
     work = Path(tempfile.mkdtemp(prefix=prefix, dir=ws.tmp))
     missing: set[Path] = set()
+    rendered: list[tuple[DocumentJob, Path, Path | None]] = []
+    converting = converter is not None and converter.available
+    laters = deferred.current()
+    future: Future[dict[Path, Path | None]] | None = None
     try:
-        rendered: list[tuple[DocumentJob, Path, Path | None]] = []
         for job in jobs:
             template = template_path(ws, job.template)
             try:
@@ -418,11 +422,10 @@ def produce_documents(
                 xlsx = work / f"{job.stem}.xlsx"
                 job.xlsx(xlsx)
             rendered.append((job, docx, xlsx))
-
-        pdfs: dict[Path, Path | None] = {}
-        if rendered and converter is not None and converter.available:
-            pdfs = converter.convert_many([d for _, d, _ in rendered], work / "pdf")
-        elif rendered:
+        if rendered and converting and laters is not None:
+            assert converter is not None
+            future = converter.convert_later([d for _, d, _ in rendered], work / "pdf")
+        elif rendered and not converting:
             result.issues.append(
                 issue(
                     "pdf-dilewati",
@@ -431,33 +434,43 @@ def produce_documents(
                     "musrenbang.toml, lalu jalankan ulang.",
                 )
             )
-
-        for job, docx, xlsx in rendered:
-            result.outputs.append(copy_file(docx, folder / f"{job.stem}.docx"))
-            pdf = pdfs.get(docx)
-            if pdf is not None:
-                result.outputs.append(copy_file(pdf, folder / f"{job.stem}.pdf"))
-            else:
-                # an old PDF would no longer match the new docx
-                (folder / f"{job.stem}.pdf").unlink(missing_ok=True)
-                if converter is not None and converter.available:
-                    result.issues.append(
-                        issue(
-                            "pdf-dilewati",
-                            f"Konversi PDF '{job.stem}.pdf' gagal atau melewati batas waktu: "
-                            ".docx ditulis, PDF belum. Akan dicoba lagi pada proses berikutnya.",
-                        )
-                    )
-            if xlsx is not None:
-                result.outputs.append(copy_file(xlsx, folder / f"{job.stem}.xlsx"))
-        for path in sorted(missing):
-            result.issues.append(
-                issue(
-                    "lambang-tidak-ada",
-                    f"Berkas lambang kop '{path}' ([kop] logo di musrenbang.toml) tidak ada: "
-                    "dokumen ditulis tanpa lambang. Periksa nama dan letak berkasnya.",
-                )
-            )
-    finally:
+    except BaseException:
         shutil.rmtree(work, ignore_errors=True)
+        raise
+    lambang = [
+        issue(
+            "lambang-tidak-ada",
+            f"Berkas lambang kop '{path}' ([kop] logo di musrenbang.toml) tidak ada: "
+            "dokumen ditulis tanpa lambang. Periksa nama dan letak berkasnya.",
+        )
+        for path in sorted(missing)
+    ]
+
+    def finish() -> tuple[list[Path], list[Issue]]:
+        """Wait for the PDFs, publish every file; (outputs, failed-conversion issues)."""
+        try:
+            pdfs: dict[Path, Path | None] = {}
+            if future is not None:
+                pdfs = future.result()
+            elif rendered and converting:
+                assert converter is not None
+                pdfs = converter.convert_many([d for _, d, _ in rendered], work / "pdf")
+            return deferred.publish(
+                [(j.stem, d, x) for j, d, x in rendered], pdfs, folder, converting
+            )
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+    if future is None or laters is None:
+        outputs, failed = finish()
+        result.outputs += outputs
+        result.issues += [*failed, *lambang]
+        return result
+    for job, _docx, xlsx in rendered:
+        result.outputs += [folder / f"{job.stem}.docx", folder / f"{job.stem}.pdf"]
+        if xlsx is not None:
+            result.outputs.append(folder / f"{job.stem}.xlsx")
+    result.issues += lambang
+    pdf_paths = [folder / f"{job.stem}.pdf" for job, _, _ in rendered]
+    laters.append(deferred.Later(finish, pdf_paths, lambang[0] if lambang else None, future.done))
     return result

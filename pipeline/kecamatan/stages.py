@@ -30,6 +30,7 @@ from pipeline.core.standard import SHEET_IDENTITAS, TAHAP_KECAMATAN_URUTAN, Taha
 from pipeline.core.wilayah import desa_of_usulan
 from pipeline.core.workspace import document_stem, safe_name, signed_pdf_name
 from pipeline.desa.context import Context
+from pipeline.documents import deferred
 from pipeline.kecamatan import documents as render_kecamatan
 from pipeline.kecamatan import paket_kirim
 from pipeline.kecamatan.check_jadwal import jadwal_berbeda
@@ -305,6 +306,7 @@ class KecamatanStages:
 
     def signed_pdf(self, kode: str, year: int) -> list[Path]:
         """The signed berita acara, daftar hadir and recap scans, then the recap itself."""
+        deferred.settle()  # the recap PDF of this input is published first
         kec = self.wilayah.get(kode)
         if kec is None:
             return []
@@ -330,5 +332,6 @@ class KecamatanStages:
 
     def package(self, snap: KecamatanSnapshot, outputs: list[Path]) -> Path:
         """The sealed, signed package for Bappeda (kecamatan/paket_kirim.py)."""
+        deferred.settle()  # it carries the folder's PDFs
         folder = self.ws.outbox_kecamatan(snap.kecamatan, snap.tahun)
         return paket_kirim.write_package(self.ctx, snap, folder, outputs)

@@ -9,6 +9,7 @@ what was left, and every step after the ledger commit is idempotent.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import os
@@ -24,8 +25,8 @@ from pipeline.core import atomic
 from pipeline.core.config import Settings
 from pipeline.core.examined import Examined
 from pipeline.core.memory import tune_allocator
-from pipeline.core.receipts import Kind, Receipt, Status, clash_free, receipt_stem, write_receipt
-from pipeline.core.report import Issue, cap_issues, issue
+from pipeline.core.receipts import Receipt, Status, clash_free, receipt_stem, write_receipt
+from pipeline.core.report import Issue, cap_issues
 from pipeline.core.wilayah import WilayahList, load_wilayah
 from pipeline.core.workspace import (
     MAX_PATH_CHARS,
@@ -36,9 +37,12 @@ from pipeline.core.workspace import (
     region_folder,
     windows_length,
 )
+from pipeline.documents import deferred
 from pipeline.ledger.store import InputRow, Ledger, now_iso
 from pipeline.run import inbox, reports, safety
+from pipeline.run.give_up import give_up
 from pipeline.run.lock import workspace_lock
+from pipeline.run.pending import Pending, Waiting, region_key
 
 if TYPE_CHECKING:
     from pipeline.documents.convert import Converter
@@ -85,6 +89,7 @@ class Batch:
         self.log = log
         self.wilayah = wilayah
         self._converter = converter
+        self.pending = Pending(2 * (settings.pdf.pekerja or os.cpu_count() or 1))
 
     @cached_property
     def stages(self) -> Stages:
@@ -95,6 +100,7 @@ class Batch:
         return Stages(self.ws, self.settings, self.wilayah, self.ledger, self._converter)
 
     def close(self) -> None:
+        self.pending.drain()
         if "stages" in self.__dict__:
             self.stages.close()
 
@@ -171,7 +177,11 @@ class Batch:
                 raise safety.ArchiveMismatch(f"arsip {row.archived_as} tidak cocok")
         inbox.release(claim)
 
-    def handle(self, source: Path, row: InputRow) -> Receipt:
+    def handle(
+        self, source: Path, row: InputRow
+    ) -> tuple[Callable[[], Receipt], list[deferred.Later], str | None]:
+        """Examine and produce; returns the step that writes the receipt and marks the input
+        done (to run once the conversions `laters` are done), and the examined region."""
         archived = self.ws.root / row.archived_as
         if source != archived and not _same_size(archived, row.size):
             sha, size = safety.archive(source, archived)  # archive first: nothing is ever lost
@@ -187,15 +197,29 @@ class Batch:
         if examined.year is None and examined.region:
             # an unreadable file in a desa folder: its receipt goes to the desa's open year
             examined.year = self.stages.default_year(examined.region)
-        outputs, extra = self.stages.produce(examined, archived, row)
-        receipt = self.receipt(row, examined, outputs, extra)
-        folders = [self.ws.receipts]
-        region_folder = self.stages.region_receipt_folder(examined)
-        if region_folder is not None:
-            folders.append(region_folder)
-        write_receipt(receipt, row.receipt_name, folders, self.stages.region_name(examined.region))
-        self.ledger.mark_done(row.id)
-        return receipt
+        with deferred.collecting() as laters:
+            try:
+                outputs, extra = self.stages.produce(examined, archived, row)
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    deferred.settle()  # what was handed over is published, as before
+                raise
+
+        def finish() -> Receipt:
+            outs, issues = outputs, extra
+            for later in laters:  # only once its outputs exist
+                outs, issues = later.apply(outs, issues)
+            receipt = self.receipt(row, examined, outs, issues)
+            folders = [self.ws.receipts]
+            region_folder = self.stages.region_receipt_folder(examined)
+            if region_folder is not None:
+                folders.append(region_folder)
+            region_name = self.stages.region_name(examined.region)
+            write_receipt(receipt, row.receipt_name, folders, region_name)
+            self.ledger.mark_done(row.id)
+            return receipt
+
+        return finish, laters, examined.region
 
     def examine(self, archived: Path, row: InputRow) -> Examined:
         """Decide what the input is and what it does; commit the ledger change with the outcome."""
@@ -280,6 +304,7 @@ def run_pass(
             for row in ledger.inputs_not_done():
                 if row.token not in claimed_tokens and (ws.root / row.archived_as).exists():
                     _one(batch, result, row=row)
+            batch.pending.drain()
             # 2. the inbox, ready files only
             files = inbox.list_inputs(ws.inbox)
             if readiness is not None:
@@ -291,6 +316,7 @@ def run_pass(
                 if progress is not None:
                     progress(n, len(ready))
                 _take(batch, result, path)
+            batch.pending.drain()  # every receipt written before the recaps
             # `run` ("then recaps") always looks at the kabupaten reports (the Pemantauan shows
             # who is past the deadline today); a watcher pass only when it changed something.
             if readiness is None or result.receipts:
@@ -368,16 +394,29 @@ def _one(
             if row.done:
                 batch.release(claim, row)
                 return
-            receipt = batch.handle(claim.path, row)
+            source = claim.path
         else:
             assert row is not None
-            receipt = batch.handle(batch.ws.root / row.archived_as, row)
-        result.receipts.append(receipt)
-        batch.log(_line(receipt))
-        if claim is not None:
-            batch.release(claim, row)
+            source = batch.ws.root / row.archived_as
+        key = region_key(row.rel, batch.wilayah)
+        batch.pending.wait_for(key)  # an earlier input of this region completes first
+        finish, laters, region = batch.handle(source, row)
     except Exception as exc:  # noqa: BLE001 - one bad input must not stop the pass
         _failed(batch, result, name, exc, row, claim)
+        return
+    journaled = row
+
+    def complete() -> None:
+        try:
+            receipt = finish()
+            result.receipts.append(receipt)
+            batch.log(_line(receipt))
+            if claim is not None:
+                batch.release(claim, journaled)
+        except Exception as exc:  # noqa: BLE001 - one bad input must not stop the pass
+            _failed(batch, result, name, exc, journaled, claim)
+
+    batch.pending.add(Waiting({key, region}, laters, complete))
 
 
 def _failed(
@@ -403,7 +442,10 @@ def _failed(
         if current is None or current.done:
             return
         if batch.ledger.count_failure(current.id) >= MAX_ATTEMPTS:
-            _give_up(batch, result, current, claim)
+            say = lambda n, e: _log_internal(batch, n, e)  # noqa: E731
+            receipt = give_up(batch.ws, batch.ledger, current, claim, MAX_ATTEMPTS, say)
+            if receipt is not None:
+                result.receipts.append(receipt)
     except Exception as inner:  # noqa: BLE001 - the disk itself may be what fails
         _log_internal(batch, f"{name} (mencatat galat)", inner)
 
@@ -436,49 +478,6 @@ def _unreadable(batch: Batch, result: PassResult, path: Path, rel: str) -> None:
         return
     result.receipts.append(receipt)
     batch.log(_line(receipt))
-
-
-def _give_up(batch: Batch, result: PassResult, row: InputRow, claim: inbox.Claim | None) -> None:
-    """After MAX_ATTEMPTS internal errors the operator still gets a receipt, and the input
-    stops being retried; it stays in the archive for the administrator. Only when the archive
-    copy exists and matches the journaled sha256: otherwise the input stays claimed and is
-    retried, and nothing claims it was archived. Never raises."""
-    archived = batch.ws.root / row.archived_as
-    try:
-        if not safety.archive_matches(archived, row.sha256, row.size):
-            if claim is None:
-                return
-            safety.archive(claim.path, archived, expect=row.sha256)
-            if not safety.archive_matches(archived, row.sha256, row.size):
-                return
-        receipt = Receipt(
-            file=row.file,
-            sha256=row.sha256,
-            received_at=row.received_at,
-            status=Status.REJECTED,
-            kind=Kind(row.kind) if row.kind else Kind.UNKNOWN,
-            region=row.region,
-            year=row.year,
-            stage=None,
-            issues=[
-                issue(
-                    "galat-internal",
-                    f"Berkas '{row.file}' gagal diproses {MAX_ATTEMPTS} kali karena galat "
-                    "sistem. Berkas sudah diarsip; hubungi admin Bappeda/kecamatan (lihat "
-                    ".musrenbang/logs/pipeline.log). Tidak perlu mengirim ulang.",
-                )
-            ],
-            outputs=[],
-            archived_as=row.archived_as,
-        )
-        write_receipt(receipt, row.receipt_name, [batch.ws.receipts], None)
-        batch.ledger.give_up(row.id, receipt.model_dump_json())
-        if claim is not None:
-            inbox.release(claim)
-    except Exception as exc:  # noqa: BLE001 - the disk itself may be what fails; retry next pass
-        _log_internal(batch, f"{row.file} (tanda terima galat)", exc)
-        return
-    result.receipts.append(receipt)
 
 
 def _same_size(path: Path, size: int) -> bool:
