@@ -105,3 +105,21 @@ def test_postgres_script_is_idempotent_and_prints_the_url() -> None:
                 "SELECT rolcreatedb FROM pg_roles WHERE rolname = current_user"
             ).fetchone()
             assert created == (True,)
+
+
+def test_postgres_script_without_postgresql_says_why_and_exits_0(tmp_path: Path) -> None:
+    bin_dir = tmp_path / "bin"  # a machine with the usual tools but no PostgreSQL
+    bin_dir.mkdir()
+    for tool in ("id", "sudo", "runuser", "su", "sort", "tail", "ls", "seq", "sleep"):
+        found = shutil.which(tool)
+        if found:
+            (bin_dir / tool).symlink_to(found)
+    done = subprocess.run(
+        ["/bin/bash", str(REPO / "scripts" / "postgres.sh")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": str(bin_dir), "HOME": str(tmp_path)},
+    )
+    assert done.returncode == 0 and done.stdout == ""  # the tests then skip
+    assert "PostgreSQL tidak dapat dijalankan" in done.stderr, done.stderr
