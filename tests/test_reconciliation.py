@@ -132,12 +132,12 @@ def _get(request: pytest.FixtureRequest, name: str) -> Scenario:
     return _scenario(demo_run.root / name.removeprefix("demo").lstrip("/"), None)
 
 
-@pytest.fixture(params=["demo", "demo/salapian", "demo/bappeda", "kabupaten", "kabupaten-pg"])
+@pytest.fixture(params=["demo", "demo/salapian", "demo/bappeda", "kabupaten"])
 def scenario(request: pytest.FixtureRequest) -> Scenario:
     return _get(request, request.param)
 
 
-@pytest.fixture(params=["demo", "demo/salapian", "kabupaten", "kabupaten-pg"])
+@pytest.fixture(params=["demo", "demo/salapian", "kabupaten"])
 def desa_scenario(request: pytest.FixtureRequest) -> Scenario:
     """Workspaces holding the desa's own documents (Bappeda holds the kecamatan's only)."""
     return _get(request, request.param)

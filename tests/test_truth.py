@@ -12,9 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import event
 
 from pipeline.core.config import load_settings
 from pipeline.core.models import IdentitasDesa, Usulan, UsulanKecamatan
@@ -200,11 +202,16 @@ def test_one_query_per_table_for_a_large_kabupaten(ledger: Ledger) -> None:
                 kl.save_usulan(db, region=kec, year=2027, usulan=own, at=AT, input_id=0,
                                file="k.xlsx")  # fmt: skip
     statements: list[str] = []
-    ledger.db.set_trace_callback(statements.append)
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+        statements.append(statement)
+
+    connection = ledger.db.connection  # every statement SQLAlchemy sends to the database
+    event.listen(connection, "before_cursor_execute", seen)
     try:
         found = agreed_usulan(ledger.db, "12.05")
     finally:
-        ledger.db.set_trace_callback(None)
+        event.remove(connection, "before_cursor_execute", seen)
     assert sum(len(t.usulan) for t in found.values()) == 12_000
     assert sum(t.oleh == "kecamatan" for t in found.values()) == 15
     # one query per table, whatever the size (the time is bench/bench_kabupaten.py's figure)

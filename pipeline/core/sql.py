@@ -29,3 +29,7 @@ class SqlResult(Protocol):
 
 class Sql(Protocol):
     def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> SqlResult: ...
+
+    def columns(self, table: str) -> list[str]:
+        """The table's column names, in order, from the database's own catalogue."""
+        ...

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import CursorResult, make_url
 from sqlalchemy.pool import NullPool
 
@@ -144,6 +144,9 @@ class Db:
         keys = tuple(result.keys())
         rows: list[SqlRow] = [Row(keys, tuple(r)) for r in result]
         return Rows(rows, result.rowcount)
+
+    def columns(self, table: str) -> list[str]:
+        return [str(c["name"]) for c in inspect(self.connection).get_columns(table)]
 
     @contextmanager
     def transaction(self) -> Iterator[Db]:

@@ -61,8 +61,7 @@ class HeldPackage:
 
 
 def _columns(db: Sql, table: str) -> list[str]:
-    # LEAD: columns -- SQLite only; to be read from the table metadata
-    return [r["name"] for r in db.execute(f"PRAGMA table_info({table})")]
+    return db.columns(table)
 
 
 def _scope(kecamatan: str, year: int) -> dict[str, object]:
