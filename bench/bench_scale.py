@@ -33,6 +33,7 @@ import hashlib
 import json
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -280,6 +281,9 @@ def main() -> int:
     ap.add_argument("--sampel", type=int, default=6, help="docx converted the naive way")
     ap.add_argument("--simpan", type=Path, help="keep the workspace here (must not exist)")
     ap.add_argument("--json", type=Path, help="write the figures here as JSON")
+    ap.add_argument(
+        "--proses", type=int, help="[proses] pekerja (default: the setting's, 0 = cores)"
+    )
     args = ap.parse_args()
     soffice = find_soffice("soffice")
     if soffice is None:
@@ -292,6 +296,11 @@ def main() -> int:
         base.mkdir(parents=True, exist_ok=True)
         t0 = time.monotonic()
         desa = build_workspace(root, args.desa or None, args.usulan, args.peserta)
+        if args.proses is not None:
+            toml = root / "musrenbang.toml"
+            text = re.sub(r"(?m)^pekerja = 0 +# proses.*$", f"pekerja = {args.proses}",
+                          toml.read_text(encoding="utf-8"))  # fmt: skip
+            toml.write_text(text, encoding="utf-8")
         built = time.monotonic() - t0
         print(f"{len(desa)} desa, workbooks filled in {built:.0f} s; "
               f"load average {os.getloadavg()[0]:.1f}", flush=True)  # fmt: skip
@@ -320,6 +329,7 @@ def main() -> int:
         "usulan_per_desa": args.usulan,
         "peserta_per_desa": args.peserta,
         "cores": os.cpu_count(),
+        "proses_pekerja": args.proses,
         "workbooks_filled_s": round(built, 1),
         "receipts": got,
         "documents_pdf": n_docs,
