@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import secrets
 import shutil
 import subprocess
@@ -85,6 +86,7 @@ def main() -> int:
     made: list[str] = []
     try:
         source = tmp / "sumber" / "kabupaten"
+        source.parent.mkdir(parents=True)
         desa = build_workspace(source, args.desa or None, args.usulan, args.peserta)
         print(f"{len(desa)} desa, one workbook each", flush=True)
         cases = [("postgresql", 1), ("postgresql", 2), ("sqlite", 1)]
@@ -92,6 +94,9 @@ def main() -> int:
         for backend, n in cases:
             root = tmp / f"{backend}-{n}" / "kabupaten"
             shutil.copytree(source, root, copy_function=shutil.copy2, symlinks=True)
+            toml = root / "musrenbang.toml"  # one process per worker: the workers are the case
+            text = re.sub(r"(?m)^pekerja = 0 +# proses.*$", "pekerja = 1", toml.read_text())
+            toml.write_text(text, encoding="utf-8")
             if backend == "postgresql":
                 url = _database(args.pg)
                 made.append(url)
