@@ -196,8 +196,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if isinstance(exc, UsageError):
             print(str(exc), file=sys.stderr)
             return EXIT_USAGE
-        if _ledger_error(exc) is not None and not environment_error(exc):
-            print(_ledger_error(exc), file=sys.stderr)
+        told = None if environment_error(exc) else _ledger_error(exc)
+        if told is not None:
+            print(told, file=sys.stderr)
             return EXIT_INTERNAL
         return _internal(root, exc)
 
@@ -214,7 +215,7 @@ def _ledger_error(exc: BaseException) -> str | None:
             f"Ledger tidak dapat dibaca ({orig}): berkas musrenbang.db rusak atau bukan basis "
             "data SQLite. Hentikan pipeline dan pulihkan musrenbang.db dari cadangan."
         )
-    if isinstance(exc, DBAPIError) and exc.connection_invalidated or _cannot_connect(exc):
+    if (isinstance(exc, DBAPIError) and exc.connection_invalidated) or _cannot_connect(exc):
         return (
             f"Ledger PostgreSQL tidak dapat dihubungi ({str(orig).strip().splitlines()[0]}). "
             "Periksa [ledger] database_url di musrenbang.toml, bahwa server PostgreSQL "

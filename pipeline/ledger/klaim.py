@@ -65,7 +65,7 @@ def stop_worker(db: Db, worker: str, now: float) -> None:
         for row in db.execute(
             "SELECT region FROM kunci_wilayah WHERE worker = :w", {"w": worker}
         ).fetchall():
-            _drop_region(db, row["region"], worker, now)
+            _drop_region(db, row["region"], worker)
         db.execute(
             "UPDATE pekerja SET stopped = :now, heartbeat = :now WHERE worker = :w",
             {"now": now, "w": worker},
@@ -139,13 +139,13 @@ def take_region(db: Db, region: str, worker: str, now: float, stale: float) -> b
     return True
 
 
-def drop_region(db: Db, region: str, worker: str, now: float) -> None:
+def drop_region(db: Db, region: str, worker: str) -> None:
     with db.transaction():
-        _drop_region(db, region, worker, now)
+        _drop_region(db, region, worker)
 
 
-def _drop_region(db: Db, region: str, worker: str, now: float) -> None:
-    del now  # the end is read last, just before the hold is given up (see take_region)
+def _drop_region(db: Db, region: str, worker: str) -> None:
+    # the end is read last, just before the hold is given up (see take_region)
     db.execute(
         "UPDATE kerja_wilayah SET selesai = :now WHERE region = :r AND worker = :w "
         "AND selesai IS NULL",
@@ -154,11 +154,3 @@ def _drop_region(db: Db, region: str, worker: str, now: float) -> None:
     db.execute(
         "DELETE FROM kunci_wilayah WHERE region = :r AND worker = :w", {"r": region, "w": worker}
     )
-
-
-def forget_stale_claims(db: Db, stale: float) -> None:
-    """Claims of dead workers whose file never left the inbox: the file is free again."""
-    with db.transaction():
-        db.execute(
-            "DELETE FROM klaim WHERE berkas IS NOT NULL AND heartbeat < :stale", {"stale": stale}
-        )

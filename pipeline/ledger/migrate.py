@@ -10,6 +10,7 @@ whose every statement is "if not exists".
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from alembic import command
@@ -30,7 +31,9 @@ def _config(db: Db) -> Config:
     return config
 
 
+@cache
 def head() -> str:
+    """The newest revision (read from migrations/ once per process)."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return str(ScriptDirectory.from_config(config).get_current_head())

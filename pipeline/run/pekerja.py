@@ -147,7 +147,7 @@ class Pekerja:
         """Give up `region`, or every region held."""
         for held in reversed(list(self.held)):
             if region is None or held == region:
-                klaim.drop_region(self.db, held, self.id, time.time())
+                klaim.drop_region(self.db, held, self.id)
                 self.held.remove(held)
 
     @contextmanager
