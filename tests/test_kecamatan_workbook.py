@@ -242,7 +242,8 @@ def test_protection_locks_prefilled_cells_only(tmp_path: Path) -> None:
         assert all(usulan[f"{c}{r}"].protection.locked for c in "BCD"), r
         assert not any(usulan[f"{c}{r}"].protection.locked for c in "EFJLMNO"), r
     assert not any(usulan[f"{c}6"].protection.locked for c in "BCDEN")  # the UPT row
-    assert not usulan["B200"].protection.locked
+    assert not usulan[f"B{usulan.max_row}"].protection.locked  # the last spare row
+    assert not usulan.column_dimensions["B"].protection.locked  # and every row below
 
 
 def test_formats(tmp_path: Path) -> None:
@@ -253,8 +254,11 @@ def test_formats(tmp_path: Path) -> None:
     assert ident["B6"].number_format == "dd/mm/yyyy"
     assert jadwal["A3"].number_format == "@" and jadwal["D3"].number_format == "@"
     assert jadwal["C5"].number_format == "dd/mm/yyyy"
-    assert usulan["B3"].number_format == "@" and usulan["B250"].number_format == "@"
-    assert "Rp" in usulan["J3"].number_format and "Rp" in usulan["J100"].number_format
+    last = usulan.max_row  # the last spare row; below it the column styles
+    assert usulan["B3"].number_format == "@" and usulan[f"B{last}"].number_format == "@"
+    assert "Rp" in usulan["J3"].number_format and "Rp" in usulan[f"J{last}"].number_format
+    assert usulan.column_dimensions["B"].number_format == "@"
+    assert "Rp" in usulan.column_dimensions["J"].number_format
 
 
 def test_written_workbook_reads_back_and_validates_clean(tmp_path: Path) -> None:

@@ -208,8 +208,11 @@ def test_formats(tmp_path: Path) -> None:
     assert ident[identitas_cell("Jam Mulai")].number_format == "@"
     assert ident[identitas_cell("Tanggal Musrenbang")].number_format == "dd/mm/yyyy"
     assert "#,##0" in usulan["I3"].number_format and "Rp" in usulan["I3"].number_format
-    assert "#,##0" in usulan["I200"].number_format
-    assert usulan["B3"].number_format == "@" and usulan["B250"].number_format == "@"
+    spare = usulan.max_row  # the last explicit cells: the spare rows below the data
+    assert FIRST_DATA_ROW + INPUT_ROWS - 1 <= spare < FIRST_DATA_ROW + INPUT_ROWS + 10
+    assert "#,##0" in usulan[f"I{spare}"].number_format
+    assert usulan["B3"].number_format == "@" and usulan[f"B{spare}"].number_format == "@"
+    assert "#,##0" in usulan.column_dimensions["I"].number_format
     assert usulan.column_dimensions["B"].number_format == "@"
     assert peserta["G3"].number_format == "@"
     assert usulan.column_dimensions["E"].width > 30

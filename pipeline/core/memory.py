@@ -30,6 +30,18 @@ def _libc() -> ctypes.CDLL | None:
     return libc if glibc else None
 
 
+def freeze_long_lived() -> None:
+    """For one pass: what is alive at its start (modules, the region list, settings, the
+    ledger) is moved out of the collector's view, so that each automatic full collection
+    does not walk it again. `thaw` at the end gives it back (a watcher's next pass may free
+    some of it)."""
+    gc.freeze()
+
+
+def thaw() -> None:
+    gc.unfreeze()
+
+
 @cache
 def tune_allocator() -> None:
     """Large blocks (the text of a long document, ~25 MB) always their own mapping: glibc's
@@ -40,8 +52,15 @@ def tune_allocator() -> None:
         libc.mallopt(M_MMAP_THRESHOLD, MMAP_FROM)
 
 
-def release_memory() -> None:
-    """Collect cycles (lxml and openpyxl trees hold some) and return free pages."""
+LARGE_INPUT = 1 << 20  # bytes of a workbook file, characters of a rendered body
+
+
+def release_memory(size: int) -> None:
+    """After an input of `size` (bytes or characters): collect cycles (lxml and openpyxl
+    trees hold some) and return free pages. Only for a large one: a full collection costs
+    ~0.1 s, more than a 30-usulan desa's parse, and small inputs leave little behind."""
+    if size < LARGE_INPUT:
+        return
     gc.collect()
     libc = _libc()
     if libc is not None:

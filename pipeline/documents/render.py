@@ -331,8 +331,9 @@ def render_docx(
         tpl.docx.core_properties.title = clean_text(title)
     out.parent.mkdir(parents=True, exist_ok=True)
     tpl.save(out)
+    body = tpl.body_chars
     del tpl  # its element tree is the largest thing a big document holds
-    release_memory()
+    release_memory(body)
     try:
         check_docx(out)
     except (ValueError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:

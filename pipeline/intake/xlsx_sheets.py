@@ -129,7 +129,7 @@ def table_sheet(
 ) -> None:
     put(ws.cell(row=1, column=1), title)
     ws.cell(row=1, column=1).font = TITLE_FONT
-    last_input = max(HEADER_ROW + INPUT_ROWS, FIRST_DATA_ROW + len(rows) - 1)
+    last_input = FIRST_DATA_ROW + len(rows) + INPUT_ROWS - 1
     for col, label in enumerate(columns, start=1):
         letter = get_column_letter(col)
         header = ws.cell(row=HEADER_ROW, column=col)
@@ -141,8 +141,8 @@ def table_sheet(
         dim = ws.column_dimensions[letter]
         dim.width = widths.get(label, 14)
         # The column style makes every row below editable and formatted, however many rows
-        # the operator adds; explicit cells for the first INPUT_ROWS rows cover programs that
-        # ignore column styles.
+        # the operator adds; explicit cells for the data rows and INPUT_ROWS spare rows cover
+        # programs that ignore column styles.
         fmt = formats.get(label)
         dim.protection = UNLOCKED
         if fmt:

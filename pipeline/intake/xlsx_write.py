@@ -6,9 +6,10 @@ Layout of a written workbook (other modules and tests may rely on these constant
   order, values in column B, a hint in column C.
 - Table sheets (Peserta, Usulan, Jadwal): a title in row 1, the header in row HEADER_ROW (2),
   data from FIRST_DATA_ROW (3), standard columns in standard order from column A. Whole columns
-  are unlocked and formatted by column style (however many rows the operator adds); the first
-  INPUT_ROWS rows also get explicit cells for programs that ignore column styles; dropdowns
-  cover DROPDOWN_ROWS rows.
+  are unlocked and formatted by column style (however many rows the operator adds); the rows
+  that carry data and INPUT_ROWS spare rows below them also get explicit cells for programs
+  that ignore column styles (a few hundred cells, not thousands: every explicit cell is read
+  and written again on each pass); dropdowns cover DROPDOWN_ROWS rows.
 
 Sheet protection has no password (Review > Unprotect Sheet lifts it): it is a guard against
 slips, not security; the ledger and the folder binding are the real guard. On table sheets
@@ -33,7 +34,7 @@ from pipeline.core.standard import BIDANG, SUMBER_DANA, UNSUR, Keputusan, Tahap
 HEADER_ROW = 2
 FIRST_DATA_ROW = 3
 IDENTITAS_FIRST_ROW = 2
-INPUT_ROWS = 300  # rows below the header given explicit unlocked, formatted cells
+INPUT_ROWS = 40  # spare rows below the data given explicit unlocked, formatted cells
 DROPDOWN_ROWS = 500  # rows carrying dropdowns below the header
 
 HEADER_RGB = "DDEBF7"

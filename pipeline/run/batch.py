@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.core import atomic
 from pipeline.core.config import Settings
-from pipeline.core.memory import tune_allocator
+from pipeline.core.memory import freeze_long_lived, thaw, tune_allocator
 from pipeline.core.receipts import Receipt, Status
 from pipeline.core.wilayah import WilayahList, load_wilayah
 from pipeline.core.workspace import (
@@ -74,6 +74,7 @@ def run_pass(
         ledger = Ledger(settings.ledger_url(ws.root))
         worker = Pekerja(ledger, settings, exclusive=not (shared or child))
         children: list[subprocess.Popen[str]] = []
+        freeze_long_lived()
         try:
             batch = Batch(ws, settings, wilayah, ledger, converter, say, worker)
             if not child:
@@ -132,6 +133,7 @@ def run_pass(
             batch.close()
             worker.stop()
             ledger.close()
+            thaw()
     return result
 
 

@@ -171,7 +171,7 @@ class Stages:
             if earlier is not None and (folder is None or folder.kode == earlier.region):
                 return Examined(Status.DUPLICATE, kind, kind.value, earlier.region, earlier.year)
         raw, report = read_workbook(path, self.settings.batas, display_name=row.file)
-        release_memory()  # the parsed file is gone; only its values stay
+        release_memory(row.size)  # the parsed file is gone; only its values stay
         fallback_region = folder_desa.kode if folder_desa else None
         if raw is None:
             return Examined(
