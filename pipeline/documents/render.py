@@ -39,6 +39,7 @@ from pipeline.documents.context import Gambar
 from pipeline.documents.fast_template import FastTemplate
 from pipeline.documents.finishing import set_paper, unbreakable_figures
 from pipeline.documents.jejak_docx import ensure_jejak
+from pipeline.documents.slim import slim_template
 
 if TYPE_CHECKING:
     from pipeline.documents.convert import Converter
@@ -208,7 +209,8 @@ class BuiltinTemplateError(RuntimeError):
 
 
 def template_bytes(path: Path) -> bytes:
-    """The (repaired) bytes of a template, cached while the file is unchanged."""
+    """The bytes of a template, repaired and slimmed (documents/slim.py), cached while the file
+    is unchanged."""
     try:
         st = path.stat()
     except FileNotFoundError as exc:
@@ -219,8 +221,8 @@ def template_bytes(path: Path) -> bytes:
     if cached is not None:
         return cached
     try:
-        data = repair_template(path.read_bytes())
-    except (zipfile.BadZipFile, KeyError, OSError) as exc:
+        data = slim_template(repair_template(path.read_bytes()))
+    except (zipfile.BadZipFile, KeyError, OSError, etree.XMLSyntaxError) as exc:
         raise TemplateError(path, None, f"bukan berkas .docx yang sah ({exc})") from exc
     with _cache_lock:
         _template_cache[key] = data
