@@ -23,6 +23,7 @@ from pipeline.core.config import Settings
 from pipeline.core.receipts import Receipt
 
 ENV = "MUSRENBANG_PEKERJA_ANAK"
+ENV_PDF = "MUSRENBANG_PDF_PEKERJA_ANAK"  # the LibreOffice workers a child may start
 LINE = "MUSRENBANG-ANAK "
 MIN_GROUPS_PER_WORKER = 8  # fewer regions than this per process: starting one costs more
 
@@ -37,8 +38,22 @@ def how_many(settings: Settings, groups: int) -> int:
     return max(0, min(wanted, groups // MIN_GROUPS_PER_WORKER) - 1)
 
 
-def spawn(root: Path, n: int) -> list[subprocess.Popen[str]]:
-    env = {**os.environ, ENV: str(os.getpid())}
+def pdf_share(settings: Settings, processes: int) -> int:
+    """LibreOffice workers per process when `processes` share the pass: `[pdf] pekerja` (0 =
+    cores) divided among them, so that the machine runs as many LibreOffice as it has cores,
+    not that many per process (each one costs a start and its memory)."""
+    total = settings.pdf.pekerja or os.cpu_count() or 1
+    return max(1, total // max(1, processes))
+
+
+def child_pdf_share() -> int | None:
+    """In a child: the LibreOffice workers its parent gave it (None: not a child)."""
+    value = os.environ.get(ENV_PDF, "")
+    return int(value) if is_child() and value.isdigit() and int(value) > 0 else None
+
+
+def spawn(root: Path, n: int, pdf_workers: int) -> list[subprocess.Popen[str]]:
+    env = {**os.environ, ENV: str(os.getpid()), ENV_PDF: str(pdf_workers)}
     cmd = [sys.executable, "-m", "pipeline", "run", "--root", str(root)]
     return [
         subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

@@ -77,6 +77,8 @@ def run_pass(
         freeze_long_lived()
         try:
             batch = Batch(ws, settings, wilayah, ledger, converter, say, worker)
+            if (share := anak.child_pdf_share()) is not None:
+                _limit_pdf_workers(batch, share)
             if not child:
                 _clean(ws, shared)
             _recover(batch, result)  # 1. what a killed pass (or a dead worker) left
@@ -107,7 +109,9 @@ def run_pass(
             ordered = sorted(ready, key=batch.order_key)
             if not child and (extra := anak.how_many(settings, len(turns.groups(ordered, key_of)))):
                 worker.exclusive = False  # the children's claims are live ones now
-                children = anak.spawn(ws.root, extra)
+                share = anak.pdf_share(settings, extra + 1)
+                _limit_pdf_workers(batch, share)
+                children = anak.spawn(ws.root, extra, share)
             turns.take_all(worker, ordered, key_of, take, let_go)
             batch.pending.drain()
             worker.let_go()
@@ -135,6 +139,13 @@ def run_pass(
             ledger.close()
             thaw()
     return result
+
+
+def _limit_pdf_workers(batch: Batch, most: int) -> None:
+    """At most `most` LibreOffice workers for this process (others share the machine)."""
+    pool = batch.stages.get_converter()
+    if pool is not None:
+        pool.size = min(pool.size, most)
 
 
 def _recover(batch: Batch, result: PassResult) -> None:
