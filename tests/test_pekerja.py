@@ -11,6 +11,7 @@ taken over by the next one after `proses.ambil_alih_detik`.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -19,11 +20,13 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import psutil
 import pytest
 import sqlalchemy as sa
 
@@ -112,8 +115,9 @@ def _workspace(
     takeover: float = 120,
     only: int | None = None,
     processes: int = 1,
+    pdf: bool = False,
 ) -> Path:
-    ws = make_workspace(root, wilayah=WILAYAH)
+    ws = make_workspace(root, wilayah=WILAYAH, pdf=pdf)
     set_database_url(ws.root, url)
     toml = ws.root / "musrenbang.toml"
     text = toml.read_text(encoding="utf-8")
@@ -320,14 +324,25 @@ def test_a_killed_worker_on_this_machine_is_taken_over_at_once(
 def test_a_big_run_on_sqlite_puts_a_second_process_to_work(inputs: Path, tmp_path: Path) -> None:
     """`[proses] pekerja = 2`: a run over sixteen desa starts one child process; together they
     process every input exactly once, each region held by one of them at a time, and the
-    run reports every receipt (its own and the child's)."""
+    run reports every receipt (its own and the child's). They share `[pdf] pekerja` (0 =
+    cores): never more LibreOffice at once than the machine has cores."""
     ledger_file = tmp_path / "musrenbang.db"
     url = f"sqlite:///{ledger_file}"
-    root = _workspace(tmp_path / "ws", inputs, url, only=16, processes=2)
+    root = _workspace(tmp_path / "ws", inputs, url, only=16, processes=2, pdf=True)
     run = _worker(root)
-    out, _ = run.communicate(timeout=800)
+    answer: list[str] = []
+    reader = threading.Thread(target=lambda: answer.append(run.communicate(timeout=800)[0]))
+    reader.start()
+    offices = 0  # the most LibreOffice processes alive at once, parent's and child's together
+    while reader.is_alive():
+        with contextlib.suppress(psutil.Error):
+            tree = psutil.Process(run.pid).children(recursive=True)
+            offices = max(offices, sum(1 for p in tree if p.name().startswith("soffice.bin")))
+        time.sleep(0.2)
+    out = answer[0]
     assert run.returncode in (0, 1), out
     assert "Selesai: 160 berkas diproses" in out, out
+    assert 1 <= offices <= (os.cpu_count() or 1), offices  # [pdf] pekerja 0 shared, not doubled
     receipts = _receipts(root)
     assert len(receipts) == 160
     holds = _holds(url)
