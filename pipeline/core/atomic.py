@@ -3,19 +3,37 @@
 Write to a temporary file in the same folder (same filesystem), flush and fsync it, then
 os.replace it over the final name. Temporary names start with '.~tmp-' so that scanners and
 operators' file browsers skip them, and a crashed write leaves only such a dotfile behind.
+The name also says who writes it (`.~tmp-<host>~<pid>~...`): on a workspace that workers share,
+a temporary file of a process of this machine that is gone is a crash's, whatever its age.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import socket
 import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import psutil
+
 TMP_PREFIX = ".~tmp-"
+_HOST = re.sub(r"[^A-Za-z0-9.]", "_", socket.gethostname())[:40] or "host"
+_WRITER = re.compile(re.escape(TMP_PREFIX) + r"([A-Za-z0-9._]+)~(\d+)~")
+
+
+def _writer_prefix() -> str:
+    return f"{TMP_PREFIX}{_HOST}~{os.getpid()}~"
+
+
+def _writer_gone(name: str) -> bool:
+    """The temporary file `name` was written by a process of this machine that is gone."""
+    m = _WRITER.match(name)
+    return m is not None and m[1] == _HOST and not psutil.pid_exists(int(m[2]))
 
 
 def _file_mode() -> int:
@@ -44,7 +62,7 @@ def _fsync_dir(folder: Path) -> None:
 def atomic_path(final: Path) -> Iterator[Path]:
     """Yield a temporary path beside `final`; on success it replaces `final` atomically."""
     final.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=final.suffix, dir=final.parent)
+    fd, name = tempfile.mkstemp(prefix=_writer_prefix(), suffix=final.suffix, dir=final.parent)
     os.close(fd)
     tmp = Path(name)
     os.chmod(tmp, FILE_MODE)
@@ -86,7 +104,7 @@ def copy_file(src: Path, final: Path) -> Path:
 def clean_stale_temps(folder: Path, older_than: float | None = None) -> int:
     """Remove temporary files left by a crash below `folder`; returns how many. With
     `older_than` (seconds), only those not touched for that long (another worker's may be
-    being written now)."""
+    being written now) or whose writer on this machine is gone."""
     n = 0
     now = time.time()
     for parent, _dirs, names in os.walk(folder):  # os.walk: a kabupaten's outbox in ms
@@ -94,7 +112,8 @@ def clean_stale_temps(folder: Path, older_than: float | None = None) -> int:
             if name.startswith(TMP_PREFIX):
                 path = os.path.join(parent, name)
                 try:
-                    if older_than is not None and now - os.lstat(path).st_mtime <= older_than:
+                    young = older_than is not None and now - os.lstat(path).st_mtime <= older_than
+                    if young and not _writer_gone(name):
                         continue
                     os.unlink(path)
                     n += 1
