@@ -467,6 +467,11 @@ class Converter:
                 self._later = ThreadPoolExecutor(max_workers=n, thread_name_prefix="konversi")
             return self._later.submit(self.convert_many, docx_paths, outdir)
 
+    def limit(self, most: int) -> None:
+        """At most `most` workers from now on (other processes share the machine's cores)."""
+        with self._lock:
+            self.size = max(1, min(self.size, most))
+
     def close(self) -> None:
         """Stop every worker (LibreOffice quits; stragglers are killed)."""
         with self._lock:

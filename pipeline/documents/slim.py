@@ -22,7 +22,7 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 STYLES = "word/styles.xml"
 WITH_EFFECTS = "word/stylesWithEffects.xml"
 _NAMED = re.compile(rb'<w:(?:\w*[sS]tyle\w*|styleLink|numStyleLink)\b[^>]*?\bw:val="([^"]+)"')
-_EFFECTS_REL = re.compile(rb"<Relationship\b[^>]*?Target=\"stylesWithEffects\.xml\"[^>]*/>")
+_EFFECTS_REL = re.compile(rb'<Relationship\b[^>]*?Target="[^"]*stylesWithEffects\.xml"[^>]*/>')
 _EFFECTS_TYPE = re.compile(rb'<Override\b[^>]*?PartName="/word/stylesWithEffects\.xml"[^>]*/>')
 
 

@@ -145,7 +145,7 @@ def _limit_pdf_workers(batch: Batch, most: int) -> None:
     """At most `most` LibreOffice workers for this process (others share the machine)."""
     pool = batch.stages.get_converter()
     if pool is not None:
-        pool.size = min(pool.size, most)
+        pool.limit(most)
 
 
 def _recover(batch: Batch, result: PassResult) -> None:
