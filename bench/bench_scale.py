@@ -14,7 +14,10 @@ with decisions and ~45 peserta, and dropped into its inbox folder. Then:
 2. the naive cost: a sample of the docx that pass produced, each converted by its own cold
    `soffice --headless --convert-to pdf` (one process per file, a private profile created once
    beforehand, as bench/bench_documents.py does), measured in the same run;
-3. the no-op pass: a second `run` with nothing new in the inbox; the files it rewrote
+3. the floor: 30 of those docx converted by one warm LibreOffice worker of the pipeline's
+   Converter, its CPU per document divided by the cores: no pass can beat it, whatever its
+   Python does, so it bounds the ratio too;
+4. the no-op pass: a second `run` with nothing new in the inbox; the files it rewrote
    (mtime or content changed, new files) are counted.
 
 Printed: documents (PDFs) per second and seconds per document for the whole pass, naive
@@ -56,6 +59,7 @@ from tests.kabupaten_acak import KEGIATAN as ACAK_KEGIATAN  # noqa: E402
 DATA = REPO.parent / "shared" / "data" / "wilayah-kepmendagri-2025.csv"
 KABUPATEN = "12.05"
 GOAL_PER_DOC, GOAL_RATIO, GOAL_NOOP = 0.15, 15.0, 1.0
+WARM_SAMPLE = 30  # docx converted by one warm LibreOffice for the floor
 SEED = 1405
 
 KEGIATAN = [  # the generated kabupaten's kegiatan (tests/kabupaten_acak.py), and two more
@@ -265,6 +269,40 @@ def naive(soffice: str, files: list[Path], work: Path) -> float:
     return elapsed
 
 
+def warm(files: list[Path], work: Path) -> float:
+    """CPU seconds per document of LibreOffice alone: the pipeline's Converter with one warm
+    worker converting `files` one after another (its processes' CPU, psutil). This is the
+    floor of the pass: even with no Python work at all, a machine of C cores cannot convert
+    faster than this divided by C."""
+    import psutil
+
+    from pipeline.core.config import PdfSettings
+    from pipeline.documents.convert import Converter
+
+    out = work / "warm-pdf"
+    out.mkdir()
+    me = psutil.Process()
+
+    def office_cpu() -> float:
+        total = 0.0
+        for p in me.children(recursive=True):
+            try:
+                t = p.cpu_times()
+                total += t.user + t.system
+            except psutil.Error:
+                pass
+        return total
+
+    with Converter(PdfSettings(pekerja=1), work / "warm-runtime") as conv:
+        conv.convert_many(files[:1], work)  # LibreOffice started and warm
+        before = office_cpu()
+        made = conv.convert_many(files, out)
+        spent = office_cpu() - before
+    if sum(1 for v in made.values() if v) != len(files):
+        print("peringatan: konversi hangat tidak menghasilkan semua PDF")
+    return spent / max(1, len(files))
+
+
 def receipts(root: Path) -> dict[str, int]:
     counts: dict[str, int] = {}
     for path in (root / "outbox" / "tanda-terima").glob("*.json"):
@@ -316,6 +354,8 @@ def main() -> int:
         naive_work = tmp / "naive"
         naive_work.mkdir()
         naive_s = naive(soffice, sample, naive_work) / max(1, len(sample))
+        warm_sample = docx[:: max(1, len(docx) // WARM_SAMPLE)][:WARM_SAMPLE]
+        warm_cpu = warm(warm_sample, naive_work)
         before = snapshot(root)
         noop = measure_run(root)
         changed = rewritten(before, snapshot(root))
@@ -341,6 +381,9 @@ def main() -> int:
         "naive_sample": len(sample),
         "naive_seconds_per_document": round(naive_s, 3),
         "ratio_naive_over_pipeline": round(naive_s / per_doc, 2) if n_docs else None,
+        "warm_libreoffice_cpu_seconds_per_document": round(warm_cpu, 3),
+        "floor_seconds_per_document": round(warm_cpu / (os.cpu_count() or 1), 3),
+        "ratio_at_the_floor": round(naive_s / (warm_cpu / (os.cpu_count() or 1)), 1),
         "noop": noop,
         "noop_rewritten_files": changed,
     }
@@ -351,6 +394,10 @@ def main() -> int:
           f"({cpu_per_doc:.3f} s CPU/document; goal <= {GOAL_PER_DOC} s)")  # fmt: skip
     print(f"naive: {naive_s:.2f} s/document (cold soffice per file, {len(sample)} files); "
           f"ratio {figures['ratio_naive_over_pipeline']}x (goal >= {GOAL_RATIO:.0f}x)")  # fmt: skip
+    print(f"floor: LibreOffice alone {warm_cpu:.3f} s CPU/document (one warm worker, "
+          f"{len(warm_sample)} files): on {os.cpu_count()} cores >= "
+          f"{figures['floor_seconds_per_document']} s/document, ratio <= "
+          f"{figures['ratio_at_the_floor']}x with no Python work at all")  # fmt: skip
     print(f"no-op: {noop['seconds']:.2f} s wall ({noop['cpu_seconds']:.2f} s CPU; goal <= "
           f"{GOAL_NOOP} s), {len(changed)} files rewritten {changed[:6]}")  # fmt: skip
     print(f"peak memory: run {full['run_peak_rss_mb']:.0f} MB, run + LibreOffice "

@@ -115,8 +115,8 @@ class ProsesSettings(_Section):
         0,
         ge=0,
         description="Jumlah proses pekerja untuk satu run besar (banyak wilayah sekaligus); "
-        "0 = setengah jumlah inti CPU (satu proses menyibukkan sekitar dua inti: Python-nya "
-        "dan LibreOffice-nya), 1 = satu proses saja.",
+        "0 = jumlah inti CPU (konversi LibreOffice `[pdf] pekerja` dibagi di antara proses-proses "
+        "itu), 1 = satu proses saja.",
     )
     ambil_alih_detik: float = Field(
         120,
@@ -381,7 +381,7 @@ polling_detik = 5
 database_url = "sqlite:///musrenbang.db"   # relatif terhadap root; atau postgresql://user:sandi@host/db
 
 [proses]
-pekerja = 0                     # proses pekerja untuk run besar; 0 = setengah jumlah inti CPU
+pekerja = 0                     # proses pekerja untuk run besar; 0 = jumlah inti CPU
 ambil_alih_detik = 120          # pekerja yang diam selama ini diambil alih oleh pekerja lain
 
 [cadangan]

@@ -33,11 +33,11 @@ def is_child() -> bool:
 
 
 def default_processes() -> int:
-    """`[proses] pekerja = 0`: one process per two cores. One process keeps about two cores
-    busy (its own Python beside its LibreOffice workers); on 2 cores a second process only
-    adds its start and ledger contention (bench/bench_scale.py, 80 desa: 0.124 s/document
-    with one, 0.157 with two)."""
-    return max(1, (os.cpu_count() or 1) // 2)
+    """`[proses] pekerja = 0`: one process per core. The processes share `[pdf] pekerja`
+    (pdf_share), so the machine still runs one LibreOffice per core; on 2 cores two processes
+    cost no more CPU than one (bench/bench_scale.py, 277 desa: 166 s against 169 s) and keep
+    both cores busy when one process waits on the ledger or the disk."""
+    return max(1, os.cpu_count() or 1)
 
 
 def how_many(settings: Settings, groups: int) -> int:
