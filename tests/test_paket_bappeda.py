@@ -8,6 +8,7 @@ writes the kabupaten Rekap, Pemantauan and status from it.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 import shutil
@@ -25,9 +26,10 @@ from pipeline.cli import main
 from pipeline.core.config import load_settings
 from pipeline.core.workspace import Workspace
 from pipeline.demo import KecamatanOperator
+from pipeline.ledger.jejak import jejak
 from pipeline.run.batch import PassResult, run_pass
 from tests.conftest import make_workspace
-from tests.paket_helpers import KEC, register_key, signed_package
+from tests.paket_helpers import KEC, empty_record, register_key, signed_package
 from tests.test_kecamatan_flow import PERSIAPAN, REKAP, UPT, send_desa
 
 KIRIM = {"Tahap": "Kirim", "Nomor Surat Pengantar": "050/2/BHR/2026"}
@@ -402,3 +404,40 @@ def test_mixed_mode_a_desa_workbook_after_the_package_changes_nothing(
         "ba.jpg": ("rejected", ["sudah-dikirim"]),
     }
     assert rekap_cells(bappeda) == before
+
+
+def test_a_package_whose_jejak_bappeda_cannot_reproduce_is_taken_with_a_warning(
+    bappeda: Workspace, tmp_path: Path
+) -> None:
+    """The manifest's jejak is the kecamatan's ledger state; after the merge Bappeda's ledger
+    must give the same (else its recap may not be the Rekap the Camat signed: two releases
+    that count differently). Signed, so not forged: taken, with `paket-jejak-berbeda`."""
+    key = register_key(bappeda)
+    members = {"dokumen/Rekap.pdf": b"%PDF-1.4 rekap", "data/buku-besar.json": empty_record()}
+
+    def manifest(urutan: int, jejak: object) -> dict[str, Any]:
+        return {
+            "kecamatan": KEC, "tahun": 2027, "urutan": urutan, "jejak": jejak,
+            "dibuat": f"2026-12-0{urutan}T10:00:00+07:00",
+            "berkas": {n: hashlib.sha256(b).hexdigest() for n, b in members.items()},
+        }  # fmt: skip
+
+    signed_package(bappeda.inbox / "jejak lain.zip", key, members=members,
+                   manifest=manifest(1, "0123456789ab"))  # fmt: skip
+    r = run(bappeda).receipts[-1]
+    assert (r.status.value, codes(r)) == ("accepted", ["paket-jejak-berbeda"])
+    with sqlite3.connect(bappeda.root / "musrenbang.db") as db:
+        db.row_factory = sqlite3.Row
+        merged = jejak(db, KEC, 2027)
+    [said] = r.issues
+    assert "0123456789ab" in said.message and merged in said.message
+    # the same state with its true jejak: no warning
+    signed_package(bappeda.inbox / "jejak sama.zip", key, members=members,
+                   manifest=manifest(2, merged))  # fmt: skip
+    r = run(bappeda).receipts[-1]
+    assert (r.status.value, codes(r)) == ("accepted", ["paket-menggantikan"])
+    # a jejak that is no digest at all: the manifest is broken
+    signed_package(bappeda.inbox / "jejak rusak.zip", key, members=members,
+                   manifest=manifest(3, "<script>"))  # fmt: skip
+    r = run(bappeda).receipts[-1]
+    assert (r.status.value, codes(r)) == ("rejected", ["paket-rusak"])

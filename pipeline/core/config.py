@@ -250,12 +250,10 @@ class Settings(_Section):
         return root / self.ledger.database_url.removeprefix("sqlite:///")
 
     def ledger_url(self, root: Path) -> str | Path:
-        """What `Ledger()` opens: the SQLite file's path, or the PostgreSQL URL (driver psycopg 3)."""
+        """What `Ledger()` opens: the SQLite file's path, or the PostgreSQL URL as written."""
         url = self.ledger.database_url
-        if url.startswith("postgresql://"):
-            return "postgresql+psycopg://" + url.removeprefix("postgresql://")
-        if url.startswith("postgresql+psycopg://"):
-            return url
+        if url.startswith(("postgresql://", "postgresql+psycopg://")):
+            return url  # ledger/db.py engine_for alone names the driver
         return self.database_path(root)
 
 

@@ -166,6 +166,10 @@ CODES: dict[str, tuple[Severity, str]] = {
         E,
         "Paket lebih lama dari (atau setara dengan) paket kecamatan yang sudah diterima untuk tahun itu.",
     ),
+    "paket-jejak-berbeda": (
+        W,
+        "Jejak data di manifest paket tidak sama dengan jejak buku besar Bappeda setelah paket digabung: versi program kecamatan dan Bappeda mungkin berbeda.",
+    ),
     "paket-dan-buku-kerja": (
         W,
         "Bappeda menerima paket kecamatan dan juga buku kerja desanya langsung: isi paket yang berlaku.",

@@ -19,6 +19,7 @@ from pipeline.core.workspace import safe_name
 from pipeline.desa.context import Context
 from pipeline.kabupaten import paket
 from pipeline.ledger import paket as record
+from pipeline.ledger.jejak import jejak as ledger_jejak
 from pipeline.ledger.store import InputRow
 
 
@@ -92,6 +93,19 @@ class PackageIntake:
 
         def apply(db: Sql) -> None:
             written = record.merge_record(db, found.record, kode, tahun, row.id)
+            merged = ledger_jejak(db, kode, tahun)
+            said = any(i.code == "paket-jejak-berbeda" for i in result.issues)  # a retry
+            if found.jejak and merged != found.jejak and not said:  # on this receipt
+                result.issues.append(
+                    issue(
+                        "paket-jejak-berbeda",
+                        f"Paket '{row.file}' membawa Jejak data {found.jejak} dari kecamatan, "
+                        f"tetapi buku besar Bappeda setelah penggabungan memberi {merged}: "
+                        "rekap kabupaten mungkin tidak sama dengan dokumen yang ditandatangani "
+                        "kecamatan. Pastikan kecamatan dan Bappeda memakai versi musrenbang "
+                        "yang sama, lalu minta kecamatan mengirim ulang paketnya.",
+                    )
+                )
             self.ledger.add_berkas(
                 db, input_id=row.id, region=kode, year=tahun, kategori="paket",
                 jenis="paket", file=row.file, size=row.size, sha256=row.sha256, received_at=at,
@@ -109,12 +123,12 @@ class PackageIntake:
                 db, "paket-digabung", at=at, region=kode, year=tahun, file=row.file,
                 sha256=row.sha256, urutan=found.urutan, dibuat=found.dibuat,
                 kunci=found.fingerprint, menggantikan=held.sha256 if held else None,
-                baris=written,
+                baris=written, jejak=found.jejak or None, jejak_bappeda=merged,
             )  # fmt: skip
 
-        return Examined(
-            Status.ACCEPTED, Kind.PACKAGE, Kind.PACKAGE.value, kode, tahun, issues, apply
-        )
+        result = Examined(Status.ACCEPTED, Kind.PACKAGE, Kind.PACKAGE.value, kode, tahun, issues)
+        result.apply = apply
+        return result
 
     def folder(self, kode: str, year: int) -> Path:
         kec = self.wilayah.get(kode)

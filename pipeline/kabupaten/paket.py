@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import zipfile
 from collections.abc import Callable
@@ -26,6 +27,7 @@ from typing import Any
 
 from pipeline.core import kunci
 from pipeline.core.environment import environment_error
+from pipeline.core.jejak import PANJANG
 from pipeline.core.report import Report
 from pipeline.core.wilayah import KODE_KECAMATAN, WilayahList
 from pipeline.core.workspace import MAX_PATH_CHARS, safe_name, windows_length
@@ -37,6 +39,7 @@ SIGNATURE = "manifest.sig"
 RECORD = "data/buku-besar.json"
 MAX_RECORD_BYTES = 256 * 1024**2
 MAX_URUTAN = 10**9
+JEJAK = re.compile(rf"(?:[0-9a-f]{{{PANJANG}}})?")  # none, or a core/jejak.py digest
 KeyLookup = Callable[[str], bytes | None]  # kecamatan -> its registered raw public key
 
 MAX_MEMBERS = 2000
@@ -57,6 +60,7 @@ class Paket:
     dibuat: str = ""
     fingerprint: str = ""
     record: dict[str, Any] = field(default_factory=dict)
+    jejak: str = ""  # the kecamatan's jejak when it sent (older packages: none)
 
 
 class _Broken(Exception):
@@ -189,6 +193,7 @@ def _check(
         if not _signature_ok(zf, found, manifest_bytes, name, report, keys):
             return None
         found.urutan, found.dibuat = _version(manifest_bytes)
+        found.jejak = _jejak(manifest_bytes)
         kec = wilayah.get(kecamatan)
         folder = safe_name(f"{kecamatan} {kec.nama}" if kec else kecamatan)
         members = {i.filename: i for i in infos if not i.is_dir()}
@@ -235,6 +240,14 @@ def _version(manifest_bytes: bytes) -> tuple[int, str]:
     if not isinstance(dibuat, str) or len(dibuat) > 40:
         raise _Broken("waktu pembuatan (dibuat) di manifest.json tidak sah.")
     return urutan, dibuat
+
+
+def _jejak(manifest_bytes: bytes) -> str:
+    """The signed manifest's jejak: what Bappeda's ledger must give after the merge."""
+    value = json.loads(manifest_bytes).get("jejak", "")
+    if not isinstance(value, str) or not JEJAK.fullmatch(value):
+        raise _Broken("jejak di manifest.json tidak sah.")
+    return value
 
 
 def _record(
