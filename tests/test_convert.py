@@ -369,3 +369,44 @@ def test_two_workers_never_share_a_profile(tmp_path: Path) -> None:
     assert again == first
     _release_profile(again)
     _release_profile(second)
+
+
+def _offices() -> list[psutil.Process]:
+    """soffice.bin processes under this test process."""
+    found = []
+    for p in psutil.Process().children(recursive=True):
+        try:
+            if p.name().startswith("soffice") and p.status() != psutil.STATUS_ZOMBIE:
+                found.append(p)
+        except psutil.NoSuchProcess:
+            pass
+    return found
+
+
+@libreoffice
+@needs_soffice
+def test_warm_starts_the_workers_before_the_first_conversion(tmp_path: Path) -> None:
+    docs = []
+    for name in ("a", "b"):
+        docs.append(tmp_path / f"{name}.docx")
+        shutil.copy(docrender.BUILTIN_TEMPLATES / "daftar-hadir-desa.docx", docs[-1])
+    conv = Converter(PdfSettings(pekerja=2), tmp_path / "rt")
+    if conv.mode != "uno":
+        pytest.skip("no Python with the uno module")
+    conv.warm()
+    deadline = time.monotonic() + 90
+    while len(_offices()) < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert len(_offices()) >= 2  # both LibreOffice running, nothing converted yet
+    conv.warm()  # again: no third worker
+    result = conv.convert_many(docs, tmp_path / "out")
+    assert all(result.values()), result
+    assert [w.starts for w in conv._workers] == [1, 1]  # the warm starts were the ones used
+    conv.close()
+    assert not _offices()
+    # closed while its workers are still starting: none is left running
+    cold = Converter(PdfSettings(pekerja=2), tmp_path / "rt2")
+    cold.warm()
+    cold.close()
+    time.sleep(0.5)
+    assert not _offices()

@@ -336,6 +336,7 @@ class Converter:
         self._lock = threading.Lock()
         self._closed = False
         self._later: ThreadPoolExecutor | None = None  # convert_later's threads
+        self._warming: list[threading.Thread] = []  # warm()'s starts, joined by close()
 
     def __enter__(self) -> Converter:
         return self
@@ -467,6 +468,34 @@ class Converter:
                 self._later = ThreadPoolExecutor(max_workers=n, thread_name_prefix="konversi")
             return self._later.submit(self.convert_many, docx_paths, outdir)
 
+    def warm(self) -> None:
+        """Start the pool's LibreOffice workers now, in the background: a pass that will
+        convert starts them while it reads its first workbooks, instead of its first
+        conversion waiting for a cold start. A worker is handed out only once started
+        (`_worker` waits for it); one that did not start is tried again by its first
+        conversion."""
+        if self.mode != "uno":
+            return
+        with self._lock:
+            if self._closed:
+                return
+            fresh = [_Worker(self, i) for i in range(len(self._workers), self.size)]
+            self._workers.extend(fresh)
+            for worker in fresh:
+                thread = threading.Thread(
+                    target=self._start_idle, args=(worker,), name="konversi-mulai", daemon=True
+                )
+                self._warming.append(thread)
+                thread.start()
+
+    def _start_idle(self, worker: _Worker) -> None:
+        try:
+            worker.start()
+        except Exception:  # noqa: BLE001 - its first conversion starts it again and says why
+            worker.kill()
+        finally:
+            self._idle.put(worker)
+
     def limit(self, most: int) -> None:
         """At most `most` workers from now on (other processes share the machine's cores)."""
         with self._lock:
@@ -478,7 +507,11 @@ class Converter:
             later, self._later = self._later, None
         if later is not None:
             later.shutdown(wait=True)  # conversions already handed over finish first
-        self._closed = True
+        with self._lock:
+            self._closed = True
+            warming, self._warming = self._warming, []
+        for thread in warming:  # a start under way: stopped below once it has a process
+            thread.join(self.timeout)
         with self._lock:
             workers, self._workers = self._workers, []
         for worker in workers:

@@ -112,6 +112,8 @@ def run_pass(
                 share = anak.pdf_share(settings, extra + 1)
                 _limit_pdf_workers(batch, share)
                 children = anak.spawn(ws.root, extra, share)
+            if any(p.suffix.lower() == ".xlsx" for p in ordered):  # documents to convert
+                _warm_pdf_workers(batch)
             turns.take_all(worker, ordered, key_of, take, let_go)
             batch.pending.drain()
             worker.let_go()
@@ -146,6 +148,13 @@ def _limit_pdf_workers(batch: Batch, most: int) -> None:
     pool = batch.stages.get_converter()
     if pool is not None:
         pool.limit(most)
+
+
+def _warm_pdf_workers(batch: Batch) -> None:
+    """LibreOffice started while the first workbooks are read (Converter.warm)."""
+    pool = batch.stages.get_converter()
+    if pool is not None and pool.available:
+        pool.warm()
 
 
 def _recover(batch: Batch, result: PassResult) -> None:
