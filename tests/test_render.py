@@ -15,6 +15,7 @@ from typing import Any
 
 import docx
 import pytest
+from lxml import etree
 from openpyxl import load_workbook
 
 from pipeline.core.config import Settings
@@ -610,3 +611,34 @@ def test_kompilasi_xlsx_filter_over_usulan_only_totals_outside(tmp_path: Path) -
     labels = [r[3] for r in ws.iter_rows(min_row=HEADER_ROW + 8, values_only=True) if r[3]]
     assert labels[:3] == [f"Jumlah disepakati {b}" for b in BIDANG_KELURAHAN]
     assert labels[3].startswith("JUMLAH DISEPAKATI") and labels[4].startswith("JUMLAH DITOLAK")
+
+
+def test_check_docx_refuses_broken_xml_and_doubled_names(tmp_path: Path) -> None:
+    from pipeline.documents.render import BUILTIN_TEMPLATES, check_docx
+
+    source = BUILTIN_TEMPLATES / "daftar-hadir-desa.docx"
+    check_docx(source)
+    with zipfile.ZipFile(source) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+
+    def built(name: str, change: dict[str, bytes], extra: list[tuple[str, bytes]]) -> Path:
+        path = tmp_path / name
+        with zipfile.ZipFile(path, "w") as zf:
+            for n, data in {**parts, **change}.items():
+                zf.writestr(n, data)
+            for n, data in extra:
+                zf.writestr(n, data)
+        return path
+
+    body = parts["word/document.xml"]
+    cut = built("cut.docx", {"word/document.xml": body[:-30]}, [])
+    crossed = built("crossed.docx", {"word/document.xml": body.replace(b"<w:body>", b"<w:body><w:p>", 1)}, [])  # fmt: skip
+    footer = next(n for n in parts if n.startswith("word/footer"))
+    bad_footer = built("footer.docx", {footer: b"<w:ftr><w:p></w:ftr>"}, [])
+    for broken in (cut, crossed, bad_footer):
+        with pytest.raises(etree.XMLSyntaxError):
+            check_docx(broken)
+    with pytest.warns(UserWarning):  # zipfile warns of the duplicate name it writes
+        doubled = built("doubled.docx", {}, [("word/document.xml", body)])
+    with pytest.raises(ValueError, match="nama ganda"):
+        check_docx(doubled)

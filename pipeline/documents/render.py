@@ -20,7 +20,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import jinja2
 from docx.shared import Mm
@@ -265,6 +265,22 @@ def _template_error(path: Path, data: bytes, exc: Exception) -> TemplateError:
     return TemplateError(path, None, f"{type(exc).__name__}: {exc}")
 
 
+class _NoTree:
+    """An lxml parser target that builds nothing: the parser only checks the XML, in C
+    (iterparse handed every element to Python: 6x slower)."""
+
+    def close(self) -> None:
+        return None
+
+
+def _well_formed(fh: IO[bytes]) -> None:
+    """Raise etree.XMLSyntaxError unless the stream is well-formed XML."""
+    parser = etree.XMLParser(target=_NoTree(), resolve_entities=False, no_network=True)
+    while chunk := fh.read(1 << 16):
+        parser.feed(chunk)
+    parser.close()
+
+
 def check_docx(path: Path) -> None:
     """Raise ValueError unless `path` is a well-formed docx (one entry per name, valid XML)."""
     with zipfile.ZipFile(path) as z:
@@ -278,8 +294,7 @@ def check_docx(path: Path) -> None:
             )
             if rendered:  # parsed as a stream: a 400-page kompilasi needs no second tree
                 with z.open(name) as fh:
-                    for _, elem in etree.iterparse(fh, events=("end",)):
-                        elem.clear(keep_tail=True)
+                    _well_formed(fh)
         if "word/document.xml" not in names:
             raise ValueError("word/document.xml tidak ada")
 
