@@ -43,7 +43,7 @@ UPT = [("UPT Puskesmas Bahorok", "", "Pembinaan Kemasyarakatan", "Posyandu lansi
         12, "kegiatan", 36_000_000, "APBD Kabupaten", "Dinas Kesehatan")]  # fmt: skip
 
 
-def send_desa(ws: Workspace, tmp: Path, kode: str = "12.05.01.2002") -> None:
+def send_desa(ws: Workspace, tmp: Path, kode: str = "12.05.01.2002", tahap: str = "Kirim") -> None:
     from tests.workbooks import DESA, KECAMATAN
 
     desa = (
@@ -51,7 +51,7 @@ def send_desa(ws: Workspace, tmp: Path, kode: str = "12.05.01.2002") -> None:
         if kode == DESA.kode
         else DESA.model_copy(update={"kode": kode, "nama": "Timbang Lawan"})
     )
-    src = make_desa_workbook(tmp / f"{kode}.xlsx", desa=desa, kecamatan=KECAMATAN, tahap="Kirim")
+    src = make_desa_workbook(tmp / f"{kode}.xlsx", desa=desa, kecamatan=KECAMATAN, tahap=tahap)
     shutil.copyfile(src, desa_inbox(ws, kode) / src.name)
     make_scan(desa_inbox(ws, kode) / "pindaian" / "berita-acara" / "ba.jpg", "BA", fmt="jpg")
     make_scan(desa_inbox(ws, kode) / "pindaian" / "daftar-hadir" / "dh.jpg", "DH", fmt="jpg")

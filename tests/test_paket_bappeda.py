@@ -39,10 +39,11 @@ def run(ws: Workspace) -> PassResult:
     return run_pass(ws, load_settings(ws.root))
 
 
-def to_kirim(ws: Workspace, tmp: Path) -> Path:
-    """Two desa sent, the kecamatan through Persiapan, Rekap and Kirim: its package."""
+def to_kirim(ws: Workspace, tmp: Path, tahap_kedua: str = "Kirim") -> Path:
+    """Two desa sent (the second at `tahap_kedua`), the kecamatan through Persiapan, Rekap
+    and Kirim: its package."""
     send_desa(ws, tmp)
-    send_desa(ws, tmp, "12.05.01.2003")
+    send_desa(ws, tmp, "12.05.01.2003", tahap_kedua)
     assert all(r.status.value == "accepted" for r in run(ws).receipts)
     assert main(["workbook", "kecamatan", KEC, "--tahun", "2027", "--root", str(ws.root)]) == 0
     kec = KecamatanOperator(ws, KEC, 2027)
@@ -441,3 +442,41 @@ def test_a_package_whose_jejak_bappeda_cannot_reproduce_is_taken_with_a_warning(
                    manifest=manifest(3, "<script>"))  # fmt: skip
     r = run(bappeda).receipts[-1]
     assert (r.status.value, codes(r)) == ("rejected", ["paket-rusak"])
+
+
+def test_a_desa_scan_at_bappeda_meets_the_package_even_below_kirim(
+    bappeda: Workspace, tmp_path: Path
+) -> None:
+    """A desa that had sent only its Verifikasi when its kecamatan sent the package: at
+    Bappeda its year is open, yet the package holds it. A scan of it dropped straight at
+    Bappeda is refused (`sudah-dikirim`) instead of changing Bappeda's record of it (it was
+    taken, and merging it with the package's scans, whose files are in the kecamatan's
+    archive, failed as an internal error on every pass)."""
+    from pipeline.scans.samples import make_scan
+    from tests.conftest import desa_inbox
+
+    kec_ws = make_workspace(tmp_path / "kecamatan")
+    package = to_kirim(kec_ws, tmp_path, tahap_kedua="Verifikasi")
+    verifikasi = "12.05.01.2003"
+    register(bappeda, kec_ws)
+    shutil.copyfile(package, bappeda.inbox / package.name)
+    assert run(bappeda).receipts[-1].status.value == "accepted"
+    with sqlite3.connect(bappeda.root / "musrenbang.db") as db:
+        [stage] = db.execute(
+            "SELECT stage FROM tahap WHERE region = ? AND year = 2027", (verifikasi,)
+        ).fetchone()
+    assert stage == "Verifikasi"  # open at Bappeda too, as in the package
+    before = rekap_cells(bappeda)
+    scans = "SELECT file FROM berkas WHERE region = ? AND kategori = 'pindaian' ORDER BY file"
+    with sqlite3.connect(bappeda.root / "musrenbang.db") as db:
+        held = db.execute(scans, (verifikasi,)).fetchall()
+    assert held == [("ba.jpg",), ("dh.jpg",)]  # the ones it sent its kecamatan, in the package
+    make_scan(desa_inbox(bappeda, verifikasi) / "pindaian" / "daftar-hadir" / "dh.jpg", "DH",
+              fmt="jpg")  # fmt: skip
+    [r] = run(bappeda).receipts
+    assert (r.status.value, codes(r), r.region) == ("rejected", ["sudah-dikirim"],
+                                                    verifikasi)  # fmt: skip
+    assert "paket" in r.issues[0].message and "Kecamatan Bahorok" in r.issues[0].message
+    assert rekap_cells(bappeda) == before
+    with sqlite3.connect(bappeda.root / "musrenbang.db") as db:
+        assert db.execute(scans, (verifikasi,)).fetchall() == held

@@ -14,6 +14,7 @@ from pipeline.core.standard import JENIS_DOKUMEN, JENIS_PINDAIAN
 from pipeline.core.wilayah import KODE_KECAMATAN
 from pipeline.desa.context import Context
 from pipeline.kecamatan.stages import KecamatanStages
+from pipeline.ledger.paket import HeldPackage, held_package
 from pipeline.ledger.store import InputRow
 from pipeline.scans import check as scan_check
 from pipeline.scans import dokumen
@@ -70,6 +71,15 @@ class BerkasIntake:
                 "dengan musrenbang unlock."
             )
             return refuse("sudah-dikirim", text, last_year), None, []
+        held = self._held_by_package(place, open_year)
+        if held is not None:  # mixed mode: the package wins; a desa's files go through it
+            kec_name = self._label(place.kecamatan) if place.kecamatan else held.region
+            text = (
+                f"{kec_name} sudah mengirim paket Musrenbang tahun {held.year} ke Bappeda "
+                f"(Kirim ke-{held.urutan}); paket itu yang berlaku untuk {self._label(region)}. "
+                "Kirim pindaian/dokumen ini ke kecamatan, yang mengirimkannya dalam paket baru."
+            )
+            return refuse("sudah-dikirim", text, open_year), None, []
         if open_year is None:
             notes.append(
                 issue(
@@ -83,6 +93,12 @@ class BerkasIntake:
         if earlier is not None and earlier.region == region.kode:
             return Examined(Status.DUPLICATE, kind, purpose, region.kode, earlier.year), None, []
         return None, open_year, notes
+
+    def _held_by_package(self, place: Place, year: int | None) -> HeldPackage | None:
+        """The package of a desa's kecamatan this workspace holds for `year` (Bappeda)."""
+        if place.desa is None or place.kecamatan is None or year is None:
+            return None  # the kecamatan's own files meet the Kirim lock the package brought
+        return held_package(self.ledger, place.kecamatan.kode, year)
 
     def _years(self, region: Wilayah) -> tuple[int | None, int | None]:
         """(the open year, the latest year) of a desa or a kecamatan."""
