@@ -26,6 +26,7 @@ from pipeline.core.wilayah import (
 )
 from pipeline.core.workspace import Workspace
 from pipeline.ledger.agreed import BELUM_MENGIRIM
+from pipeline.ledger.paket import held_package
 from pipeline.ledger.store import Ledger, now_iso
 
 if TYPE_CHECKING:
@@ -329,6 +330,7 @@ def unlock(root: Path, kode: str, tahun: int, alasan: str) -> str:
     if not alasan.strip():
         raise UsageError("Alasan membuka kembali wajib diisi (--alasan).")
     tz = ZoneInfo(settings.jadwal.zona_waktu)
+    _refuse_unlock_of_a_package(settings, root, wilayah, kode, tahun)
     if KODE_KECAMATAN.match(kode):
         return _unlock_kecamatan(root, settings, wilayah, kode, tahun, alasan)
     with Ledger(settings.ledger_url(root)) as ledger:
@@ -367,6 +369,28 @@ def unlock(root: Path, kode: str, tahun: int, alasan: str) -> str:
     return (
         f"{kode} {nama} tahun {tahun}: Kirim -> Verifikasi (dibuka kembali). "
         f"Alasan dicatat di log audit: {alasan}"
+    )
+
+
+def _refuse_unlock_of_a_package(
+    settings: Settings, root: Path, wilayah: WilayahList, kode: str, tahun: int
+) -> None:
+    """At Bappeda, a kecamatan (or one of its desa) held from its package is the
+    kecamatan's signed record: reopening it here would let workbooks and scans change it
+    behind the package (whose scans are in the kecamatan's archive, not here). It is
+    reopened where it was sent from, and comes back in a newer package."""
+    kec = kode if KODE_KECAMATAN.match(kode) else ".".join(kode.split(".")[:3])
+    with Ledger(settings.ledger_url(root)) as ledger:
+        held = held_package(ledger, kec, tahun)
+    if held is None:
+        return
+    region = wilayah.get(kec)
+    nama = f"Kecamatan {region.nama}" if region else kec
+    raise UsageError(
+        f"{kode} tahun {tahun} dipegang di sini dari paket {nama} (Kirim ke-{held.urutan}, "
+        f"{held.dibuat}): paket itulah yang berlaku, jadi tidak dibuka kembali di sini. "
+        f"Buka kembali di komputer kecamatan (musrenbang unlock {kode} --tahun {tahun} "
+        "--alasan ...); kecamatan lalu mengirim paket baru, yang menggantikan paket ini."
     )
 
 

@@ -480,3 +480,33 @@ def test_a_desa_scan_at_bappeda_meets_the_package_even_below_kirim(
     assert rekap_cells(bappeda) == before
     with sqlite3.connect(bappeda.root / "musrenbang.db") as db:
         assert db.execute(scans, (verifikasi,)).fetchall() == held
+
+
+def test_bappeda_does_not_reopen_what_a_package_holds(
+    kirim: tuple[Workspace, Path], bappeda: Workspace, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Reopened at Bappeda, a package kecamatan took the kecamatan's workbook again, whose
+    documents need the package's scans (in the kecamatan's archive): an internal error on
+    every pass. The kecamatan reopens it and sends a newer package instead."""
+    kec_ws, package = kirim
+    register(bappeda, kec_ws)
+    shutil.copyfile(package, bappeda.inbox / package.name)
+    assert run(bappeda).receipts[-1].status.value == "accepted"
+    before = status_json(bappeda, capsys)
+    root = str(bappeda.root)
+    for kode in (KEC, "12.05.01.2002"):
+        capsys.readouterr()
+        assert main(["unlock", kode, "--tahun", "2027", "--alasan", "uji", "--root", root]) == 2
+        said = capsys.readouterr()
+        text = said.out + said.err
+        assert "dipegang di sini dari paket Kecamatan Bahorok (Kirim ke-1" in text, text
+        assert "Traceback" not in text
+    assert status_json(bappeda, capsys) == before  # nothing reopened
+    kec = KecamatanOperator(kec_ws, KEC, 2027)
+    shutil.copyfile(kec.current(), bappeda.inbox_kecamatan(kec.kec) / kec.current().name)
+    [r] = run(bappeda).receipts
+    assert (r.status.value, codes(r)) == ("rejected", ["sudah-dikirim"])
+    # where it was sent from, it reopens as before
+    assert (
+        main(["unlock", KEC, "--tahun", "2027", "--alasan", "uji", "--root", str(kec_ws.root)]) == 0
+    )
