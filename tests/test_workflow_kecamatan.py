@@ -56,11 +56,29 @@ def test_every_pair_of_kecamatan_stages(
 
 
 def test_desa_not_sent_is_a_warning_from_pelaksanaan() -> None:
-    state = KecamatanState(desa_belum_kirim=["Desa Lau Damak"])
+    state = KecamatanState(desa_belum_kirim={"12.05.01.2002": "Desa Lau Damak"})
     report, tahap = check_kecamatan(workbook(K.PELAKSANAAN), state, Rules())
     assert tahap is K.PELAKSANAAN and report.codes() == ["desa-belum-kirim"]
     report, _ = check_kecamatan(workbook(K.PERSIAPAN), state, Rules())
     assert report.codes() == []
+
+
+def test_an_usulan_of_a_desa_reopened_since_the_workbook_was_issued_says_so() -> None:
+    """The desa was unlocked after the kecamatan workbook was issued: its usulan are no
+    longer sent. The message names the desa and says what to do, not 'an UPT row'."""
+    state = KecamatanState(
+        from_desa={"12.05.01.2002-2027-0001": "Jalan"},
+        desa_belum_kirim={"12.05.01.2003": "Desa Timbang Lawan"},
+    )
+    rows = [
+        UsulanKecamatan(row=7, kode_usulan="12.05.01.2003-2027-0001", kegiatan="Sumur"),
+        UsulanKecamatan(row=8, kode_usulan="12.05.01.9999-2027-0001", kegiatan="Entah"),
+    ]
+    report, _ = check_kecamatan(workbook(K.PERSIAPAN, rows), state, Rules())
+    unsent, unknown = [i for i in report.errors if i.code == "kode-usulan-tidak-dikenal"]
+    assert unsent.cell == "B7" and "Desa Timbang Lawan" in unsent.message
+    assert "dibuka kembali" in unsent.message and "workbook kecamatan" in unsent.message
+    assert unknown.cell == "B8" and "UPT" in unknown.message and "Timbang" not in unknown.message
 
 
 @pytest.mark.parametrize(

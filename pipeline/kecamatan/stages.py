@@ -231,9 +231,11 @@ class KecamatanStages:
             from_desa={
                 u.kode_usulan or "": u.kegiatan or "" for u in self.ledger.sent_usulan(kode, year)
             },
-            desa_belum_kirim=[
-                f"{d.level_word} {d.nama}" for d in self.wilayah.desa_in(kode) if d.kode not in sent
-            ],
+            desa_belum_kirim={
+                d.kode: f"{d.level_word} {d.nama}"
+                for d in self.wilayah.desa_in(kode)
+                if d.kode not in sent
+            },
             pindaian={
                 b.jenis
                 for y in (year, None)

@@ -43,7 +43,7 @@ class KecamatanState:
     tahap: TahapKecamatan | None = None
     recorded: dict[str, str] = field(default_factory=dict)  # kode -> kegiatan (kecamatan's)
     from_desa: dict[str, str] = field(default_factory=dict)  # agreed usulan of sent desa
-    desa_belum_kirim: list[str] = field(default_factory=list)  # names of desa not sent
+    desa_belum_kirim: dict[str, str] = field(default_factory=dict)  # kode -> name, not sent
     pindaian: set[str] = field(default_factory=set)
 
 
@@ -80,11 +80,22 @@ def check_kecamatan(
         present.add(u.kode_usulan)
         if u.kode_usulan not in state.recorded and u.kode_usulan not in state.from_desa:
             ref = f"{kode_col}{u.row}" if kode_col and u.row else None
+            unsent = state.desa_belum_kirim.get(u.kode_usulan.split("-", 1)[0])
+            if unsent:  # e.g. the desa was reopened after this workbook was issued
+                why = (
+                    f"adalah usulan {unsent}, yang belum (atau tidak lagi) mengirim usulannya: "
+                    "desa itu dibuka kembali atau belum mengirim. Hapus baris ini, atau tunggu "
+                    "desa itu mengirim ulang lalu terbitkan ulang buku kerja kecamatan "
+                    "(musrenbang workbook kecamatan)."
+                )
+            else:
+                why = (
+                    "bukan usulan yang dikirim desa kecamatan ini, dan bukan usulan kecamatan "
+                    "yang tercatat. Kosongkan sel itu untuk usulan UPT/instansi yang baru."
+                )
             report.add(
                 "kode-usulan-tidak-dikenal",
-                f"Lembar {wb.usulan_sheet} sel {ref}: Kode Usulan '{u.kode_usulan}' bukan usulan "
-                "yang dikirim desa kecamatan ini, dan bukan usulan kecamatan yang tercatat. "
-                "Kosongkan sel itu untuk usulan UPT/instansi yang baru.",
+                f"Lembar {wb.usulan_sheet} sel {ref}: Kode Usulan '{u.kode_usulan}' {why}",
                 sheet=wb.usulan_sheet,
                 cell=ref,
                 column="Kode Usulan",
@@ -117,7 +128,7 @@ def check_kecamatan(
         report.add(
             "desa-belum-kirim",
             f"{len(state.desa_belum_kirim)} desa/kelurahan belum mengirim usulan: "
-            + ", ".join(state.desa_belum_kirim)
+            + ", ".join(state.desa_belum_kirim.values())
             + ". Usulan mereka belum dapat direkap.",
             **place,
         )
