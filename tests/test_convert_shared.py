@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from pipeline.documents.convert import PID_FILE, _PidFile
+from pipeline.documents.pidfile import PID_FILE, PidFile
 from pipeline.documents.profiles import claim_profile, release_profile
 from tests.conftest import requires_soffice
 
@@ -84,7 +84,7 @@ def test_another_machines_groups_are_left_to_it(tmp_path: Path) -> None:
     far = {"marker": "file:///srv/musrenbang/.musrenbang/libreoffice/profil-0",
            "owner": 999_999_999, "host": "pekerja-b.bappeda"}  # fmt: skip
     (tmp_path / PID_FILE).write_text(json.dumps({"424242": far}), encoding="utf-8")
-    pids = _PidFile(tmp_path / PID_FILE)
+    pids = PidFile(tmp_path / PID_FILE)
     assert pids.reap() == 0
     pids.remove(424242)  # the same group id here is not that machine's entry
     assert json.loads((tmp_path / PID_FILE).read_text()) == {"424242": far}
