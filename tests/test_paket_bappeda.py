@@ -480,6 +480,15 @@ def test_a_desa_scan_at_bappeda_meets_the_package_even_below_kirim(
     assert rekap_cells(bappeda) == before
     with sqlite3.connect(bappeda.root / "musrenbang.db") as db:
         assert db.execute(scans, (verifikasi,)).fetchall() == held
+    # a kelurahan the package did not bring at all: refused too, not kept for a year that no
+    # workbook of its own would open while the package holds its kecamatan
+    make_scan(desa_inbox(bappeda, "12.05.01.1001") / "pindaian" / "berita-acara" / "ba.jpg",
+              "BA", fmt="jpg")  # fmt: skip
+    [r] = run(bappeda).receipts
+    assert (r.status.value, codes(r), r.region, r.year) == (
+        "rejected", ["sudah-dikirim"], "12.05.01.1001", None
+    )  # fmt: skip
+    assert "paket Musrenbang tahun 2027" in r.issues[0].message
 
 
 def test_bappeda_does_not_reopen_what_a_package_holds(

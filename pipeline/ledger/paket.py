@@ -187,9 +187,11 @@ def register_key(db: Sql, kecamatan: str, raw_key: bytes, fingerprint: str, at: 
     )
 
 
-def held_package(ledger: Ledger, kecamatan: str, year: int) -> HeldPackage | None:
+def held_package(ledger: Ledger, kecamatan: str, year: int | None) -> HeldPackage | None:
+    """The package held for that kecamatan and year; `year` None: for its latest year."""
     row = ledger.db.execute(
-        "SELECT * FROM paket_kecamatan WHERE region = :region AND year = :year",
+        "SELECT * FROM paket_kecamatan WHERE region = :region"
+        + (" AND year = :year" if year is not None else " ORDER BY year DESC LIMIT 1"),
         {"region": kecamatan, "year": year},
     ).fetchone()
     if row is None:

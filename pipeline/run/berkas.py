@@ -95,8 +95,10 @@ class BerkasIntake:
         return None, open_year, notes
 
     def _held_by_package(self, place: Place, year: int | None) -> HeldPackage | None:
-        """The package of a desa's kecamatan this workspace holds for `year` (Bappeda)."""
-        if place.desa is None or place.kecamatan is None or year is None:
+        """The package of a desa's kecamatan this workspace holds for `year` (Bappeda). A desa
+        without a year here (one its kecamatan's package did not bring): the latest package,
+        since no workbook of its own would open a year while the package holds it."""
+        if place.desa is None or place.kecamatan is None:
             return None  # the kecamatan's own files meet the Kirim lock the package brought
         return held_package(self.ledger, place.kecamatan.kode, year)
 
