@@ -14,9 +14,7 @@ After every pass:
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import io
 import json
 import random
 import shutil
@@ -25,26 +23,19 @@ from pathlib import Path
 import pytest
 
 from pipeline import demo_operators as ops
-from pipeline.cli import main
 from pipeline.commands import issue_desa_workbook
 from pipeline.core.workspace import Workspace
 from pipeline.demo import DECISIONS, PESERTA, USULAN, Operator
 from pipeline.ledger.store import Ledger
+from tests.acak import checked_pass, quiet
 from tests.conftest import make_workspace
-from tests.test_paket_bappeda import codes, run
+from tests.test_paket_bappeda import run
 from tests.tools import figures as F
 
 KODE = "12.05.01.2002"
 EXTRA = ["persiapan", "pelaksanaan", "verifikasi", "verifikasi-salah", "revisi", "berita-acara",
          "daftar-hadir", "foto", "kirim", "unlock", "terbitkan", "status", "salinan"]  # fmt: skip
 BAD = [(1, "Diterima", None), (1, "Diterima", None), (None, "Ditolak", None)]
-
-
-def _quiet(args: list[str]) -> tuple[int, str]:
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
-        code = main(args)
-    return code, out.getvalue()
 
 
 def _disagreement(ws: Workspace, tahun: int) -> tuple[object, ...] | None:
@@ -58,7 +49,7 @@ def _disagreement(ws: Workspace, tahun: int) -> tuple[object, ...] | None:
     own = F.kompilasi_xlsx(kompilasi)
     [rekap] = ws.outbox.glob(f"Rekap Usulan Musrenbang Kabupaten * {tahun}.xlsx")
     kabupaten = F.kabupaten_usulan(rekap).get(KODE)
-    code, out = _quiet(["status", "--json", "--tahun", str(tahun), "--root", str(ws.root)])
+    code, out = quiet(["status", "--json", "--tahun", str(tahun), "--root", str(ws.root)])
     assert code == 0
     status = F.status_figures(json.loads(out))["desa"].get(KODE)
     return None if own == kabupaten == status else (own, kabupaten, status)
@@ -91,7 +82,7 @@ def test_random_desa_year(tmp_path: Path, seed: int) -> None:
                 "terbitkan": ["workbook", "desa", KODE, "--tahun", str(tahun)],
                 "status": ["status", "--json"],
             }[event]
-            code, _ = _quiet([*args, "--root", str(ws.root)])
+            code, _ = quiet([*args, "--root", str(ws.root)])
             assert code in (0, 1, 2), (seed, step, event, code)
             said.append(f"{event}: {code}")
             continue
@@ -116,9 +107,5 @@ def test_random_desa_year(tmp_path: Path, seed: int) -> None:
         elif event == "salinan":
             shutil.copyfile(op.current(), op.inbox / f"salinan {step}.xlsx")
         result = run(ws)
-        said.append(f"{event}: " + "; ".join(f"{r.file}={r.status.value}{codes(r)}{r.stage}"
-                                             for r in result.receipts))  # fmt: skip
-        where = f"seed {seed}, step {step}:\n" + "\n".join(said)
-        assert result.internal_errors == [], where
-        assert not [p for p in ws.inbox.rglob("*") if p.is_file()], where
+        where = checked_pass(ws, result, said, f"seed {seed}, step {step}, {event}")
         assert _disagreement(ws, tahun) is None, (where, _disagreement(ws, tahun))

@@ -11,8 +11,6 @@ again, a Rekap again, `status --json`) and sometimes two neighbours swapped. Aft
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import random
 import shutil
@@ -21,13 +19,13 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.cli import main
 from pipeline.core.workspace import Workspace
 from pipeline.demo import KecamatanOperator
 from pipeline.scans.samples import make_scan
+from tests.acak import checked_pass, quiet
 from tests.conftest import desa_inbox, make_workspace
 from tests.test_kecamatan_flow import PERSIAPAN, REKAP, UPT
-from tests.test_paket_bappeda import KEC, KIRIM, codes, run
+from tests.test_paket_bappeda import KEC, KIRIM, run
 from tests.tools import figures as F
 from tests.workbooks import DESA, KECAMATAN, USULAN, make_desa_workbook
 
@@ -51,13 +49,6 @@ def workbooks(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str, 
     return made
 
 
-def _quiet(args: list[str]) -> tuple[int, str]:
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
-        code = main(args)
-    return code, out.getvalue()
-
-
 def _disagreement(ws: Workspace) -> tuple[object, ...] | None:
     with sqlite3.connect(ws.root / "musrenbang.db") as db:
         row = db.execute(
@@ -68,7 +59,7 @@ def _disagreement(ws: Workspace) -> tuple[object, ...] | None:
     folder = ws.outbox / "12.05.01 Bahorok" / "2027"
     own = F.rekap_kecamatan_xlsx(folder / "Rekap Usulan Musrenbang Kecamatan Bahorok 2027.xlsx")
     kabupaten = F.kabupaten_rekap(ws.outbox / "Rekap Usulan Musrenbang Kabupaten Langkat 2027.xlsx")
-    code, out = _quiet(["status", "--json", "--tahun", "2027", "--root", str(ws.root)])
+    code, out = quiet(["status", "--json", "--tahun", "2027", "--root", str(ws.root)])
     assert code == 0
     status = F.status_figures(json.loads(out))["kecamatan"].get(KEC)
     same = own["JUMLAH"] == kabupaten.get(KEC) == status
@@ -122,14 +113,10 @@ def test_random_kecamatan_year(
                 "terbitkan": ["workbook", "kecamatan", KEC, "--tahun", "2027"],
                 "status": ["status", "--json"],
             }[event]
-            code, _ = _quiet([*args, "--root", str(ws.root)])
+            code, _ = quiet([*args, "--root", str(ws.root)])
             assert code in (0, 2), (seed, step, event, code)  # 2: nothing to reopen yet
             said.append(f"{event} {kode}: {code}")
             continue
         result = run(ws)
-        said.append(f"{event} {kode}: " + "; ".join(f"{r.file}={r.status.value}{codes(r)}"
-                                                    for r in result.receipts))  # fmt: skip
-        where = f"seed {seed}, step {step}:\n" + "\n".join(said)
-        assert result.internal_errors == [], where
-        assert not [p for p in ws.inbox.rglob("*") if p.is_file()], where
+        where = checked_pass(ws, result, said, f"seed {seed}, step {step}, {event} {kode}")
         assert _disagreement(ws) is None, (where, _disagreement(ws))

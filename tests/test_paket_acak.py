@@ -13,7 +13,6 @@ errors on every pass (tests/test_paket_bappeda.py has one test for each).
 from __future__ import annotations
 
 import contextlib
-import io
 import json
 import random
 import shutil
@@ -21,7 +20,6 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.cli import main
 from pipeline.core.config import load_settings
 from pipeline.core.workspace import Workspace
 from pipeline.demo import KecamatanOperator
@@ -29,8 +27,9 @@ from pipeline.ledger.paket import held_package
 from pipeline.ledger.store import Ledger
 from pipeline.scans.samples import make_scan
 from tests import pg
+from tests.acak import checked_pass, quiet
 from tests.conftest import desa_inbox, make_workspace
-from tests.test_paket_bappeda import KEC, codes, register, rekap_cells, run, to_kirim
+from tests.test_paket_bappeda import KEC, register, rekap_cells, run, to_kirim
 from tests.workbooks import DESA, KECAMATAN, USULAN, make_desa_workbook
 
 DESA_KODE = ["12.05.01.2002", "12.05.01.2003", "12.05.01.1001"]
@@ -56,13 +55,6 @@ def sent(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     kec = KecamatanOperator(kec_ws, KEC, 2027)
     return {"kec_ws": kec_ws, "package": kept, "workbooks": workbooks, "kec": kec,
             "kec_workbook": kec.current()}  # fmt: skip
-
-
-def _quiet(args: list[str]) -> tuple[int, str]:
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
-        code = main(args)
-    return code, out.getvalue()
 
 
 def _held(ws: Workspace) -> bool:
@@ -115,22 +107,18 @@ def _play(sent: dict[str, object], ws: Workspace, seed: int) -> None:
                       f"R{step}", fmt="jpg")  # fmt: skip
         elif event.startswith("unlock"):
             target = KEC if event == "unlock-kecamatan" else kode
-            code, _ = _quiet(["unlock", target, "--tahun", "2027", "--alasan", "uji",
-                              "--root", str(ws.root)])  # fmt: skip
+            code, _ = quiet(["unlock", target, "--tahun", "2027", "--alasan", "uji",
+                             "--root", str(ws.root)])  # fmt: skip
             assert code in (0, 2), (seed, step, event, code)
             said.append(f"{event} {target}: {code}")
             continue
         elif event == "status":
-            code, out = _quiet(["status", "--json", "--root", str(ws.root)])
+            code, out = quiet(["status", "--json", "--root", str(ws.root)])
             assert code == 0 and "kecamatan" in json.loads(out)
             continue
         else:
             continue
         result = run(ws)
-        said.append(f"{event}: " + "; ".join(f"{r.file}={r.status.value}{codes(r)}"
-                                             for r in result.receipts))  # fmt: skip
-        where = f"seed {seed}, step {step}:\n" + "\n".join(said)
-        assert result.internal_errors == [], where
-        assert not [p for p in ws.inbox.rglob("*") if p.is_file()], where
+        where = checked_pass(ws, result, said, f"seed {seed}, step {step}, {event}")
         if _held(ws):
             assert rekap_cells(ws) == rekap_cells(kec_ws), where
