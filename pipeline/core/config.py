@@ -7,6 +7,7 @@ readable `kunci: pesan` lines; the CLI turns that into exit code 2.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import tomllib
 from pathlib import Path
@@ -100,6 +101,11 @@ class PdfSettings(_Section):
         200, ge=1, description="LibreOffice dimulai ulang setelah sekian konversi."
     )
 
+    @property
+    def workers(self) -> int:
+        """The LibreOffice workers `pekerja` asks for (0: one per CPU core)."""
+        return self.pekerja or os.cpu_count() or 1
+
 
 class WatchSettings(_Section):
     polling_detik: float = Field(
@@ -124,6 +130,14 @@ class ProsesSettings(_Section):
         description="Pekerja lain mengambil alih berkas dan wilayah seorang pekerja yang tidak "
         "memberi tanda hidup selama ini (pekerja itu mati di tengah proses), detik.",
     )
+
+    @property
+    def workers(self) -> int:
+        """The processes a big pass may use (0: one per CPU core). They share `[pdf]
+        pekerja` (run/anak.py pdf_share), so the machine still runs one LibreOffice per core;
+        on 2 cores two processes cost no more CPU than one (bench/bench_scale.py, 277 desa:
+        166 s against 169 s)."""
+        return self.pekerja or os.cpu_count() or 1
 
 
 class CadanganSettings(_Section):

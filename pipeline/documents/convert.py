@@ -232,7 +232,7 @@ class Converter:
         self.settings = settings
         self.runtime_dir = Path(runtime_dir)
         self.timeout = float(timeout if timeout is not None else settings.batas_detik)
-        self.size = settings.pekerja or os.cpu_count() or 1
+        self.size = settings.workers
         self.soffice = find_soffice(settings.libreoffice)
         self.available = self.soffice is not None
         self.uno_python: str | None = None

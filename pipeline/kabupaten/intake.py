@@ -94,8 +94,7 @@ class PackageIntake:
         def apply(db: Sql) -> None:
             written = record.merge_record(db, found.record, kode, tahun, row.id)
             merged = ledger_jejak(db, kode, tahun)
-            said = any(i.code == "paket-jejak-berbeda" for i in result.issues)  # a retry
-            if found.jejak and merged != found.jejak and not said:  # on this receipt
+            if found.jejak and merged != found.jejak:  # on this receipt: same transaction
                 result.issues.append(
                     issue(
                         "paket-jejak-berbeda",

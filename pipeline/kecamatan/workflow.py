@@ -83,10 +83,10 @@ def check_kecamatan(
             unsent = state.desa_belum_kirim.get(u.kode_usulan.split("-", 1)[0])
             if unsent:  # e.g. the desa was reopened after this workbook was issued
                 why = (
-                    f"adalah usulan {unsent}, yang belum (atau tidak lagi) mengirim usulannya: "
-                    "desa itu dibuka kembali atau belum mengirim. Hapus baris ini, atau tunggu "
-                    "desa itu mengirim ulang lalu terbitkan ulang buku kerja kecamatan "
-                    "(musrenbang workbook kecamatan)."
+                    f"adalah usulan {unsent}, yang saat ini tidak tercatat mengirim (belum "
+                    "mengirim, atau dibuka kembali sesudah buku kerja ini diterbitkan). Hapus "
+                    "baris ini, atau tunggu desa itu mengirim ulang lalu terbitkan ulang buku "
+                    "kerja kecamatan (musrenbang workbook kecamatan)."
                 )
             else:
                 why = (

@@ -32,17 +32,9 @@ def is_child() -> bool:
     return bool(os.environ.get(ENV))
 
 
-def default_processes() -> int:
-    """`[proses] pekerja = 0`: one process per core. The processes share `[pdf] pekerja`
-    (pdf_share), so the machine still runs one LibreOffice per core; on 2 cores two processes
-    cost no more CPU than one (bench/bench_scale.py, 277 desa: 166 s against 169 s) and keep
-    both cores busy when one process waits on the ledger or the disk."""
-    return max(1, os.cpu_count() or 1)
-
-
 def how_many(settings: Settings, groups: int) -> int:
     """Child processes worth starting for a pass with `groups` regions to do."""
-    wanted = settings.proses.pekerja or default_processes()
+    wanted = settings.proses.workers
     return max(0, min(wanted, groups // MIN_GROUPS_PER_WORKER) - 1)
 
 
@@ -50,8 +42,7 @@ def pdf_share(settings: Settings, processes: int) -> int:
     """LibreOffice workers per process when `processes` share the pass: `[pdf] pekerja` (0 =
     cores) divided among them, so that the machine runs as many LibreOffice as it has cores,
     not that many per process (each one costs a start and its memory)."""
-    total = settings.pdf.pekerja or os.cpu_count() or 1
-    return max(1, total // max(1, processes))
+    return max(1, settings.pdf.workers // max(1, processes))
 
 
 def child_pdf_share() -> int | None:

@@ -89,7 +89,7 @@ class Batch:
         self.log = log
         self.wilayah = wilayah
         self._converter = converter
-        self.pending = Pending(2 * (settings.pdf.pekerja or os.cpu_count() or 1))
+        self.pending = Pending(2 * settings.pdf.workers)
 
     @cached_property
     def stages(self) -> Stages:
